@@ -1,0 +1,128 @@
+package io.yatagarasu.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a configuration document (YAML or JSON), resolves its {@code ${...}} references from an
+ * {@link Environment} and checks it, reporting every problem at once in a {@link ConfigException}.
+ */
+public final class ConfigParser {
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  // SnakeYAML messages: "problem\n in 'reader', line 3, column 5:\n    snippet\n    ^".
+  private static final Pattern YAML_MARK = Pattern.compile(" in '.*', line (\\d+), column (\\d+):");
+  private static final String DUPLICATE = "Duplicate field '";
+  private static final String EXPECTED =
+      "(expected: a mapping of server, admin, upstream, logging, buckets)";
+
+  private final Environment env;
+
+  public ConfigParser(Environment env) {
+    this.env = Objects.requireNonNull(env, "env");
+  }
+
+  public ProxyConfig parseYaml(String document) throws ConfigException {
+    return new ConfigBinder(env).bind(read(YAML, document));
+  }
+
+  public ProxyConfig parseJson(String document) throws ConfigException {
+    return new ConfigBinder(env).bind(read(JSON, document));
+  }
+
+  /** Reads a file: JSON when its name ends with {@code .json}, YAML otherwise. */
+  public ProxyConfig load(Path file) throws ConfigException {
+    Objects.requireNonNull(file, "file");
+    String document;
+    try {
+      document = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(List.of("cannot read " + file + ": " + Interpolator.reason(e)));
+    }
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    return name.toLowerCase(Locale.ROOT).endsWith(".json")
+        ? parseJson(document)
+        : parseYaml(document);
+  }
+
+  private static JsonNode read(ObjectMapper mapper, String document) throws ConfigException {
+    Objects.requireNonNull(document, "document");
+    JsonNode root;
+    try (JsonParser parser = mapper.createParser(document)) {
+      root = mapper.readTree(parser);
+      if (root != null && parser.nextToken() != null) {
+        throw problem(
+            at(
+                    parser.currentTokenLocation().getLineNr(),
+                    parser.currentTokenLocation().getColumnNr())
+                + "more than one document (expected: exactly one)");
+      }
+    } catch (JsonProcessingException e) {
+      throw problem(syntaxError(e));
+    } catch (IOException e) {
+      throw problem("cannot read the document: " + e.getMessage());
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw problem("the document is empty " + EXPECTED);
+    }
+    if (!root.isObject()) {
+      String kind = root.isArray() ? "a list" : "a single value";
+      throw problem("the document is " + kind + " " + EXPECTED);
+    }
+    return root;
+  }
+
+  /** One line with a position and the parser's words, without Jackson's source excerpt. */
+  private static String syntaxError(JsonProcessingException e) {
+    String message = Objects.requireNonNullElse(e.getOriginalMessage(), "invalid document");
+    if (message.startsWith(DUPLICATE) && e.getProcessor() instanceof JsonParser parser) {
+      return path(parser.getParsingContext()) + ": duplicate key";
+    }
+    int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+    int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+    List<String> words = new ArrayList<>();
+    for (String part : message.split("\n")) {
+      Matcher mark = YAML_MARK.matcher(part);
+      if (mark.matches()) {
+        line = Integer.parseInt(mark.group(1));
+        column = Integer.parseInt(mark.group(2));
+      } else if (!part.isBlank() && !part.startsWith(" ")) {
+        words.add(part.strip());
+      }
+    }
+    return at(line, column) + String.join(", ", words);
+  }
+
+  private static String at(int line, int column) {
+    return line < 0 ? "" : "line " + line + ", column " + column + ": ";
+  }
+
+  private static String path(JsonStreamContext context) {
+    StringBuilder path = new StringBuilder();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      path.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+    }
+    return path.length() > 0 && path.charAt(0) == '.' ? path.substring(1) : path.toString();
+  }
+
+  private static ConfigException problem(String message) {
+    return new ConfigException(List.of(message));
+  }
+}

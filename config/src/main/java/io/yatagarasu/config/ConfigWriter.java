@@ -1,0 +1,134 @@
+package io.yatagarasu.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * Writes a {@link ProxyConfig} back as a document that {@link ConfigParser} reads to an equal
+ * config: every key written out, defaults included, credentials included.
+ */
+public final class ConfigWriter {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final ObjectWriter PRETTY =
+      new ObjectMapper()
+          .writer(
+              new DefaultPrettyPrinter()
+                  .withSeparators(
+                      Separators.createDefaultInstance()
+                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                  .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+                  .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
+  private static final ObjectWriter CANONICAL =
+      JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build().writer();
+  private static final ObjectWriter YAML =
+      YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build().writer();
+
+  private ConfigWriter() {}
+
+  /** Pretty JSON, keys in document order, ending with a newline. */
+  public static String toJson(ProxyConfig config) {
+    return write(PRETTY, config) + "\n";
+  }
+
+  /** YAML with the same keys as {@link #toJson}; every string is quoted. */
+  public static String toYaml(ProxyConfig config) {
+    return write(YAML, config);
+  }
+
+  /** JSON with keys sorted and no whitespace: equal configs give identical bytes. */
+  public static String toCanonicalJson(ProxyConfig config) {
+    return write(CANONICAL, config);
+  }
+
+  /** Lowercase hex SHA-256 of the UTF-8 bytes of {@link #toCanonicalJson}. */
+  public static String contentHash(ProxyConfig config) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of()
+          .formatHex(sha256.digest(toCanonicalJson(config).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /**
+   * {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d}: the largest unit that is exact.
+   */
+  public static String formatDuration(Duration duration) {
+    return Durations.format(duration);
+  }
+
+  private static String write(ObjectWriter writer, ProxyConfig config) {
+    try {
+      return writer.writeValueAsString(tree(config));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode tree(ProxyConfig config) {
+    ObjectNode root = NODES.objectNode();
+    ServerConfig server = config.server();
+    root.putObject("server")
+        .put("listen", server.listen().toString())
+        .put("maxRequestHeaderBytes", server.maxRequestHeaderBytes())
+        .put("maxUriBytes", server.maxUriBytes())
+        .put("idleTimeout", formatDuration(server.idleTimeout()))
+        .put("transport", Rules.spelling(server.transport()));
+    root.putObject("admin").put("listen", config.admin().listen().toString());
+    UpstreamConfig upstream = config.upstream();
+    root.putObject("upstream")
+        .put("connectTimeout", formatDuration(upstream.connectTimeout()))
+        .put("responseTimeout", formatDuration(upstream.responseTimeout()))
+        .put("maxConnectionsPerEndpoint", upstream.maxConnectionsPerEndpoint());
+    root.putObject("logging")
+        .put("format", Rules.spelling(config.logging().format()))
+        .put("accessLog", config.logging().accessLog());
+    ArrayNode buckets = root.putArray("buckets");
+    for (BucketConfig bucket : config.buckets()) {
+      ObjectNode b = buckets.addObject();
+      b.put("name", bucket.name()).put("pathPrefix", literal(bucket.pathPrefix()));
+      S3Target target = bucket.s3();
+      ObjectNode s3 = b.putObject("s3");
+      s3.put("bucket", target.bucket()).put("region", target.region());
+      if (target.endpoint() != null) {
+        s3.put("endpoint", literal(target.endpoint().toString()));
+      }
+      s3.put("pathStyle", target.pathStyle()).put("keyPrefix", literal(target.keyPrefix()));
+      S3Credentials credentials = target.credentials();
+      if (credentials != null) {
+        ObjectNode c = s3.putObject("credentials");
+        c.put("accessKeyId", literal(credentials.accessKeyId()))
+            .put("secretAccessKey", literal(credentials.secretAccessKey()));
+        if (credentials.sessionToken() != null) {
+          c.put("sessionToken", literal(credentials.sessionToken()));
+        }
+      }
+      b.putObject("auth").put("type", Rules.spelling(bucket.auth().type()));
+    }
+    return root;
+  }
+
+  // The parser resolves ${...} in every string, so a literal "${" is written as "$${".
+  private static String literal(String value) {
+    return value.replace("${", "$${");
+  }
+}

@@ -1,0 +1,7 @@
+package io.yatagarasu.config;
+
+/** The format of the access log line; written in lowercase in the document. */
+public enum LogFormat {
+  JSON,
+  TEXT
+}

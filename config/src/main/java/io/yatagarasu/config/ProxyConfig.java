@@ -1,0 +1,32 @@
+package io.yatagarasu.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The whole configuration of one proxy: listeners, upstream defaults, logging and the buckets. */
+public record ProxyConfig(
+    ServerConfig server,
+    AdminConfig admin,
+    UpstreamConfig upstream,
+    LoggingConfig logging,
+    List<BucketConfig> buckets) {
+  public ProxyConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(logging, "logging");
+    buckets = List.copyOf(Objects.requireNonNull(buckets, "buckets"));
+    requireUnique(buckets.stream().map(BucketConfig::name).toList(), "name");
+    requireUnique(buckets.stream().map(BucketConfig::pathPrefix).toList(), "pathPrefix");
+  }
+
+  private static void requireUnique(List<String> values, String field) {
+    for (int i = 0; i < values.size(); i++) {
+      int first = values.indexOf(values.get(i));
+      if (first < i) {
+        throw new IllegalArgumentException(
+            "buckets[" + i + "]." + field + ": " + Rules.duplicates("buckets[" + first + "]"));
+      }
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package io.yatagarasu.config;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The value rules shared by the record constructors and the document binder, so that both report
+ * the same words. Each rule returns the problem (without a field name), or null when the value is
+ * fine.
+ */
+final class Rules {
+  static final Range PORT = new Range(0, 65535);
+  static final Range REQUEST_HEADER_BYTES = new Range(1024, 1_048_576);
+  static final Range URI_BYTES = new Range(256, 65536);
+  static final Range CONNECTIONS_PER_ENDPOINT = new Range(1, 65536);
+
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]+");
+  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern S3_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
+  private static final String HEALTH = "/health";
+  private static final int MAX_QUOTED = 100;
+
+  private Rules() {}
+
+  /** An inclusive range of whole numbers. */
+  record Range(long min, long max) {
+    String problem(long n) {
+      return problem(BigInteger.valueOf(n));
+    }
+
+    String problem(BigInteger n) {
+      boolean inside =
+          n.compareTo(BigInteger.valueOf(min)) >= 0 && n.compareTo(BigInteger.valueOf(max)) <= 0;
+      return inside ? null : n + " (expected: " + min + ".." + max + ")";
+    }
+  }
+
+  static void require(String field, String problem) {
+    if (problem != null) {
+      throw new IllegalArgumentException(field + ": " + problem);
+    }
+  }
+
+  static String notEmpty(String value) {
+    return value.isEmpty() ? "must not be empty" : null;
+  }
+
+  static String duplicates(String firstPath) {
+    return "duplicates " + firstPath + " (expected: unique)";
+  }
+
+  static String timeout(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return (d.isZero() ? "0s" : d.toString()) + " (expected: > 0)";
+    }
+    if (d.getNano() % 1_000_000 != 0) {
+      return d + " (expected: whole milliseconds)";
+    }
+    return null;
+  }
+
+  static String listenHost(String host) {
+    if (host.isEmpty()) {
+      return "must not be empty";
+    }
+    return HOST.matcher(host).matches() ? null : quote(host) + " is not a valid host";
+  }
+
+  static String bucketName(String name) {
+    if (name.isEmpty()) {
+      return "must not be empty";
+    }
+    return BUCKET_NAME.matcher(name).matches()
+        ? null
+        : quote(name)
+            + " is not a valid name (expected: 1..63 lowercase letters, digits and '-',"
+            + " starting and ending with a letter or digit)";
+  }
+
+  static String pathPrefix(String prefix) {
+    if (prefix.isEmpty()) {
+      return "must not be empty";
+    }
+    if (!prefix.startsWith("/")) {
+      return quote(prefix) + " must start with '/'";
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (c == '%' || c == '?' || c == '#' || c == '\\') {
+        return quote(prefix) + " must not contain '" + c + "'";
+      }
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        return quote(prefix) + " must not contain whitespace";
+      }
+      if (Character.isISOControl(c)) {
+        return quote(prefix) + " must not contain control characters";
+      }
+    }
+    String normalised = normalisePrefix(prefix);
+    if (!normalised.equals("/")) {
+      for (String segment : normalised.substring(1).split("/", -1)) {
+        if (segment.isEmpty()) {
+          return quote(prefix) + " must not contain an empty segment";
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+          return quote(prefix) + " must not contain '.' or '..' segments";
+        }
+      }
+    }
+    if (normalised.equals(HEALTH) || normalised.startsWith(HEALTH + "/")) {
+      return HEALTH + " is reserved for the health check";
+    }
+    return null;
+  }
+
+  /** Removes one trailing slash, except from the catch-all prefix "/". */
+  static String normalisePrefix(String prefix) {
+    return prefix.length() > 1 && prefix.endsWith("/")
+        ? prefix.substring(0, prefix.length() - 1)
+        : prefix;
+  }
+
+  static String s3Bucket(String bucket) {
+    if (bucket.isEmpty()) {
+      return "must not be empty";
+    }
+    boolean valid =
+        S3_BUCKET.matcher(bucket).matches()
+            && !bucket.contains("..")
+            && !IPV4.matcher(bucket).matches();
+    return valid
+        ? null
+        : quote(bucket)
+            + " is not a valid S3 bucket name (expected: 3..63 lowercase letters, digits, '.' and"
+            + " '-', starting and ending with a letter or digit, no '..', not an IP address)";
+  }
+
+  static String region(String region) {
+    if (region.isEmpty()) {
+      return "must not be empty";
+    }
+    return REGION.matcher(region).matches()
+        ? null
+        : quote(region) + " is not a valid region (expected: lowercase letters, digits and '-')";
+  }
+
+  static String keyPrefix(String keyPrefix) {
+    return keyPrefix.startsWith("/") ? quote(keyPrefix) + " must not start with '/'" : null;
+  }
+
+  // Endpoint problems never quote the value: a URL may carry user info.
+  static String endpoint(URI endpoint) {
+    if (endpoint.getRawUserInfo() != null) {
+      return "must not contain user info";
+    }
+    String scheme = endpoint.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      return "must be an http or https URL";
+    }
+    if (endpoint.isOpaque() || endpoint.getHost() == null) {
+      return "must have a host";
+    }
+    if (endpoint.getPort() == 0 || endpoint.getPort() > PORT.max()) {
+      return "port " + endpoint.getPort() + " (expected: 1..65535)";
+    }
+    String path = endpoint.getRawPath();
+    if (endpoint.getRawQuery() != null
+        || endpoint.getRawFragment() != null
+        || !(path.isEmpty() || path.equals("/"))) {
+      return "must not have a path, query or fragment (expected: e.g. https://s3.example.com:9000)";
+    }
+    return null;
+  }
+
+  /** Parses and checks an endpoint, throwing IllegalArgumentException with the problem. */
+  static URI parseEndpoint(String text) {
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")");
+    }
+    String problem = endpoint(uri);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return normaliseEndpoint(uri);
+  }
+
+  /** Removes the trailing "/" of an endpoint whose path is just "/". */
+  static URI normaliseEndpoint(URI endpoint) {
+    String text = endpoint.toString();
+    return "/".equals(endpoint.getRawPath())
+        ? URI.create(text.substring(0, text.length() - 1))
+        : endpoint;
+  }
+
+  /** The document spelling of an enum constant: lowercase ({@code io_uring}). */
+  static String spelling(Enum<?> constant) {
+    return constant.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Quotes a value for a message, escaping control characters and shortening long values. */
+  static String quote(String value) {
+    StringBuilder out = new StringBuilder("\"");
+    int end = Math.min(value.length(), MAX_QUOTED);
+    for (int i = 0; i < end; i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (Character.isISOControl(c)) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append(end < value.length() ? "…\"" : "\"").toString();
+  }
+}
