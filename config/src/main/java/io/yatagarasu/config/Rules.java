@@ -102,15 +102,13 @@ final class Rules {
         return quote(prefix) + " must not contain control characters";
       }
     }
+    if (prefix.contains("//")) {
+      return quote(prefix) + " must not contain an empty segment";
+    }
     String normalised = normalisePrefix(prefix);
-    if (!normalised.equals("/")) {
-      for (String segment : normalised.substring(1).split("/", -1)) {
-        if (segment.isEmpty()) {
-          return quote(prefix) + " must not contain an empty segment";
-        }
-        if (segment.equals(".") || segment.equals("..")) {
-          return quote(prefix) + " must not contain '.' or '..' segments";
-        }
+    for (String segment : normalised.split("/")) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return quote(prefix) + " must not contain '.' or '..' segments";
       }
     }
     if (normalised.equals(HEALTH) || normalised.startsWith(HEALTH + "/")) {
