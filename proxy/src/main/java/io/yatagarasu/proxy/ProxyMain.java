@@ -1,0 +1,103 @@
+package io.yatagarasu.proxy;
+
+import io.yatagarasu.config.ConfigException;
+import io.yatagarasu.config.ConfigParser;
+import io.yatagarasu.config.ConfigWriter;
+import io.yatagarasu.config.Environment;
+import io.yatagarasu.config.ProxyConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The standalone proxy: {@code java -jar yatagarasu-proxy.jar --config FILE}, or {@code --validate
+ * --config FILE} to check a file and exit.
+ */
+public final class ProxyMain {
+  static final int EXIT_OK = 0;
+  static final int EXIT_USAGE = 64;
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_START = 1;
+
+  private ProxyMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    int code = run(args, System.out, System.err);
+    if (code != EXIT_OK) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the command; returns an exit code, or blocks while the proxy serves. */
+  static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+    Path configFile = null;
+    boolean validateOnly = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config", "-c" -> {
+          if (i + 1 >= args.length) {
+            err.println("--config needs a file");
+            return EXIT_USAGE;
+          }
+          configFile = Path.of(args[++i]);
+        }
+        case "--validate" -> validateOnly = true;
+        case "--help", "-h" -> {
+          out.println(usage());
+          return EXIT_OK;
+        }
+        default -> {
+          err.println("unknown argument: " + args[i]);
+          err.println(usage());
+          return EXIT_USAGE;
+        }
+      }
+    }
+    if (configFile == null) {
+      err.println(usage());
+      return EXIT_USAGE;
+    }
+    ProxyConfig config;
+    try {
+      config = new ConfigParser(Environment.system()).load(configFile);
+    } catch (ConfigException e) {
+      err.println(configFile + ": invalid configuration");
+      e.errors().forEach(line -> err.println("  " + line));
+      return EXIT_CONFIG;
+    }
+    if (validateOnly) {
+      out.println(
+          configFile
+              + ": valid ("
+              + config.buckets().size()
+              + " buckets, hash "
+              + ConfigWriter.contentHash(config)
+              + ")");
+      return EXIT_OK;
+    }
+    ProxyServer server;
+    try {
+      server = ProxyServer.start(config);
+    } catch (RuntimeException e) {
+      err.println("cannot start: " + e.getMessage());
+      return EXIT_START;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "yatagarasu-shutdown"));
+    stopped.await();
+    return EXIT_OK;
+  }
+
+  static String usage() {
+    return "usage: yatagarasu-proxy --config FILE [--validate]\n"
+        + "  --config FILE  the proxy configuration (YAML, or JSON for *.json)\n"
+        + "  --validate     check the configuration, print every problem, and exit";
+  }
+}

@@ -1,0 +1,110 @@
+package io.yatagarasu.proxy.pipeline;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.yatagarasu.config.LogFormat;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per request on the {@code yatagarasu.access} logger, as JSON or as readable text. It
+ * records the path without its query string and never a header value, token or signature.
+ */
+public final class AccessLog {
+  private static final Logger LOG = LoggerFactory.getLogger("yatagarasu.access");
+
+  private AccessLog() {}
+
+  /** What one request did. {@code upstreamStatus} is 0 and the times -1 when S3 was not asked. */
+  public record Entry(
+      String requestId,
+      String client,
+      String method,
+      String path,
+      String bucket,
+      int status,
+      long bytesSent,
+      long durationMicros,
+      int upstreamStatus,
+      long upstreamMicros,
+      String error) {}
+
+  public static boolean enabled() {
+    return LOG.isInfoEnabled();
+  }
+
+  public static void log(LogFormat format, Entry e) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    LOG.info(format == LogFormat.TEXT ? text(e) : json(e));
+  }
+
+  static String json(Entry e) {
+    StringBuilder b = new StringBuilder(256);
+    b.append("{\"ts\":\"").append(Instant.now()).append('"');
+    field(b, "requestId", e.requestId());
+    field(b, "client", e.client());
+    field(b, "method", e.method());
+    field(b, "path", e.path());
+    field(b, "bucket", e.bucket());
+    b.append(",\"status\":").append(e.status());
+    b.append(",\"bytes\":").append(e.bytesSent());
+    b.append(",\"durationMs\":").append(millis(e.durationMicros()));
+    if (e.upstreamStatus() > 0) {
+      b.append(",\"upstreamStatus\":").append(e.upstreamStatus());
+    }
+    if (e.upstreamMicros() >= 0) {
+      b.append(",\"upstreamMs\":").append(millis(e.upstreamMicros()));
+    }
+    if (e.error() != null) {
+      field(b, "error", e.error());
+    }
+    return b.append('}').toString();
+  }
+
+  static String text(Entry e) {
+    StringBuilder b = new StringBuilder(160);
+    b.append(e.method())
+        .append(' ')
+        .append(e.path())
+        .append(' ')
+        .append(e.status())
+        .append(' ')
+        .append(e.bytesSent())
+        .append("B ")
+        .append(millis(e.durationMicros()))
+        .append("ms bucket=")
+        .append(e.bucket() == null ? "-" : e.bucket());
+    if (e.upstreamStatus() > 0) {
+      b.append(" upstream=").append(e.upstreamStatus());
+    }
+    if (e.upstreamMicros() >= 0) {
+      b.append(" upstreamMs=").append(millis(e.upstreamMicros()));
+    }
+    if (e.error() != null) {
+      b.append(" error=").append(e.error());
+    }
+    return b.append(" client=").append(e.client()).append(" rid=").append(e.requestId()).toString();
+  }
+
+  private static void field(StringBuilder b, String name, String value) {
+    b.append(",\"").append(name).append("\":");
+    if (value == null) {
+      b.append("null");
+    } else {
+      b.append('"');
+      JsonStringEncoder.getInstance().quoteAsString(value, b);
+      b.append('"');
+    }
+  }
+
+  private static String millis(long micros) {
+    if (micros < 0) {
+      return "-1";
+    }
+    long whole = micros / 1000;
+    long frac = micros % 1000;
+    return whole + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
+  }
+}

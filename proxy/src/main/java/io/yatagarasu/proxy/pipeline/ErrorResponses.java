@@ -1,0 +1,54 @@
+package io.yatagarasu.proxy.pipeline;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.yatagarasu.proxy.ProxyError;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place that renders errors: a JSON body {@code {"error","message","requestId"}} with the
+ * error's status, the request id header, and no body at all for HEAD.
+ */
+public final class ErrorResponses {
+  public static final String REQUEST_ID = "x-request-id";
+
+  private ErrorResponses() {}
+
+  /** The JSON body of an error. */
+  public static String body(ProxyError error, String requestId) {
+    JsonStringEncoder json = JsonStringEncoder.getInstance();
+    return "{\"error\":\""
+        + new String(json.quoteAsString(error.code()))
+        + "\",\"message\":\""
+        + new String(json.quoteAsString(error.message()))
+        + "\",\"requestId\":\""
+        + new String(json.quoteAsString(requestId))
+        + "\"}";
+  }
+
+  public static FullHttpResponse render(
+      ByteBufAllocator alloc, ProxyError error, String requestId, boolean head) {
+    byte[] bytes = body(error, requestId).getBytes(StandardCharsets.UTF_8);
+    ByteBuf content = head ? alloc.buffer(0) : alloc.buffer(bytes.length).writeBytes(bytes);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(error.status()), content);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+        .set(REQUEST_ID, requestId);
+    if (error == ProxyError.METHOD_NOT_ALLOWED) {
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+    }
+    return response;
+  }
+}

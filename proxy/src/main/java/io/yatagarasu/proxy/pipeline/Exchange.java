@@ -1,0 +1,666 @@
+package io.yatagarasu.proxy.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.yatagarasu.proxy.BucketRoute;
+import io.yatagarasu.proxy.ProxyError;
+import io.yatagarasu.proxy.ProxySnapshot;
+import io.yatagarasu.proxy.s3.S3ErrorCodes;
+import io.yatagarasu.proxy.s3.S3RequestSigner;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * One object request from routing to the last byte: signs and sends the upstream request on a
+ * pooled connection of the client's event loop, then streams the response back with backpressure
+ * (the upstream connection is read only while the client keeps up), or renders S3's error.
+ *
+ * <p>Everything here runs on the client connection's event loop.
+ */
+final class Exchange implements UpstreamListener {
+  private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+  private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("yatagarasu.used");
+  private static final int MAX_ERROR_BODY = 16 * 1024;
+  private static final String USER_AGENT = "yatagarasu";
+  private static final List<String> FORWARDED_REQUEST_HEADERS =
+      List.of("range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since");
+  private static final List<String> FORWARDED_QUERY = List.of("versionId", "partNumber");
+  private static final List<CharSequence> COPIED_RESPONSE_HEADERS =
+      List.of(
+          HttpHeaderNames.CONTENT_TYPE,
+          HttpHeaderNames.CONTENT_LENGTH,
+          HttpHeaderNames.CONTENT_RANGE,
+          HttpHeaderNames.CONTENT_ENCODING,
+          HttpHeaderNames.CONTENT_DISPOSITION,
+          HttpHeaderNames.CONTENT_LANGUAGE,
+          HttpHeaderNames.CACHE_CONTROL,
+          HttpHeaderNames.EXPIRES,
+          HttpHeaderNames.ETAG,
+          HttpHeaderNames.LAST_MODIFIED,
+          HttpHeaderNames.ACCEPT_RANGES,
+          "x-amz-version-id");
+
+  private enum State {
+    CONNECTING,
+    WAITING_HEAD,
+    STREAMING,
+    ERROR_BODY,
+    DONE
+  }
+
+  private final ProxyFrontendHandler frontend;
+  private final ChannelHandlerContext ctx;
+  private final ServerContext server;
+  private final ProxySnapshot snapshot;
+  private final BucketRoute route;
+  private final String key;
+  private final String rawQuery;
+  private final HttpHeaders requestHeaders;
+  private final ProxyFrontendHandler.RequestInfo info;
+  private final boolean keepAlive;
+
+  private State state = State.CONNECTING;
+  private Channel upstream;
+  private int attempt;
+  private boolean sendRange;
+  private String ifRange;
+  private boolean probingSize;
+  private OptionalLong probedSize = OptionalLong.empty();
+  private boolean readPending;
+  private boolean upstreamKeepAlive;
+  private boolean bodyless;
+  private ScheduledFuture<?> responseTimeout;
+  private StringBuilder errorBody;
+  private int errorStatus;
+  private int upstreamStatus;
+  private long upstreamSentNanos;
+  private long upstreamMicros = -1;
+  private long bytesSent;
+  private int clientStatus;
+
+  Exchange(
+      ProxyFrontendHandler frontend,
+      ChannelHandlerContext ctx,
+      ServerContext server,
+      ProxySnapshot snapshot,
+      BucketRoute route,
+      String key,
+      String rawQuery,
+      HttpHeaders requestHeaders,
+      ProxyFrontendHandler.RequestInfo info,
+      boolean keepAlive) {
+    this.frontend = frontend;
+    this.ctx = ctx;
+    this.server = server;
+    this.snapshot = snapshot;
+    this.route = route;
+    this.key = key;
+    this.rawQuery = rawQuery;
+    this.requestHeaders = requestHeaders;
+    this.info = info;
+    this.keepAlive = keepAlive;
+    String range = requestHeaders.get(HttpHeaderNames.RANGE);
+    String validator = requestHeaders.get(HttpHeaderNames.IF_RANGE);
+    this.sendRange = range != null;
+    if (range != null && validator != null) {
+      // RFC 9110 13.1.5: a weak entity tag never matches, so the whole representation is sent.
+      if (validator.startsWith("W/")) {
+        this.sendRange = false;
+      } else {
+        this.ifRange = validator.trim();
+      }
+    }
+  }
+
+  void start() {
+    state = State.CONNECTING;
+    AwsCredentialsIdentity identity = route.credentials().current();
+    if (identity != null) {
+      connect(identity);
+      return;
+    }
+    route
+        .credentials()
+        .fetch()
+        .whenComplete(
+            (id, error) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          if (state != State.CONNECTING) {
+                            return;
+                          }
+                          if (error != null) {
+                            LOG.warn(
+                                "credentials unavailable bucket={} requestId={} reason={}",
+                                route.name(),
+                                info.requestId(),
+                                rootMessage(error));
+                            respondError(ProxyError.UPSTREAM_ERROR);
+                          } else {
+                            connect(id);
+                          }
+                        }));
+  }
+
+  private void connect(AwsCredentialsIdentity identity) {
+    attempt++;
+    state = State.CONNECTING;
+    Future<Channel> acquired = route.endpoint().acquire(ctx.channel().eventLoop());
+    acquired.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            if (state == State.CONNECTING) {
+              LOG.warn(
+                  "upstream unreachable bucket={} requestId={} reason={}",
+                  route.name(),
+                  info.requestId(),
+                  rootMessage(f.cause()));
+              respondError(ProxyError.UPSTREAM_UNREACHABLE);
+            }
+            return;
+          }
+          Channel ch = acquired.getNow();
+          if (state != State.CONNECTING) {
+            route.endpoint().release(ch);
+            return;
+          }
+          send(ch, identity);
+        });
+  }
+
+  private void send(Channel ch, AwsCredentialsIdentity identity) {
+    upstream = ch;
+    boolean reused = Boolean.TRUE.equals(ch.attr(USED).getAndSet(Boolean.TRUE));
+    UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
+    handler.attach(this);
+
+    boolean headRequest = info.head() || probingSize;
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (!probingSize) {
+      for (String name : FORWARDED_REQUEST_HEADERS) {
+        String value = requestHeaders.get(name);
+        if (value != null && (sendRange || !name.equals("range"))) {
+          headers.put(name, value);
+        }
+      }
+    }
+    Map<String, List<String>> query = forwardedQuery();
+    String path = route.target().objectPath(key);
+    Map<String, List<String>> signed =
+        S3RequestSigner.sign(headRequest, route.target(), path, query, headers, identity);
+
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            headRequest ? HttpMethod.HEAD : HttpMethod.GET,
+            path + queryString(query),
+            Unpooled.EMPTY_BUFFER);
+    HttpHeaders out = request.headers();
+    signed.forEach(out::add);
+    out.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+    out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+
+    state = State.WAITING_HEAD;
+    upstreamSentNanos = System.nanoTime();
+    long timeoutNanos = snapshot.config().upstream().responseTimeout().toNanos();
+    responseTimeout =
+        ctx.executor().schedule(this::onResponseTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+    ch.writeAndFlush(request)
+        .addListener(
+            f -> {
+              if (!f.isSuccess() && upstream == ch) {
+                onUpstreamFailure(reused, f.cause());
+              }
+            });
+    ch.read();
+  }
+
+  private Map<String, List<String>> forwardedQuery() {
+    if (rawQuery.isEmpty() || probingSize) {
+      return Map.of();
+    }
+    Map<String, List<String>> params = new QueryStringDecoder(rawQuery, false).parameters();
+    Map<String, List<String>> kept = new LinkedHashMap<>();
+    for (String name : FORWARDED_QUERY) {
+      List<String> values = params.get(name);
+      if (values != null && !values.isEmpty()) {
+        kept.put(name, List.of(values.get(0)));
+      }
+    }
+    return kept;
+  }
+
+  private static String queryString(Map<String, List<String>> query) {
+    if (query.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    query.forEach(
+        (name, values) -> {
+          for (String value : values) {
+            b.append(b.length() == 0 ? '?' : '&')
+                .append(io.yatagarasu.proxy.s3.S3Uris.encodeQueryComponent(name))
+                .append('=')
+                .append(io.yatagarasu.proxy.s3.S3Uris.encodeQueryComponent(value));
+          }
+        });
+    return b.toString();
+  }
+
+  @Override
+  public void onUpstreamMessage(HttpObject msg) {
+    if (state == State.DONE || state == State.CONNECTING) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      onResponseHead(response);
+    }
+    if (msg instanceof HttpContent content) {
+      onContent(content);
+    }
+  }
+
+  private void onResponseHead(HttpResponse response) {
+    cancelTimeout();
+    upstreamMicros = (System.nanoTime() - upstreamSentNanos) / 1000;
+    upstreamStatus = response.status().code();
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    if (response.decoderResult().isFailure()) {
+      LOG.warn(
+          "malformed upstream response bucket={} requestId={}", route.name(), info.requestId());
+      releaseUpstream(false);
+      respondError(ProxyError.UPSTREAM_ERROR);
+      return;
+    }
+    int status = upstreamStatus;
+    if (probingSize) {
+      OptionalLong size =
+          status == 200 && response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+              ? OptionalLong.of(HttpUtil.getContentLength(response, -1L))
+              : OptionalLong.empty();
+      state = State.ERROR_BODY;
+      errorStatus = 416;
+      errorBody = new StringBuilder();
+      probedSize = size;
+      return;
+    }
+    if (status == 200 || status == 206 || status == 304) {
+      if (ifRange != null && status == 206 && !validatorMatches(response.headers())) {
+        // The representation changed: the client gets all of it (RFC 9110 13.1.5).
+        releaseUpstream(false);
+        sendRange = false;
+        ifRange = null;
+        start();
+        return;
+      }
+      streamHead(response);
+    } else {
+      state = State.ERROR_BODY;
+      errorStatus = status;
+      errorBody = new StringBuilder();
+    }
+  }
+
+  private boolean validatorMatches(HttpHeaders upstreamHeaders) {
+    if (ifRange.startsWith("\"")) {
+      String etag = upstreamHeaders.get(HttpHeaderNames.ETAG);
+      return etag != null && !etag.startsWith("W/") && etag.equals(ifRange);
+    }
+    String lastModified = upstreamHeaders.get(HttpHeaderNames.LAST_MODIFIED);
+    if (lastModified == null) {
+      return false;
+    }
+    try {
+      return ZonedDateTime.parse(ifRange, DateTimeFormatter.RFC_1123_DATE_TIME)
+          .toInstant()
+          .equals(
+              ZonedDateTime.parse(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private void streamHead(HttpResponse upstreamResponse) {
+    int status = upstreamResponse.status().code();
+    bodyless = info.head() || status == 304;
+    HttpResponse response =
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstreamResponse.status());
+    HttpHeaders from = upstreamResponse.headers();
+    HttpHeaders to = response.headers();
+    for (CharSequence name : COPIED_RESPONSE_HEADERS) {
+      String value = from.get(name);
+      if (value != null) {
+        to.set(name, value);
+      }
+    }
+    for (Map.Entry<String, String> header : from) {
+      if (header.getKey().regionMatches(true, 0, "x-amz-meta-", 0, 11)) {
+        to.add(header.getKey(), header.getValue());
+      }
+    }
+    if (!bodyless && !to.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      HttpUtil.setTransferEncodingChunked(response, true);
+    }
+    to.set(ErrorResponses.REQUEST_ID, info.requestId());
+    if (!keepAlive) {
+      to.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    clientStatus = status;
+    state = State.STREAMING;
+    ctx.write(response).addListener(ProxyFrontendHandler.CLOSE_ON_FAILURE);
+  }
+
+  private void onContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (content.decoderResult().isFailure()) {
+      // Cut short (premature close, bad chunk): the status line may be gone, so close.
+      content.release();
+      LOG.warn(
+          "upstream response broken bucket={} requestId={} reason={}",
+          route.name(),
+          info.requestId(),
+          rootMessage(content.decoderResult().cause()));
+      releaseUpstream(false);
+      if (state == State.STREAMING) {
+        abandon("upstream_broken");
+      } else {
+        respondError(ProxyError.UPSTREAM_ERROR);
+      }
+      return;
+    }
+    switch (state) {
+      case STREAMING -> {
+        if (bodyless) {
+          content.release();
+          if (last) {
+            finishStreaming(LastHttpContent.EMPTY_LAST_CONTENT);
+          }
+          return;
+        }
+        bytesSent += content.content().readableBytes();
+        if (last) {
+          finishStreaming(content);
+        } else {
+          ctx.write(content).addListener(ProxyFrontendHandler.CLOSE_ON_FAILURE);
+        }
+      }
+      case ERROR_BODY -> {
+        ByteBuf buf = content.content();
+        int room = MAX_ERROR_BODY - errorBody.length();
+        if (room > 0 && buf.isReadable()) {
+          errorBody.append(
+              buf.toString(
+                  buf.readerIndex(), Math.min(room, buf.readableBytes()), StandardCharsets.UTF_8));
+        }
+        content.release();
+        if (last) {
+          releaseUpstream(upstreamKeepAlive);
+          upstreamError();
+        }
+      }
+      default -> content.release();
+    }
+  }
+
+  private void finishStreaming(HttpContent last) {
+    releaseUpstream(upstreamKeepAlive);
+    state = State.DONE;
+    ctx.writeAndFlush(last)
+        .addListener(
+            f -> {
+              server.accessLog(
+                  info,
+                  route.name(),
+                  clientStatus,
+                  bytesSent,
+                  upstreamStatus,
+                  upstreamMicros,
+                  f.isSuccess() ? null : "client_closed");
+              frontend.exchangeDone(ctx, this, keepAlive && f.isSuccess());
+            });
+  }
+
+  private void upstreamError() {
+    String body = errorBody.toString();
+    if (probingSize) {
+      respondRangeNotSatisfiable(probedSize);
+      return;
+    }
+    String code = S3ErrorCodes.code(body);
+    ProxyError error = S3ErrorCodes.map(errorStatus, code);
+    if (S3ErrorCodes.isCredentialProblem(code) || errorStatus == 301 || errorStatus == 307) {
+      LOG.warn(
+          "upstream rejected the proxy's request bucket={} requestId={} status={} s3Code={}",
+          route.name(),
+          info.requestId(),
+          errorStatus,
+          code);
+    } else if (errorStatus >= 500) {
+      LOG.warn(
+          "upstream error bucket={} requestId={} status={} s3Code={}",
+          route.name(),
+          info.requestId(),
+          errorStatus,
+          code);
+    }
+    if (error == ProxyError.INVALID_RANGE) {
+      OptionalLong size = S3ErrorCodes.actualObjectSize(body);
+      if (size.isPresent()) {
+        respondRangeNotSatisfiable(size);
+      } else {
+        // S3 did not say how large the object is: ask with a HEAD, then answer.
+        probingSize = true;
+        start();
+      }
+      return;
+    }
+    respondError(error);
+  }
+
+  private void respondRangeNotSatisfiable(OptionalLong size) {
+    FullHttpResponse response =
+        ErrorResponses.render(ctx.alloc(), ProxyError.INVALID_RANGE, info.requestId(), info.head());
+    if (size.isPresent()) {
+      response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size.getAsLong());
+    }
+    writeError(response, ProxyError.INVALID_RANGE);
+  }
+
+  private void respondError(ProxyError error) {
+    writeError(ErrorResponses.render(ctx.alloc(), error, info.requestId(), info.head()), error);
+  }
+
+  private void writeError(FullHttpResponse response, ProxyError error) {
+    cancelTimeout();
+    state = State.DONE;
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    long bytes = response.content().readableBytes();
+    ctx.writeAndFlush(response)
+        .addListener(
+            f -> {
+              server.accessLog(
+                  info,
+                  route.name(),
+                  error.status(),
+                  bytes,
+                  upstreamStatus,
+                  upstreamMicros,
+                  error.code());
+              frontend.exchangeDone(ctx, this, keepAlive && f.isSuccess());
+            });
+  }
+
+  @Override
+  public void onUpstreamReadComplete() {
+    if (state == State.STREAMING) {
+      ctx.flush();
+      if (ctx.channel().isWritable()) {
+        readUpstream();
+      } else {
+        readPending = true;
+      }
+    } else if (state == State.WAITING_HEAD || state == State.ERROR_BODY) {
+      readUpstream();
+    }
+  }
+
+  /** The client's socket drained below the low-water mark: resume reading from S3. */
+  void clientWritable() {
+    if (readPending && state == State.STREAMING) {
+      readPending = false;
+      readUpstream();
+    }
+  }
+
+  private void readUpstream() {
+    Channel ch = upstream;
+    if (ch != null) {
+      ch.read();
+    }
+  }
+
+  @Override
+  public void onUpstreamClosed(Throwable cause) {
+    Channel ch = upstream;
+    if (ch == null || state == State.DONE) {
+      return;
+    }
+    onUpstreamFailure(Boolean.TRUE.equals(ch.attr(USED).get()) && attempt == 1, cause);
+  }
+
+  private void onUpstreamFailure(boolean retryable, Throwable cause) {
+    State before = state;
+    releaseUpstream(false);
+    cancelTimeout();
+    if (before == State.WAITING_HEAD && retryable && upstreamStatus == 0) {
+      // A pooled connection that the server closed while idle: one fresh attempt.
+      start();
+      return;
+    }
+    if (before == State.STREAMING) {
+      LOG.warn(
+          "upstream closed mid-body bucket={} requestId={} bytesSent={}",
+          route.name(),
+          info.requestId(),
+          bytesSent);
+      abandon("upstream_closed");
+      return;
+    }
+    if (before == State.WAITING_HEAD || before == State.ERROR_BODY) {
+      LOG.warn(
+          "upstream failed bucket={} requestId={} reason={}",
+          route.name(),
+          info.requestId(),
+          cause == null ? "connection closed" : rootMessage(cause));
+      respondError(ProxyError.UPSTREAM_ERROR);
+    }
+  }
+
+  private void onResponseTimeout() {
+    if (state != State.WAITING_HEAD) {
+      return;
+    }
+    LOG.warn(
+        "upstream response timeout bucket={} requestId={} after={}ms",
+        route.name(),
+        info.requestId(),
+        snapshot.config().upstream().responseTimeout().toMillis());
+    releaseUpstream(false);
+    respondError(ProxyError.UPSTREAM_TIMEOUT);
+  }
+
+  /** The client went away: drop the upstream connection at once (it is not reused). */
+  void clientClosed() {
+    if (state == State.DONE) {
+      return;
+    }
+    State before = state;
+    state = State.DONE;
+    cancelTimeout();
+    releaseUpstream(false);
+    server.accessLog(
+        info,
+        route.name(),
+        before == State.STREAMING ? clientStatus : 499,
+        bytesSent,
+        upstreamStatus,
+        upstreamMicros,
+        "client_closed");
+  }
+
+  /** The response cannot be completed: close the client connection so it sees a short body. */
+  private void abandon(String reason) {
+    state = State.DONE;
+    server.accessLog(
+        info, route.name(), clientStatus, bytesSent, upstreamStatus, upstreamMicros, reason);
+    frontend.exchangeDone(ctx, this, false);
+  }
+
+  private void releaseUpstream(boolean reusable) {
+    Channel ch = upstream;
+    if (ch == null) {
+      return;
+    }
+    upstream = null;
+    readPending = false;
+    UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
+    if (handler != null) {
+      handler.detach();
+    }
+    if (!reusable) {
+      ch.close();
+    }
+    route.endpoint().release(ch);
+  }
+
+  private void cancelTimeout() {
+    if (responseTimeout != null) {
+      responseTimeout.cancel(false);
+      responseTimeout = null;
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,305 @@
+package io.yatagarasu.proxy.pipeline;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.yatagarasu.proxy.BucketRoute;
+import io.yatagarasu.proxy.ProxyError;
+import io.yatagarasu.proxy.ProxySnapshot;
+import io.yatagarasu.proxy.RequestIds;
+import io.yatagarasu.proxy.routing.PathNormalizer;
+import io.yatagarasu.proxy.routing.RoutingTable;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes requests one at a time (pipelined ones wait their turn), answers
+ * what it can itself (health, bad paths, unknown routes, wrong methods) and hands object requests
+ * to an {@link Exchange}. Reads from the client only when it is ready for the next request.
+ */
+public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyFrontendHandler.class);
+  private static final int MAX_PIPELINED = 16;
+  private static final byte[] HEALTH_BODY =
+      "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+
+  private final ServerContext server;
+  private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
+  private Exchange exchange;
+  private boolean closing;
+
+  public ProxyFrontendHandler(ServerContext server) {
+    this.server = server;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (closing) {
+        return;
+      }
+      if (msg instanceof HttpRequest request) {
+        if (exchange != null || !pending.isEmpty()) {
+          if (pending.size() >= MAX_PIPELINED) {
+            closing = true;
+            ctx.close();
+            return;
+          }
+          pending.add(request);
+        } else {
+          handle(ctx, request);
+        }
+      }
+      // Request bodies are never used: GET and HEAD carry none, and other methods get 405.
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange == null && pending.isEmpty() && !closing) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Exchange current = exchange;
+    if (current != null && ctx.channel().isWritable()) {
+      current.clientWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    pending.clear();
+    Exchange current = exchange;
+    exchange = null;
+    if (current != null) {
+      current.clientClosed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && exchange == null) {
+      closing = true;
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Resets and broken pipes are the client's business; anything else is worth a line.
+    if (!(cause instanceof java.io.IOException)) {
+      LOG.warn("client connection failed: {}", cause.toString());
+    }
+    closing = true;
+    ctx.close();
+  }
+
+  /** Called by the exchange once its response is fully written (or abandoned). */
+  void exchangeDone(ChannelHandlerContext ctx, Exchange done, boolean keepAlive) {
+    if (exchange != done) {
+      return;
+    }
+    exchange = null;
+    if (!keepAlive || closing) {
+      closing = true;
+      ctx.close();
+      return;
+    }
+    HttpRequest next = pending.poll();
+    if (next != null) {
+      handle(ctx, next);
+    } else {
+      ctx.read();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, HttpRequest request) {
+    long startNanos = System.nanoTime();
+    String requestId =
+        RequestIds.acceptOrGenerate(request.headers().get(ErrorResponses.REQUEST_ID));
+    boolean head = HttpMethod.HEAD.equals(request.method());
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String rawPath = PathNormalizer.rawPath(request.uri());
+    RequestInfo info =
+        new RequestInfo(
+            requestId, clientAddress(ctx), request.method().name(), rawPath, head, startNanos);
+
+    DecoderResult result = request.decoderResult();
+    if (result.isFailure()) {
+      Throwable cause = result.cause();
+      ProxyError error =
+          cause instanceof TooLongHttpLineException
+              ? ProxyError.URI_TOO_LONG
+              : cause instanceof TooLongHttpHeaderException
+                  ? ProxyError.HEADERS_TOO_LARGE
+                  : cause instanceof TooLongFrameException
+                      ? ProxyError.HEADERS_TOO_LARGE
+                      : ProxyError.BAD_REQUEST;
+      respondLocally(ctx, info, null, error, false);
+      return;
+    }
+    if (!head && !HttpMethod.GET.equals(request.method())) {
+      boolean hasBody =
+          HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+      respondLocally(ctx, info, null, ProxyError.METHOD_NOT_ALLOWED, keepAlive && !hasBody);
+      return;
+    }
+    if (rawPath.equals("/health")) {
+      respondHealth(ctx, info, keepAlive);
+      return;
+    }
+    ProxySnapshot snapshot = server.snapshot();
+    if (snapshot == null) {
+      respondLocally(ctx, info, null, ProxyError.NOT_READY, keepAlive);
+      return;
+    }
+    String path;
+    try {
+      path = PathNormalizer.normalize(rawPath);
+    } catch (PathNormalizer.InvalidPathException e) {
+      respondLocally(ctx, info, null, ProxyError.INVALID_PATH, keepAlive);
+      return;
+    }
+    RoutingTable.Match<BucketRoute> match = snapshot.routes().match(path);
+    if (match == null) {
+      respondLocally(ctx, info, null, ProxyError.ROUTE_NOT_FOUND, keepAlive);
+      return;
+    }
+    if (match.key().isEmpty()) {
+      respondLocally(ctx, info, match.route().name(), ProxyError.LISTING_NOT_ALLOWED, keepAlive);
+      return;
+    }
+    exchange =
+        new Exchange(
+            this,
+            ctx,
+            server,
+            snapshot,
+            match.route(),
+            match.key(),
+            PathNormalizer.rawQuery(request.uri()),
+            request.headers(),
+            info,
+            keepAlive);
+    exchange.start();
+  }
+
+  private void respondHealth(ChannelHandlerContext ctx, RequestInfo info, boolean keepAlive) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.OK,
+            info.head() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(HEALTH_BODY));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, HEALTH_BODY.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+        .set(ErrorResponses.REQUEST_ID, info.requestId());
+    finishLocal(ctx, info, null, response, keepAlive, null);
+  }
+
+  private void respondLocally(
+      ChannelHandlerContext ctx,
+      RequestInfo info,
+      String bucket,
+      ProxyError error,
+      boolean keepAlive) {
+    FullHttpResponse response =
+        ErrorResponses.render(ctx.alloc(), error, info.requestId(), info.head());
+    finishLocal(ctx, info, bucket, response, keepAlive, error.code());
+  }
+
+  private void finishLocal(
+      ChannelHandlerContext ctx,
+      RequestInfo info,
+      String bucket,
+      FullHttpResponse response,
+      boolean keepAlive,
+      String errorCode) {
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    int status = response.status().code();
+    long bytes = response.content().readableBytes();
+    ctx.writeAndFlush(response)
+        .addListener(
+            f -> {
+              server.accessLog(info, bucket, status, bytes, 0, -1, errorCode);
+              if (!f.isSuccess() || !keepAlive) {
+                closing = true;
+                ctx.close();
+              }
+            });
+    if (keepAlive) {
+      HttpRequest next = pending.poll();
+      if (next != null) {
+        handle(ctx, next);
+      } else {
+        ctx.read();
+      }
+    } else {
+      closing = true;
+    }
+  }
+
+  private static String clientAddress(ChannelHandlerContext ctx) {
+    SocketAddress address = ctx.channel().remoteAddress();
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+    }
+    return String.valueOf(address);
+  }
+
+  static final ChannelFutureListener CLOSE_ON_FAILURE = ChannelFutureListener.CLOSE_ON_FAILURE;
+
+  /** What is known about a request before it is routed. */
+  record RequestInfo(
+      String requestId,
+      String client,
+      String method,
+      String rawPath,
+      boolean head,
+      long startNanos) {}
+
+  static boolean isLast(HttpContent content) {
+    return content instanceof LastHttpContent;
+  }
+}

@@ -1,0 +1,38 @@
+package io.yatagarasu.proxy.pipeline;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.yatagarasu.config.ServerConfig;
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of a client connection on the data listener. */
+public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+  /** Room on the request line for the method, spaces and protocol version around the URI. */
+  private static final int REQUEST_LINE_OVERHEAD = 32;
+
+  private final ServerConfig settings;
+  private final ServerContext server;
+
+  public ProxyInitializer(ServerConfig settings, ServerContext server) {
+    this.settings = settings;
+    this.server = server;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline()
+        .addLast(
+            "http",
+            new HttpServerCodec(
+                settings.maxUriBytes() + REQUEST_LINE_OVERHEAD,
+                settings.maxRequestHeaderBytes(),
+                8192))
+        .addLast(
+            "idle",
+            new IdleStateHandler(
+                true, 0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast("proxy", new ProxyFrontendHandler(server));
+  }
+}

@@ -1,0 +1,111 @@
+package io.yatagarasu.proxy.pipeline;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelHealthChecker;
+import io.netty.channel.pool.FixedChannelPool;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Keep-alive connections to one upstream address. Each event loop has its own pool, so a request's
+ * upstream connection lives on the loop of its client connection and no pool is ever shared between
+ * threads.
+ */
+public final class UpstreamEndpoint implements AutoCloseable {
+  static final String HANDLER = "upstream";
+  private static final long IDLE_CLOSE_SECONDS = 30;
+
+  private final String host;
+  private final int port;
+  private final SslContext sslContext;
+  private final Bootstrap template;
+  private final int maxConnectionsPerLoop;
+  private final long acquireTimeoutMillis;
+  private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
+
+  UpstreamEndpoint(
+      String host,
+      int port,
+      SslContext sslContext,
+      Bootstrap template,
+      int maxConnectionsPerLoop,
+      long connectTimeoutMillis) {
+    this.host = host;
+    this.port = port;
+    this.sslContext = sslContext;
+    this.template = template;
+    this.maxConnectionsPerLoop = maxConnectionsPerLoop;
+    this.acquireTimeoutMillis = connectTimeoutMillis;
+  }
+
+  /** Open upstream connections, idle or in use. */
+  public int openConnections() {
+    return open.get();
+  }
+
+  Future<Channel> acquire(EventLoop loop) {
+    return pools.computeIfAbsent(loop, this::newPool).acquire();
+  }
+
+  void release(Channel channel) {
+    FixedChannelPool pool = pools.get(channel.eventLoop());
+    if (pool != null) {
+      pool.release(channel);
+    } else {
+      channel.close();
+    }
+  }
+
+  private FixedChannelPool newPool(EventLoop loop) {
+    Bootstrap bootstrap =
+        template.clone(loop).remoteAddress(host, port).option(ChannelOption.AUTO_READ, false);
+    return new FixedChannelPool(
+        bootstrap,
+        new AbstractChannelPoolHandler() {
+          @Override
+          public void channelCreated(Channel ch) {
+            open.incrementAndGet();
+            ch.closeFuture().addListener(f -> open.decrementAndGet());
+            if (sslContext != null) {
+              ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), host, port));
+            }
+            ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, IDLE_CLOSE_SECONDS, TimeUnit.SECONDS))
+                .addLast("http", new HttpClientCodec(4096, 65536, 65536))
+                .addLast(HANDLER, new UpstreamHandler());
+          }
+
+          @Override
+          public void channelReleased(Channel ch) {
+            UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(HANDLER);
+            if (handler != null) {
+              handler.detach();
+            }
+          }
+        },
+        ChannelHealthChecker.ACTIVE,
+        FixedChannelPool.AcquireTimeoutAction.FAIL,
+        acquireTimeoutMillis,
+        maxConnectionsPerLoop,
+        Integer.MAX_VALUE,
+        true,
+        true);
+  }
+
+  @Override
+  public void close() {
+    pools.values().forEach(FixedChannelPool::closeAsync);
+    pools.clear();
+  }
+}

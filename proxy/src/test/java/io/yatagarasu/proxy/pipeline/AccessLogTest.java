@@ -1,0 +1,45 @@
+package io.yatagarasu.proxy.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class AccessLogTest {
+  private static final AccessLog.Entry ENTRY =
+      new AccessLog.Entry(
+          "rid-1",
+          "127.0.0.1",
+          "GET",
+          "/assets/a\"b.txt",
+          "assets",
+          206,
+          1234,
+          5678,
+          206,
+          1500,
+          null);
+
+  @Test
+  void jsonLineHasEveryField() throws Exception {
+    JsonNode line = new ObjectMapper().readTree(AccessLog.json(ENTRY));
+    assertThat(line.get("requestId").asText()).isEqualTo("rid-1");
+    assertThat(line.get("method").asText()).isEqualTo("GET");
+    assertThat(line.get("path").asText()).isEqualTo("/assets/a\"b.txt");
+    assertThat(line.get("bucket").asText()).isEqualTo("assets");
+    assertThat(line.get("status").asInt()).isEqualTo(206);
+    assertThat(line.get("bytes").asLong()).isEqualTo(1234);
+    assertThat(line.get("durationMs").asDouble()).isEqualTo(5.678);
+    assertThat(line.get("upstreamStatus").asInt()).isEqualTo(206);
+    assertThat(line.get("upstreamMs").asDouble()).isEqualTo(1.5);
+    assertThat(line.has("ts")).isTrue();
+  }
+
+  @Test
+  void textLineIsReadable() {
+    assertThat(AccessLog.text(ENTRY))
+        .startsWith("GET /assets/a\"b.txt 206 1234B 5.678ms bucket=assets upstream=206")
+        .endsWith("rid=rid-1");
+  }
+}
