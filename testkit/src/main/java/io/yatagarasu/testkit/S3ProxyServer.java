@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -56,6 +58,19 @@ public final class S3ProxyServer implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
   private static final int LOG_TAIL_LINES = 40;
 
+  // Every s3proxy process this JVM has started and not yet stopped. One shutdown hook stops them
+  // all, so a test JVM that exits without close() (or is interrupted while one starts) leaves
+  // nothing running.
+  private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> List.copyOf(running).forEach(S3ProxyServer::destroyTree),
+                "s3proxy-shutdown"));
+  }
+
   private final Path jar;
   private final Path workDir;
   private final Path propertiesFile;
@@ -65,7 +80,6 @@ public final class S3ProxyServer implements AutoCloseable {
   private final String accessKey;
   private final String secretKey;
   private final S3Client client;
-  private final Thread shutdownHook;
   private volatile Process process;
   private volatile boolean closed;
 
@@ -88,8 +102,6 @@ public final class S3ProxyServer implements AutoCloseable {
     this.secretKey = secretKey;
     this.process = process;
     this.client = newClient(endpoint, accessKey, secretKey);
-    this.shutdownHook = new Thread(this::destroyProcess, "s3proxy-shutdown-" + port);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -333,22 +345,13 @@ public final class S3ProxyServer implements AutoCloseable {
     }
     closed = true;
     client.close();
-    destroyProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shutdownInProgress) {
-      // The hook is running or about to; it only destroys what is already gone.
-    }
+    destroyTree(process);
     deleteRecursively(workDir);
   }
 
   @Override
   public String toString() {
     return "S3ProxyServer{endpoint=" + endpoint + ", accessKey=" + accessKey + "}";
-  }
-
-  private void destroyProcess() {
-    destroyTree(process);
   }
 
   private static Process launch(Path jar, Path propertiesFile, Path logFile) throws IOException {
@@ -368,6 +371,7 @@ public final class S3ProxyServer implements AutoCloseable {
     builder.environment().put("LOG_LEVEL", "info");
     builder.environment().put("LOG_APPENDER", "STDOUT");
     Process process = builder.start();
+    running.add(process);
     process.getOutputStream().close();
     return process;
   }
@@ -448,6 +452,7 @@ public final class S3ProxyServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    running.remove(process);
   }
 
   private static Path createTempDirectory() {
