@@ -78,7 +78,8 @@ public final class ProxyServer implements AutoCloseable {
         bindListener(
             config.server().listen(),
             new ProxyInitializer(config.server(), context),
-            "data listener");
+            "data listener",
+            false);
     adminChannel =
         bindListener(
             config.admin().listen(),
@@ -91,12 +92,17 @@ public final class ProxyServer implements AutoCloseable {
                     .addLast(new AdminHandler(() -> current.get() != null));
               }
             },
-            "admin listener");
+            "admin listener",
+            true);
   }
 
   private Channel bindListener(
-      ListenAddress address, ChannelInitializer<SocketChannel> initializer, String what)
+      ListenAddress address,
+      ChannelInitializer<SocketChannel> initializer,
+      String what,
+      boolean autoRead)
       throws InterruptedException {
+    // The data listener reads only when a connection is ready for its next request.
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -104,7 +110,7 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.AUTO_READ, autoRead)
             .childHandler(initializer);
     try {
       return bootstrap.bind(address.host(), address.port()).sync().channel();

@@ -266,6 +266,26 @@ class ProxyIT {
   }
 
   @Test
+  void adminListenerAnswersHealthAndReadiness() throws Exception {
+    String admin = "http://127.0.0.1:" + proxy.adminAddress().getPort();
+    HttpResponse<byte[]> health =
+        send(HttpRequest.newBuilder(URI.create(admin + "/health")).build());
+    assertThat(health.statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> ready = send(HttpRequest.newBuilder(URI.create(admin + "/ready")).build());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(text(ready)).contains("ready");
+    assertThat(send(HttpRequest.newBuilder(URI.create(admin + "/nope")).build()).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void dataPortAnswersHealth() throws Exception {
+    HttpResponse<byte[]> r = send(get("/health").build());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(text(r)).isEqualTo("{\"status\":\"ok\"}");
+  }
+
+  @Test
   void missingObjectGets404WithJsonError() throws Exception {
     HttpResponse<byte[]> r = send(get("/a/missing.txt").header("X-Request-Id", "trace-42").build());
     assertThat(r.statusCode()).isEqualTo(404);
