@@ -84,7 +84,7 @@ public final class ConfigWriter {
     }
   }
 
-  static JsonNode tree(ProxyConfig config) {
+  private static JsonNode tree(ProxyConfig config) {
     ObjectNode root = NODES.objectNode();
     ServerConfig server = config.server();
     root.putObject("server")
