@@ -1,0 +1,51 @@
+package io.yatagarasu.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.yatagarasu.config.ConfigParser;
+import io.yatagarasu.config.Environment;
+import io.yatagarasu.config.ProxyConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every standalone example in {@code examples/} is a valid configuration. */
+class ExamplesTest {
+  private static final Path EXAMPLES = Path.of("..", "examples", "standalone");
+
+  /** Every variable resolves to a placeholder, and every file reference to fixed text. */
+  private static final Environment PLACEHOLDERS =
+      new Environment() {
+        @Override
+        public Optional<String> variable(String name) {
+          return Optional.of("placeholder-" + name.toLowerCase());
+        }
+
+        @Override
+        public String readFile(Path path) {
+          return "file-" + path.getFileName();
+        }
+      };
+
+  @Test
+  void everyStandaloneExampleIsValid() throws IOException {
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(EXAMPLES)) {
+      files = listing.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      ProxyConfig config;
+      try {
+        config = new ConfigParser(PLACEHOLDERS).load(file);
+      } catch (Exception e) {
+        throw new AssertionError(file + " is not valid: " + e.getMessage(), e);
+      }
+      assertThat(config.buckets()).as(file.toString()).isNotEmpty();
+    }
+  }
+}
