@@ -58,17 +58,21 @@ public final class S3ProxyServer implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
   private static final int LOG_TAIL_LINES = 40;
 
-  // Every s3proxy process this JVM has started and not yet stopped. One shutdown hook stops them
-  // all, so a test JVM that exits without close() (or is interrupted while one starts) leaves
-  // nothing running.
+  // Every s3proxy process this JVM has started and not yet stopped, and the directories of servers
+  // not yet closed. One shutdown hook stops and deletes them all, so a test JVM that exits without
+  // close() (or is interrupted while a server starts) leaves nothing running and nothing behind.
   private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private static final Set<Path> openDirs = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                () -> List.copyOf(running).forEach(S3ProxyServer::destroyTree),
-                "s3proxy-shutdown"));
+                () -> {
+                  List.copyOf(running).forEach(S3ProxyServer::destroyTree);
+                  List.copyOf(openDirs).forEach(S3ProxyServer::deleteRecursively);
+                },
+                "yatagarasu-s3proxy-cleanup"));
   }
 
   private final Path jar;
@@ -130,6 +134,7 @@ public final class S3ProxyServer implements AutoCloseable {
               + "=PATH, or build the module so that its copy-s3proxy execution puts it there)");
     }
     Path workDir = createTempDirectory();
+    openDirs.add(workDir);
     boolean started = false;
     try {
       Path dataDir = Files.createDirectory(workDir.resolve("data"));
@@ -174,8 +179,12 @@ public final class S3ProxyServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start s3proxy in " + workDir, e);
     } finally {
-      if (!started && !Files.exists(workDir.resolve("s3proxy.log"))) {
-        deleteRecursively(workDir);
+      if (!started) {
+        // A failed start keeps its directory when there is a log to read; the message names it.
+        openDirs.remove(workDir);
+        if (!Files.exists(workDir.resolve("s3proxy.log"))) {
+          deleteRecursively(workDir);
+        }
       }
     }
   }
@@ -347,6 +356,7 @@ public final class S3ProxyServer implements AutoCloseable {
     client.close();
     destroyTree(process);
     deleteRecursively(workDir);
+    openDirs.remove(workDir);
   }
 
   @Override

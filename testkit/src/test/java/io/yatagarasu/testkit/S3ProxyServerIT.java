@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,6 +175,29 @@ class S3ProxyServerIT {
   }
 
   @Test
+  void aServerLeftOpenIsStoppedAndDeletedWhenItsJvmExits() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process child =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LeftOpenMain.class.getName(),
+                S3ProxyServer.defaultJar().toAbsolutePath().toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    int port = Integer.parseInt(line(output, "port="));
+    Path dir = Path.of(line(output, "dir="));
+    assertThat(child.exitValue()).as(output).isZero();
+    assertThat(Files.exists(dir)).isFalse();
+    assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
   void closeStopsTheProcessAndDeletesItsFiles() {
     S3ProxyServer closing = S3ProxyServer.start("closing-access-key", "closing-secret-key");
     Path dir = closing.logFile().getParent();
@@ -184,5 +208,14 @@ class S3ProxyServerIT {
     assertThat(closing.isAlive()).isFalse();
     assertThat(Files.exists(dir)).isFalse();
     assertThat(ProcessHandle.current().children().count()).isEqualTo(before.length - 1);
+  }
+
+  private static String line(String output, String prefix) {
+    return output
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + " line in:\n" + output));
   }
 }
