@@ -1,12 +1,14 @@
 package io.yatagarasu.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Turns a document tree into a {@link ProxyConfig}, reading every field before giving up so that
@@ -19,8 +21,11 @@ final class ConfigBinder {
     this.problems = new NodeReader.Problems(new Interpolator(env));
   }
 
-  ProxyConfig bind(JsonNode mapping) throws ConfigException {
+  ConfigDocument bind(JsonNode mapping) throws ConfigException {
     NodeReader root = NodeReader.root(problems, mapping);
+    Long generation =
+        root.parsed(
+            "generation", null, "an integer", ConfigBinder::generation, NodeReader.Rule.none());
     ServerConfig server = server(root.object("server"));
     AdminConfig admin = admin(root.object("admin"));
     UpstreamConfig upstream = upstream(root.object("upstream"));
@@ -29,7 +34,21 @@ final class ConfigBinder {
     if (!root.finish()) {
       throw new ConfigException(problems.errors());
     }
-    return new ProxyConfig(server, admin, upstream, logging, buckets);
+    return new ConfigDocument(
+        new ProxyConfig(server, admin, upstream, logging, buckets),
+        generation == null ? OptionalLong.empty() : OptionalLong.of(generation));
+  }
+
+  private static Long generation(String text) {
+    if (!text.matches("-?[0-9]{1,30}")) {
+      throw new IllegalArgumentException(Rules.quote(text) + " is not an integer");
+    }
+    BigInteger n = new BigInteger(text);
+    String problem = Rules.GENERATION.problem(n);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return n.longValueExact();
   }
 
   private static ServerConfig server(NodeReader r) {
@@ -46,8 +65,11 @@ final class ConfigBinder {
   }
 
   private static AdminConfig admin(NodeReader r) {
-    ListenAddress listen = listen(r, AdminConfig.defaults().listen());
-    return r.finish() ? new AdminConfig(listen) : null;
+    AdminConfig d = AdminConfig.defaults();
+    ListenAddress listen = listen(r, d.listen());
+    String tokenFile = r.string("tokenFile", d.tokenFile(), Rules::notEmpty);
+    int maxBodyBytes = r.integer("maxBodyBytes", d.maxBodyBytes(), Rules.ADMIN_BODY_BYTES);
+    return r.finish() ? new AdminConfig(listen, tokenFile, maxBodyBytes) : null;
   }
 
   private static UpstreamConfig upstream(NodeReader r) {

@@ -40,15 +40,30 @@ public final class ConfigParser {
   }
 
   public ProxyConfig parseYaml(String document) throws ConfigException {
-    return new ConfigBinder(env).bind(read(YAML, document));
+    return parseYamlDocument(document).config();
   }
 
   public ProxyConfig parseJson(String document) throws ConfigException {
-    return new ConfigBinder(env).bind(read(JSON, document));
+    return parseJsonDocument(document).config();
   }
 
   /** Reads a file: JSON when its name ends with {@code .json}, YAML otherwise. */
   public ProxyConfig load(Path file) throws ConfigException {
+    return loadDocument(file).config();
+  }
+
+  /** Like {@link #parseYaml}, keeping the generation the document states. */
+  public ConfigDocument parseYamlDocument(String document) throws ConfigException {
+    return new ConfigBinder(env).bind(read(YAML, document));
+  }
+
+  /** Like {@link #parseJson}, keeping the generation the document states. */
+  public ConfigDocument parseJsonDocument(String document) throws ConfigException {
+    return new ConfigBinder(env).bind(read(JSON, document));
+  }
+
+  /** Like {@link #load}, keeping the generation the document states. */
+  public ConfigDocument loadDocument(Path file) throws ConfigException {
     Objects.requireNonNull(file, "file");
     String document;
     try {
@@ -58,8 +73,8 @@ public final class ConfigParser {
     }
     String name = file.getFileName() == null ? "" : file.getFileName().toString();
     return name.toLowerCase(Locale.ROOT).endsWith(".json")
-        ? parseJson(document)
-        : parseYaml(document);
+        ? parseJsonDocument(document)
+        : parseYamlDocument(document);
   }
 
   private static JsonNode read(ObjectMapper mapper, String document) throws ConfigException {

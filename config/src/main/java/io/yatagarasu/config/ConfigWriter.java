@@ -48,6 +48,21 @@ public final class ConfigWriter {
     return write(PRETTY, config) + "\n";
   }
 
+  /**
+   * Pretty JSON of a document that states its generation ({@code "generation"} comes first). The
+   * generation is not part of {@link #contentHash}.
+   */
+  public static String toJson(ConfigDocument document) {
+    try {
+      ObjectNode root = NODES.objectNode();
+      document.generation().ifPresent(g -> root.put("generation", g));
+      root.setAll((ObjectNode) tree(document.config()));
+      return PRETTY.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** YAML with the same keys as {@link #toJson}; every string is quoted. */
   public static String toYaml(ProxyConfig config) {
     return write(YAML, config);
@@ -93,7 +108,11 @@ public final class ConfigWriter {
         .put("maxUriBytes", server.maxUriBytes())
         .put("idleTimeout", formatDuration(server.idleTimeout()))
         .put("transport", Rules.spelling(server.transport()));
-    root.putObject("admin").put("listen", config.admin().listen().toString());
+    ObjectNode admin = root.putObject("admin").put("listen", config.admin().listen().toString());
+    if (config.admin().tokenFile() != null) {
+      admin.put("tokenFile", literal(config.admin().tokenFile()));
+    }
+    admin.put("maxBodyBytes", config.admin().maxBodyBytes());
     UpstreamConfig upstream = config.upstream();
     root.putObject("upstream")
         .put("connectTimeout", formatDuration(upstream.connectTimeout()))

@@ -17,6 +17,8 @@ final class Rules {
   static final Range REQUEST_HEADER_BYTES = new Range(1024, 1_048_576);
   static final Range URI_BYTES = new Range(256, 65536);
   static final Range CONNECTIONS_PER_ENDPOINT = new Range(1, 65536);
+  static final Range ADMIN_BODY_BYTES = new Range(1024, 1L << 30);
+  static final Range GENERATION = new Range(1, Long.MAX_VALUE);
 
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]+");
   private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

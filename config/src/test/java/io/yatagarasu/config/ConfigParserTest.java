@@ -210,7 +210,7 @@ class ConfigParserTest {
         .containsExactly(
             "server.listne: unknown key (expected one of: listen, maxRequestHeaderBytes,"
                 + " maxUriBytes, idleTimeout, transport)",
-            "admin.port: unknown key (expected one of: listen)",
+            "admin.port: unknown key (expected one of: listen, tokenFile, maxBodyBytes)",
             "upstream.timeout: unknown key (expected one of: connectTimeout, responseTimeout,"
                 + " maxConnectionsPerEndpoint)",
             "logging.level: unknown key (expected one of: format, accessLog)",
@@ -220,7 +220,7 @@ class ConfigParserTest {
                 + " keyPrefix, credentials)",
             "buckets[0].auth.issuer: unknown key (expected one of: type)",
             "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth)",
-            "servr: unknown key (expected one of: server, admin, upstream, logging, buckets)");
+            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, buckets)");
   }
 
   @Test

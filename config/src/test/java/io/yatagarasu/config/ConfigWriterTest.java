@@ -70,7 +70,7 @@ class ConfigWriterTest {
   void writesDefaultsExplicitly() throws Exception {
     assertThat(ConfigWriter.toCanonicalJson(PARSER.parseYaml("{}")))
         .isEqualTo(
-            "{\"admin\":{\"listen\":\"127.0.0.1:9090\"},\"buckets\":[],"
+            "{\"admin\":{\"listen\":\"127.0.0.1:9090\",\"maxBodyBytes\":16777216},\"buckets\":[],"
                 + "\"logging\":{\"accessLog\":true,\"format\":\"json\"},"
                 + "\"server\":{\"idleTimeout\":\"1m\",\"listen\":\"0.0.0.0:8080\","
                 + "\"maxRequestHeaderBytes\":16384,\"maxUriBytes\":8192,\"transport\":\"auto\"},"
