@@ -1,0 +1,38 @@
+package io.yatagarasu.operator.crd;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One route of a fleet: requests under a path prefix are served from one S3 bucket. */
+@Group(S3ProxyConfig.GROUP)
+@Version(S3ProxyConfig.VERSION)
+@ShortNames({"s3pb", "s3bucket"})
+@AdditionalPrinterColumn(name = "Prefix", jsonPath = ".spec.pathPrefix")
+@AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
+@AdditionalPrinterColumn(name = "Proxy", jsonPath = ".spec.proxyRef.name")
+@AdditionalPrinterColumn(
+    name = "Accepted",
+    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status")
+@AdditionalPrinterColumn(
+    name = "Resolved",
+    jsonPath = ".status.conditions[?(@.type==\"ResolvedRefs\")].status")
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].reason",
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class S3ProxyBucket extends CustomResource<S3ProxyBucketSpec, S3ProxyBucketStatus>
+    implements Namespaced {
+
+  @Override
+  protected S3ProxyBucketSpec initSpec() {
+    return new S3ProxyBucketSpec();
+  }
+}

@@ -1,0 +1,277 @@
+package io.yatagarasu.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** What an application team declares for one route. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class S3ProxyBucketSpec {
+  /** The fleet a bucket attaches to. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ProxyRef {
+    @JsonPropertyDescription("Name of the S3ProxyConfig.")
+    @Required
+    @Size(min = 1, max = 253)
+    private String name;
+
+    @JsonPropertyDescription("Namespace of the S3ProxyConfig (default: the bucket's namespace).")
+    private String namespace;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getNamespace() {
+      return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+      this.namespace = namespace;
+    }
+  }
+
+  /** Where the objects live. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class S3 {
+    @JsonPropertyDescription("The S3 bucket name.")
+    @Required
+    @Size(min = 3, max = 63)
+    private String bucket;
+
+    @JsonPropertyDescription("The bucket's region, e.g. eu-west-1 (us-east-1 for most S3 clones).")
+    @Required
+    @Pattern("^[a-z0-9-]+$")
+    private String region;
+
+    @JsonPropertyDescription(
+        "S3 endpoint URL without a path, e.g. https://minio.storage:9000 (default: AWS).")
+    @Pattern("^https?://")
+    private String endpoint;
+
+    @JsonPropertyDescription("Path-style addressing, needed by most S3 clones (default false).")
+    private Boolean pathStyle;
+
+    @JsonPropertyDescription("Prepended to every object key; must not start with '/'.")
+    private String keyPrefix;
+
+    public String getBucket() {
+      return bucket;
+    }
+
+    public void setBucket(String bucket) {
+      this.bucket = bucket;
+    }
+
+    public String getRegion() {
+      return region;
+    }
+
+    public void setRegion(String region) {
+      this.region = region;
+    }
+
+    public String getEndpoint() {
+      return endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    public Boolean getPathStyle() {
+      return pathStyle;
+    }
+
+    public void setPathStyle(Boolean pathStyle) {
+      this.pathStyle = pathStyle;
+    }
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+  }
+
+  /** A Secret in the bucket's namespace holding static AWS credentials. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SecretRef {
+    public static final String DEFAULT_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    public static final String DEFAULT_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    public static final String DEFAULT_SESSION_TOKEN = "AWS_SESSION_TOKEN";
+
+    @JsonPropertyDescription(
+        "Name of the Secret; it must be labelled yatagarasu.io/credentials: \"true\".")
+    @Required
+    @Size(min = 1, max = 253)
+    private String name;
+
+    @JsonPropertyDescription("Key of the access key id (default AWS_ACCESS_KEY_ID).")
+    private String accessKeyIdKey;
+
+    @JsonPropertyDescription("Key of the secret access key (default AWS_SECRET_ACCESS_KEY).")
+    private String secretAccessKeyKey;
+
+    @JsonPropertyDescription(
+        "Key of the optional session token (default AWS_SESSION_TOKEN; absent is fine).")
+    private String sessionTokenKey;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getAccessKeyIdKey() {
+      return accessKeyIdKey;
+    }
+
+    public void setAccessKeyIdKey(String accessKeyIdKey) {
+      this.accessKeyIdKey = accessKeyIdKey;
+    }
+
+    public String getSecretAccessKeyKey() {
+      return secretAccessKeyKey;
+    }
+
+    public void setSecretAccessKeyKey(String secretAccessKeyKey) {
+      this.secretAccessKeyKey = secretAccessKeyKey;
+    }
+
+    public String getSessionTokenKey() {
+      return sessionTokenKey;
+    }
+
+    public void setSessionTokenKey(String sessionTokenKey) {
+      this.sessionTokenKey = sessionTokenKey;
+    }
+  }
+
+  /** How the proxy signs requests to this bucket. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "has(self.secretRef) != (has(self.podIdentity) && self.podIdentity)",
+      message = "set exactly one of secretRef or podIdentity: true")
+  public static class Credentials {
+    @JsonPropertyDescription("Static credentials from a labelled Secret in the bucket's namespace.")
+    private SecretRef secretRef;
+
+    @JsonPropertyDescription(
+        "Use the proxy pod's AWS identity (the default chain: IRSA, EKS Pod Identity, ...).")
+    private Boolean podIdentity;
+
+    public SecretRef getSecretRef() {
+      return secretRef;
+    }
+
+    public void setSecretRef(SecretRef secretRef) {
+      this.secretRef = secretRef;
+    }
+
+    public Boolean getPodIdentity() {
+      return podIdentity;
+    }
+
+    public void setPodIdentity(Boolean podIdentity) {
+      this.podIdentity = podIdentity;
+    }
+  }
+
+  /** Who may read through this route. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Auth {
+    /** The authentication policies of the contract. */
+    public enum Type {
+      @JsonProperty("public")
+      PUBLIC,
+      @JsonProperty("jwt")
+      JWT
+    }
+
+    @JsonPropertyDescription("public (anyone, default) or jwt (a valid token is required).")
+    private Type type;
+
+    public Type getType() {
+      return type;
+    }
+
+    public void setType(Type type) {
+      this.type = type;
+    }
+  }
+
+  @JsonPropertyDescription("The fleet this bucket attaches to.")
+  @Required
+  private ProxyRef proxyRef;
+
+  @JsonPropertyDescription(
+      "Requests under this path prefix are served from this bucket, e.g. /photos.")
+  @Required
+  @Pattern("^/")
+  @Size(min = 1, max = 1024)
+  private String pathPrefix;
+
+  @JsonPropertyDescription("The S3 bucket behind the route.")
+  @Required
+  private S3 s3;
+
+  @JsonPropertyDescription("Credentials used to sign requests to S3.")
+  @Required
+  private Credentials credentials;
+
+  @JsonPropertyDescription("Authentication of clients (default public).")
+  private Auth auth;
+
+  public ProxyRef getProxyRef() {
+    return proxyRef;
+  }
+
+  public void setProxyRef(ProxyRef proxyRef) {
+    this.proxyRef = proxyRef;
+  }
+
+  public String getPathPrefix() {
+    return pathPrefix;
+  }
+
+  public void setPathPrefix(String pathPrefix) {
+    this.pathPrefix = pathPrefix;
+  }
+
+  public S3 getS3() {
+    return s3;
+  }
+
+  public void setS3(S3 s3) {
+    this.s3 = s3;
+  }
+
+  public Credentials getCredentials() {
+    return credentials;
+  }
+
+  public void setCredentials(Credentials credentials) {
+    this.credentials = credentials;
+  }
+
+  public Auth getAuth() {
+    return auth;
+  }
+
+  public void setAuth(Auth auth) {
+    this.auth = auth;
+  }
+}

@@ -1,0 +1,174 @@
+package io.yatagarasu.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** What a platform team declares for one proxy fleet. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class S3ProxyConfigSpec {
+  @JsonPropertyDescription("Number of proxy pods. A PodDisruptionBudget is created when above 1.")
+  @Min(0)
+  @Max(1000)
+  private Integer replicas;
+
+  @JsonPropertyDescription("Proxy container image; the operator's default image when unset.")
+  private String image;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of the proxy container.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Node labels the proxy pods must run on.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations of the proxy pods.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Extra labels on the proxy pods (the operator's own labels win).")
+  private Map<String, String> podLabels;
+
+  @JsonPropertyDescription("Extra annotations on the proxy pods.")
+  private Map<String, String> podAnnotations;
+
+  @JsonPropertyDescription(
+      "Seconds a proxy pod has to finish in-flight requests after SIGTERM (default 30).")
+  @Min(1)
+  @Max(3600)
+  private Integer terminationGracePeriodSeconds;
+
+  @JsonPropertyDescription("The Service in front of the proxy pods.")
+  private ServiceSettings service;
+
+  @JsonPropertyDescription("The proxy's data and admin listeners.")
+  private ServerSettings server;
+
+  @JsonPropertyDescription("Connection settings toward S3, shared by every bucket.")
+  private UpstreamSettings upstream;
+
+  @JsonPropertyDescription("Access log settings.")
+  private LoggingSettings logging;
+
+  @JsonPropertyDescription(
+      "Which namespaces may attach S3ProxyBuckets to this fleet (default: the same namespace).")
+  private BucketNamespaces bucketNamespaces;
+
+  @JsonPropertyDescription("Prometheus Operator integration.")
+  private Monitoring monitoring;
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public Map<String, String> getPodLabels() {
+    return podLabels;
+  }
+
+  public void setPodLabels(Map<String, String> podLabels) {
+    this.podLabels = podLabels;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations;
+  }
+
+  public Integer getTerminationGracePeriodSeconds() {
+    return terminationGracePeriodSeconds;
+  }
+
+  public void setTerminationGracePeriodSeconds(Integer terminationGracePeriodSeconds) {
+    this.terminationGracePeriodSeconds = terminationGracePeriodSeconds;
+  }
+
+  public ServiceSettings getService() {
+    return service;
+  }
+
+  public void setService(ServiceSettings service) {
+    this.service = service;
+  }
+
+  public ServerSettings getServer() {
+    return server;
+  }
+
+  public void setServer(ServerSettings server) {
+    this.server = server;
+  }
+
+  public UpstreamSettings getUpstream() {
+    return upstream;
+  }
+
+  public void setUpstream(UpstreamSettings upstream) {
+    this.upstream = upstream;
+  }
+
+  public LoggingSettings getLogging() {
+    return logging;
+  }
+
+  public void setLogging(LoggingSettings logging) {
+    this.logging = logging;
+  }
+
+  public BucketNamespaces getBucketNamespaces() {
+    return bucketNamespaces;
+  }
+
+  public void setBucketNamespaces(BucketNamespaces bucketNamespaces) {
+    this.bucketNamespaces = bucketNamespaces;
+  }
+
+  public Monitoring getMonitoring() {
+    return monitoring;
+  }
+
+  public void setMonitoring(Monitoring monitoring) {
+    this.monitoring = monitoring;
+  }
+}

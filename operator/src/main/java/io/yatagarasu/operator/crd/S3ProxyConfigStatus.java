@@ -1,0 +1,122 @@
+package io.yatagarasu.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed of a fleet; written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class S3ProxyConfigStatus {
+  /** How many of the attached buckets are in the snapshot. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class BucketCounts {
+    @JsonPropertyDescription("Buckets in the current snapshot.")
+    private int accepted;
+
+    @JsonPropertyDescription(
+        "Buckets that reference this fleet but are left out; see their status.")
+    private int rejected;
+
+    public BucketCounts() {}
+
+    public BucketCounts(int accepted, int rejected) {
+      this.accepted = accepted;
+      this.rejected = rejected;
+    }
+
+    public int getAccepted() {
+      return accepted;
+    }
+
+    public void setAccepted(int accepted) {
+      this.accepted = accepted;
+    }
+
+    public int getRejected() {
+      return rejected;
+    }
+
+    public void setRejected(int rejected) {
+      this.rejected = rejected;
+    }
+  }
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, Programmed and Degraded.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Generation of the rendered snapshot; increases when its hash changes.")
+  private Long configGeneration;
+
+  @JsonPropertyDescription("SHA-256 of the rendered snapshot's canonical JSON.")
+  private String configHash;
+
+  @JsonPropertyDescription("Proxy pods of the Deployment.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Proxy pods that pass their readiness probe.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("Accepted and rejected bucket counts.")
+  private BucketCounts buckets;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Long getConfigGeneration() {
+    return configGeneration;
+  }
+
+  public void setConfigGeneration(Long configGeneration) {
+    this.configGeneration = configGeneration;
+  }
+
+  public String getConfigHash() {
+    return configHash;
+  }
+
+  public void setConfigHash(String configHash) {
+    this.configHash = configHash;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public BucketCounts getBuckets() {
+    return buckets;
+  }
+
+  public void setBuckets(BucketCounts buckets) {
+    this.buckets = buckets;
+  }
+}
