@@ -1,12 +1,15 @@
 package io.yatagarasu.proxy;
 
+import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.ConfigException;
 import io.yatagarasu.config.ConfigParser;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.ProxyConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -18,6 +21,8 @@ public final class ProxyMain {
   static final int EXIT_USAGE = 64;
   static final int EXIT_CONFIG = 2;
   static final int EXIT_START = 1;
+
+  static final Duration RELOAD_DEBOUNCE = Duration.ofMillis(200);
 
   private ProxyMain() {}
 
@@ -57,14 +62,15 @@ public final class ProxyMain {
       err.println(usage());
       return EXIT_USAGE;
     }
-    ProxyConfig config;
+    ConfigDocument document;
     try {
-      config = new ConfigParser(Environment.system()).load(configFile);
+      document = new ConfigParser(Environment.system()).loadDocument(configFile);
     } catch (ConfigException e) {
       err.println(configFile + ": invalid configuration");
       e.errors().forEach(line -> err.println("  " + line));
       return EXIT_CONFIG;
     }
+    ProxyConfig config = document.config();
     if (validateOnly) {
       out.println(
           configFile
@@ -76,17 +82,23 @@ public final class ProxyMain {
       return EXIT_OK;
     }
     ProxyServer server;
+    ConfigFileWatcher watcher;
     try {
-      server = ProxyServer.start(config);
-    } catch (RuntimeException e) {
+      server = ProxyServer.start(document, "file");
+      watcher =
+          new ConfigFileWatcher(
+              configFile, server.snapshots(), Environment.system(), RELOAD_DEBOUNCE);
+    } catch (RuntimeException | IOException e) {
       err.println("cannot start: " + e.getMessage());
       return EXIT_START;
     }
+    Signals.onHangup(() -> watcher.requestReload("SIGHUP"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  watcher.close();
                   server.close();
                   stopped.countDown();
                 },

@@ -9,35 +9,40 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.ListenAddress;
 import io.yatagarasu.config.ProxyConfig;
-import io.yatagarasu.proxy.admin.AdminHandler;
+import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
+import io.yatagarasu.proxy.admin.AdminInitializer;
+import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.ProxyInitializer;
 import io.yatagarasu.proxy.pipeline.ServerContext;
 import io.yatagarasu.proxy.pipeline.Upstreams;
+import io.yatagarasu.proxy.s3.CredentialSource;
 import java.net.InetSocketAddress;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running proxy: the data listener, the admin listener, the event loops they share, and the one
- * reference to the configuration snapshot in force.
+ * A running proxy: the data listener, the admin listener on event loops of its own (so it answers
+ * whatever the data plane does), the snapshot manager, and the metrics.
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
   private final Transports transports;
   private final EventLoopGroup group;
+  private final EventLoopGroup adminGroup;
   private final ExecutorService blocking;
   private final Upstreams upstreams;
-  private final AtomicReference<ProxySnapshot> current = new AtomicReference<>();
+  private final CredentialSource defaultChain;
+  private final ProxyMetrics metrics;
+  private final SnapshotManager snapshots;
   private Channel dataChannel;
   private Channel adminChannel;
 
@@ -46,57 +51,81 @@ public final class ProxyServer implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory("yatagarasu-io", true), transports.ioHandlerFactory());
+    this.adminGroup =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("yatagarasu-admin", true), transports.ioHandlerFactory());
     this.blocking =
         Executors.newCachedThreadPool(new DefaultThreadFactory("yatagarasu-blocking", true));
     this.upstreams = new Upstreams(group, transports);
+    this.defaultChain = CredentialSource.defaultChain(blocking);
+    this.metrics = new ProxyMetrics();
+    this.snapshots = new SnapshotManager(upstreams, defaultChain, metrics);
+    metrics.upstreamConnections(
+        () -> {
+          ProxySnapshot snapshot = snapshots.current();
+          return snapshot == null ? 0 : snapshot.openUpstreamConnections();
+        });
   }
 
-  /** Builds the first snapshot, then binds the data and admin listeners. */
+  /** Applies the first configuration, then binds the data and admin listeners. */
   public static ProxyServer start(ProxyConfig config) throws InterruptedException {
-    requireNonNull(config, "config");
+    return start(new ConfigDocument(config, OptionalLong.empty()), "file");
+  }
+
+  /** Applies the first document (from {@code source}), then binds the listeners. */
+  public static ProxyServer start(ConfigDocument document, String source)
+      throws InterruptedException {
+    requireNonNull(document, "document");
+    ProxyConfig config = document.config();
     ProxyServer server = new ProxyServer(config);
     try {
-      server.current.set(ProxySnapshot.build(config, server.upstreams, server.blocking));
+      ApplyResult first = server.snapshots.apply(document, OptionalLong.empty(), source);
+      if (first.status() != SnapshotManager.Status.APPLIED) {
+        throw new IllegalStateException("configuration rejected: " + first.errors());
+      }
       server.bind(config);
     } catch (RuntimeException | InterruptedException e) {
       server.close();
       throw e;
     }
     LOG.info(
-        "proxy started data={} admin={} transport={} buckets={} configHash={}",
+        "proxy started data={} admin={} transport={} buckets={} generation={} configHash={}",
         server.dataAddress(),
         server.adminAddress(),
         server.transports.name(),
         config.buckets().size(),
-        server.current.get().hash());
+        server.snapshots.current().generation(),
+        server.snapshots.current().hash());
     return server;
   }
 
   private void bind(ProxyConfig config) throws InterruptedException {
-    ServerContext context = new ServerContext(current::get);
+    ServerContext context = new ServerContext(snapshots, metrics);
     dataChannel =
         bindListener(
+            group,
             config.server().listen(),
             new ProxyInitializer(config.server(), context),
             "data listener",
             false);
     adminChannel =
         bindListener(
+            adminGroup,
             config.admin().listen(),
-            new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel ch) {
-                ch.pipeline()
-                    .addLast(new HttpServerCodec(4096, 8192, 8192))
-                    .addLast(new HttpObjectAggregator(64 * 1024))
-                    .addLast(new AdminHandler(() -> current.get() != null));
-              }
-            },
+            new AdminInitializer(
+                snapshots,
+                metrics,
+                blocking,
+                () -> {
+                  ProxySnapshot snapshot = snapshots.current();
+                  return (snapshot == null ? config : snapshot.config()).admin().maxBodyBytes();
+                }),
             "admin listener",
             true);
   }
 
   private Channel bindListener(
+      EventLoopGroup loops,
       ListenAddress address,
       ChannelInitializer<SocketChannel> initializer,
       String what,
@@ -105,7 +134,7 @@ public final class ProxyServer implements AutoCloseable {
     // The data listener reads only when a connection is ready for its next request.
     ServerBootstrap bootstrap =
         new ServerBootstrap()
-            .group(group)
+            .group(loops)
             .channel(transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
@@ -133,7 +162,16 @@ public final class ProxyServer implements AutoCloseable {
 
   /** The snapshot in force. */
   public ProxySnapshot snapshot() {
-    return current.get();
+    return snapshots.current();
+  }
+
+  /** Where configurations are applied (file reloads and the admin API both go through it). */
+  public SnapshotManager snapshots() {
+    return snapshots;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
   }
 
   /** The transport in use ("epoll", "io_uring" or "nio"). */
@@ -149,12 +187,11 @@ public final class ProxyServer implements AutoCloseable {
     if (adminChannel != null) {
       adminChannel.close().syncUninterruptibly();
     }
-    ProxySnapshot snapshot = current.getAndSet(null);
-    if (snapshot != null) {
-      snapshot.close();
-    }
+    snapshots.close();
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    adminGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     upstreams.close();
+    defaultChain.close();
     blocking.shutdownNow();
   }
 }

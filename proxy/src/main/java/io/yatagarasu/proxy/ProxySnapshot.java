@@ -5,62 +5,101 @@ import static java.util.Objects.requireNonNull;
 import io.yatagarasu.config.BucketConfig;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.UpstreamEndpoint;
 import io.yatagarasu.proxy.pipeline.Upstreams;
 import io.yatagarasu.proxy.routing.RoutingTable;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import io.yatagarasu.proxy.s3.S3Target;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One immutable, fully built configuration: the routing table and every object derived from the
- * document. A request reads the current snapshot once and uses it to the end.
+ * document. A request retains the snapshot it started with and releases it at its end; a retired
+ * snapshot closes what only it used (the pools of removed endpoints) once its last request ends.
  */
-public final class ProxySnapshot implements AutoCloseable {
+public final class ProxySnapshot {
   private final ProxyConfig config;
   private final String hash;
   private final RoutingTable<BucketRoute> routes;
-  private final List<UpstreamEndpoint> endpoints;
-  private final List<CredentialSource> credentialSources;
+  private final Map<String, UpstreamEndpoint> endpoints;
+  private final Instant builtAt = Instant.now();
+  // One reference belongs to the holder while the snapshot is current; each request holds one.
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private volatile long generation;
+  private volatile String source;
+  private volatile List<UpstreamEndpoint> closeWhenDrained = List.of();
 
   private ProxySnapshot(
       ProxyConfig config,
+      String hash,
+      long generation,
+      String source,
       RoutingTable<BucketRoute> routes,
-      List<UpstreamEndpoint> endpoints,
-      List<CredentialSource> credentialSources) {
+      Map<String, UpstreamEndpoint> endpoints) {
     this.config = config;
-    this.hash = ConfigWriter.contentHash(config);
+    this.hash = hash;
+    this.generation = generation;
+    this.source = source;
     this.routes = routes;
-    this.endpoints = List.copyOf(endpoints);
-    this.credentialSources = List.copyOf(credentialSources);
+    this.endpoints = Map.copyOf(endpoints);
   }
 
-  /** Builds every derived object off to the side; nothing is published here. */
+  /**
+   * Builds every derived object off to the side; nothing is published here. Endpoints of {@code
+   * previous} with the same address and settings are reused, so their warm connections carry over.
+   */
   public static ProxySnapshot build(
-      ProxyConfig config, Upstreams upstreams, Executor blockingExecutor) {
+      ProxyConfig config,
+      long generation,
+      String source,
+      ProxySnapshot previous,
+      Upstreams upstreams,
+      CredentialSource defaultChain,
+      ProxyMetrics metrics) {
     requireNonNull(config, "config");
-    Map<String, UpstreamEndpoint> endpointsByAddress = new HashMap<>();
-    List<CredentialSource> sources = new ArrayList<>();
+    Map<String, UpstreamEndpoint> reusable = previous == null ? Map.of() : previous.endpoints;
+    Map<String, UpstreamEndpoint> endpoints = new HashMap<>();
     List<BucketRoute> routes = new ArrayList<>();
-    for (BucketConfig bucket : config.buckets()) {
-      S3Target target = S3Target.of(bucket);
-      UpstreamEndpoint endpoint =
-          endpointsByAddress.computeIfAbsent(
-              target.endpointKey(), k -> upstreams.endpoint(target, config.upstream()));
-      CredentialSource credentials =
-          CredentialSource.of(bucket.s3().credentials(), blockingExecutor);
-      sources.add(credentials);
-      routes.add(new BucketRoute(bucket, target, credentials, endpoint));
+    try {
+      for (BucketConfig bucket : config.buckets()) {
+        S3Target target = S3Target.of(bucket);
+        String key = target.endpointKey() + " " + config.upstream();
+        UpstreamEndpoint endpoint = endpoints.get(key);
+        if (endpoint == null) {
+          endpoint = reusable.get(key);
+          if (endpoint == null) {
+            endpoint = upstreams.endpoint(target, config.upstream());
+          }
+          endpoints.put(key, endpoint);
+        }
+        CredentialSource credentials =
+            bucket.s3().credentials() == null
+                ? defaultChain
+                : CredentialSource.of(bucket.s3().credentials());
+        routes.add(
+            new BucketRoute(bucket, target, credentials, endpoint, metrics.bucket(bucket.name())));
+      }
+      return new ProxySnapshot(
+          config,
+          ConfigWriter.contentHash(config),
+          generation,
+          source,
+          new RoutingTable<>(routes, BucketRoute::pathPrefix),
+          endpoints);
+    } catch (RuntimeException e) {
+      for (UpstreamEndpoint created : endpoints.values()) {
+        if (!reusable.containsValue(created)) {
+          created.close();
+        }
+      }
+      throw e;
     }
-    return new ProxySnapshot(
-        config,
-        new RoutingTable<>(routes, BucketRoute::pathPrefix),
-        List.copyOf(endpointsByAddress.values()),
-        sources);
   }
 
   public ProxyConfig config() {
@@ -71,6 +110,19 @@ public final class ProxySnapshot implements AutoCloseable {
     return hash;
   }
 
+  public long generation() {
+    return generation;
+  }
+
+  /** Where the configuration came from: {@code file} or {@code admin}. */
+  public String source() {
+    return source;
+  }
+
+  public Instant builtAt() {
+    return builtAt;
+  }
+
   public RoutingTable<BucketRoute> routes() {
     return routes;
   }
@@ -78,15 +130,52 @@ public final class ProxySnapshot implements AutoCloseable {
   /** Open upstream connections across every endpoint of this snapshot. */
   public int openUpstreamConnections() {
     int n = 0;
-    for (UpstreamEndpoint e : endpoints) {
+    for (UpstreamEndpoint e : endpoints.values()) {
       n += e.openConnections();
     }
     return n;
   }
 
-  @Override
-  public void close() {
-    endpoints.forEach(UpstreamEndpoint::close);
-    credentialSources.forEach(CredentialSource::close);
+  /** The same content was applied again under a newer generation. */
+  void adopt(long newerGeneration, String newSource) {
+    this.generation = newerGeneration;
+    this.source = newSource;
+  }
+
+  /** Takes a reference for one request; false when the snapshot is already closed. */
+  boolean tryRetain() {
+    for (; ; ) {
+      int n = refs.get();
+      if (n == 0) {
+        return false;
+      }
+      if (refs.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives a reference back; the last one of a retired snapshot closes what only it used. */
+  public void release() {
+    if (refs.decrementAndGet() == 0) {
+      closeWhenDrained.forEach(UpstreamEndpoint::close);
+    }
+  }
+
+  /** No longer current: closes endpoints that {@code successor} does not use, once drained. */
+  void retire(ProxySnapshot successor) {
+    List<UpstreamEndpoint> unused = new ArrayList<>();
+    for (UpstreamEndpoint endpoint : endpoints.values()) {
+      if (successor == null || !successor.endpoints.containsValue(endpoint)) {
+        unused.add(endpoint);
+      }
+    }
+    closeWhenDrained = List.copyOf(unused);
+    release();
+  }
+
+  /** Requests still using this snapshot (and 1 while it is current). */
+  int references() {
+    return refs.get();
   }
 }

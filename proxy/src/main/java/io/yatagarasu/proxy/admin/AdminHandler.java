@@ -1,5 +1,9 @@
 package io.yatagarasu.proxy.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,52 +13,238 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.ConfigDocument;
+import io.yatagarasu.config.ConfigException;
+import io.yatagarasu.config.ConfigParser;
+import io.yatagarasu.config.Environment;
+import io.yatagarasu.proxy.ProxySnapshot;
+import io.yatagarasu.proxy.SnapshotManager;
+import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
+import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.routing.PathNormalizer;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 
 /**
- * The admin listener: {@code /health} (the process is alive) and {@code /ready} (a complete
- * configuration is applied). It answers even when the data configuration is broken.
+ * The admin listener: {@code /health}, {@code /ready}, {@code /metrics}, and the admin API under
+ * {@code /admin} ({@code GET}/{@code PUT /admin/config}), which needs the bearer token of {@code
+ * admin.tokenFile} and is off (404) without one. It keeps answering whatever the data configuration
+ * does, and never shows a secret.
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private final BooleanSupplier ready;
+  /** The header that carries a pushed configuration's generation. */
+  public static final String GENERATION_HEADER = "X-Config-Generation";
 
-  public AdminHandler(BooleanSupplier ready) {
-    this.ready = ready;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String SOURCE = "admin";
+
+  private final SnapshotManager snapshots;
+  private final ProxyMetrics metrics;
+  private final Executor blocking;
+  private final AdminToken token;
+
+  public AdminHandler(
+      SnapshotManager snapshots, ProxyMetrics metrics, Executor blocking, AdminToken token) {
+    this.snapshots = snapshots;
+    this.metrics = metrics;
+    this.blocking = blocking;
+    this.token = token;
+  }
+
+  /** A token holder to share between the admin listener's connections. */
+  public static AdminToken newToken() {
+    return new AdminToken();
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String path = PathNormalizer.rawPath(request.uri());
-    FullHttpResponse response;
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (!request.decoderResult().isSuccess()) {
-      response = json(HttpResponseStatus.BAD_REQUEST, "{\"status\":\"bad request\"}");
-    } else if (path.equals("/health")) {
-      response = json(HttpResponseStatus.OK, "{\"status\":\"ok\"}");
-    } else if (path.equals("/ready")) {
-      response =
-          ready.getAsBoolean()
-              ? json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
-              : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\"}");
-    } else {
-      response = json(HttpResponseStatus.NOT_FOUND, "{\"status\":\"not found\"}");
+      send(ctx, status("bad request", HttpResponseStatus.BAD_REQUEST), false);
+      return;
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
-    if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    var written = ctx.writeAndFlush(response);
-    if (!keepAlive) {
-      written.addListener(ChannelFutureListener.CLOSE);
+    String path = PathNormalizer.rawPath(request.uri());
+    HttpMethod method = request.method();
+    boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
+    switch (path) {
+      case "/health" ->
+          send(ctx, read ? json(HttpResponseStatus.OK, ok()) : notAllowed(), keepAlive);
+      case "/ready" -> send(ctx, read ? ready() : notAllowed(), keepAlive);
+      case "/metrics" -> send(ctx, read ? metrics() : notAllowed(), keepAlive);
+      default -> {
+        if (path.equals("/admin") || path.startsWith("/admin/")) {
+          admin(ctx, request, path, keepAlive);
+        } else {
+          send(ctx, status("not found", HttpResponseStatus.NOT_FOUND), keepAlive);
+        }
+      }
     }
   }
 
-  private static FullHttpResponse json(HttpResponseStatus status, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+  private void admin(
+      ChannelHandlerContext ctx, FullHttpRequest request, String path, boolean keepAlive) {
+    ProxySnapshot snapshot = snapshots.current();
+    String tokenFile = snapshot == null ? null : snapshot.config().admin().tokenFile();
+    if (tokenFile == null) {
+      send(ctx, status("not found", HttpResponseStatus.NOT_FOUND), keepAlive);
+      return;
+    }
+    if (!token.matches(Path.of(tokenFile), bearer(request))) {
+      FullHttpResponse denied = status("unauthorized", HttpResponseStatus.UNAUTHORIZED);
+      denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"yatagarasu-admin\"");
+      send(ctx, denied, keepAlive);
+      return;
+    }
+    if (!path.equals("/admin/config")) {
+      send(ctx, status("not found", HttpResponseStatus.NOT_FOUND), keepAlive);
+    } else if (HttpMethod.GET.equals(request.method())) {
+      send(ctx, describe(snapshot), keepAlive);
+    } else if (HttpMethod.PUT.equals(request.method())) {
+      put(ctx, request, keepAlive);
+    } else {
+      FullHttpResponse response = notAllowed();
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, PUT");
+      send(ctx, response, keepAlive);
+    }
+  }
+
+  private void put(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+    OptionalLong generation;
+    try {
+      String header = request.headers().get(GENERATION_HEADER);
+      generation = header == null ? OptionalLong.empty() : OptionalLong.of(parseGeneration(header));
+    } catch (IllegalArgumentException e) {
+      send(
+          ctx,
+          rejected(
+              HttpResponseStatus.BAD_REQUEST, List.of(GENERATION_HEADER + ": " + e.getMessage())),
+          keepAlive);
+      return;
+    }
+    String body = request.content().toString(StandardCharsets.UTF_8);
+    // Parsing and building a large snapshot takes milliseconds: not on the admin loop.
+    blocking.execute(
+        () -> {
+          FullHttpResponse response = apply(body, generation);
+          ctx.executor().execute(() -> send(ctx, response, keepAlive));
+        });
+  }
+
+  private FullHttpResponse apply(String body, OptionalLong generation) {
+    ConfigDocument document;
+    try {
+      document = new ConfigParser(Environment.system()).parseJsonDocument(body);
+    } catch (ConfigException e) {
+      snapshots.rejectedDocument(e.errors(), SOURCE);
+      return rejected(HttpResponseStatus.UNPROCESSABLE_ENTITY, e.errors());
+    }
+    ApplyResult result = snapshots.apply(document, generation, SOURCE);
+    HttpResponseStatus status =
+        switch (result.status()) {
+          case APPLIED, UNCHANGED -> HttpResponseStatus.OK;
+          case STALE -> HttpResponseStatus.CONFLICT;
+          case REJECTED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
+        };
+    ObjectNode answer = JSON.createObjectNode().put("status", result.status().word());
+    answer.put("generation", result.generation());
+    answer.put("hash", result.hash());
+    if (!result.errors().isEmpty()) {
+      ArrayNode errors = answer.putArray("errors");
+      result.errors().forEach(errors::add);
+    }
+    return json(status, answer);
+  }
+
+  private static long parseGeneration(String header) {
+    try {
+      long value = Long.parseLong(header.trim());
+      if (value < 1) {
+        throw new IllegalArgumentException(header.trim() + " (expected: >= 1)");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not an integer (expected: >= 1)");
+    }
+  }
+
+  private FullHttpResponse describe(ProxySnapshot snapshot) {
+    ObjectNode answer = JSON.createObjectNode();
+    answer.put("generation", snapshot.generation());
+    answer.put("hash", snapshot.hash());
+    answer.put("appliedAt", snapshot.builtAt().toString());
+    answer.put("source", snapshot.source());
+    ArrayNode buckets = answer.putArray("buckets");
+    for (BucketConfig bucket : snapshot.config().buckets()) {
+      buckets.addObject().put("name", bucket.name()).put("pathPrefix", bucket.pathPrefix());
+    }
+    return json(HttpResponseStatus.OK, answer);
+  }
+
+  private FullHttpResponse ready() {
+    ProxySnapshot snapshot = snapshots.current();
+    if (snapshot == null) {
+      return status("not ready", HttpResponseStatus.SERVICE_UNAVAILABLE);
+    }
+    ObjectNode answer = JSON.createObjectNode().put("status", "ready");
+    answer.put("generation", snapshot.generation());
+    return json(HttpResponseStatus.OK, answer);
+  }
+
+  private FullHttpResponse metrics() {
+    byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return response;
+  }
+
+  private static String bearer(FullHttpRequest request) {
+    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return header.substring(7).strip();
+  }
+
+  private static ObjectNode ok() {
+    return JSON.createObjectNode().put("status", "ok");
+  }
+
+  private static FullHttpResponse notAllowed() {
+    return status("method not allowed", HttpResponseStatus.METHOD_NOT_ALLOWED);
+  }
+
+  static FullHttpResponse status(String word, HttpResponseStatus status) {
+    return json(status, JSON.createObjectNode().put("status", word));
+  }
+
+  private static FullHttpResponse rejected(HttpResponseStatus status, List<String> errors) {
+    ObjectNode answer = JSON.createObjectNode().put("status", "rejected");
+    ArrayNode list = answer.putArray("errors");
+    errors.forEach(list::add);
+    return json(status, answer);
+  }
+
+  static FullHttpResponse json(HttpResponseStatus status, ObjectNode body) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+    }
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     response
@@ -63,6 +253,17 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     return response;
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    var written = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   @Override

@@ -108,6 +108,7 @@ final class Exchange implements UpstreamListener {
   private long upstreamMicros = -1;
   private long bytesSent;
   private int clientStatus;
+  private boolean completed;
 
   Exchange(
       ProxyFrontendHandler frontend,
@@ -167,6 +168,7 @@ final class Exchange implements UpstreamListener {
                                 route.name(),
                                 info.requestId(),
                                 rootMessage(error));
+                            route.meters().upstreamError("credentials");
                             respondError(ProxyError.UPSTREAM_ERROR);
                           } else {
                             connect(id);
@@ -187,6 +189,7 @@ final class Exchange implements UpstreamListener {
                   route.name(),
                   info.requestId(),
                   rootMessage(f.cause()));
+              route.meters().upstreamError("connect");
               respondError(ProxyError.UPSTREAM_UNREACHABLE);
             }
             return;
@@ -295,7 +298,9 @@ final class Exchange implements UpstreamListener {
 
   private void onResponseHead(HttpResponse response) {
     cancelTimeout();
-    upstreamMicros = (System.nanoTime() - upstreamSentNanos) / 1000;
+    long latencyNanos = System.nanoTime() - upstreamSentNanos;
+    upstreamMicros = latencyNanos / 1000;
+    route.meters().upstreamLatency(latencyNanos);
     upstreamStatus = response.status().code();
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     if (response.decoderResult().isFailure()) {
@@ -394,6 +399,7 @@ final class Exchange implements UpstreamListener {
           info.requestId(),
           rootMessage(content.decoderResult().cause()));
       releaseUpstream(false);
+      route.meters().upstreamError("broken");
       if (state == State.STREAMING) {
         abandon("upstream_broken");
       } else {
@@ -441,14 +447,7 @@ final class Exchange implements UpstreamListener {
     ctx.writeAndFlush(last)
         .addListener(
             f -> {
-              server.accessLog(
-                  info,
-                  route.name(),
-                  clientStatus,
-                  bytesSent,
-                  upstreamStatus,
-                  upstreamMicros,
-                  f.isSuccess() ? null : "client_closed");
+              complete(clientStatus, f.isSuccess() ? null : "client_closed");
               frontend.exchangeDone(ctx, this, keepAlive && f.isSuccess());
             });
   }
@@ -461,7 +460,11 @@ final class Exchange implements UpstreamListener {
     }
     String code = S3ErrorCodes.code(body);
     ProxyError error = S3ErrorCodes.map(errorStatus, code);
+    if (errorStatus >= 500) {
+      route.meters().upstreamError("status_5xx");
+    }
     if (S3ErrorCodes.isCredentialProblem(code) || errorStatus == 301 || errorStatus == 307) {
+      route.meters().upstreamError("rejected");
       LOG.warn(
           "upstream rejected the proxy's request bucket={} requestId={} status={} s3Code={}",
           route.name(),
@@ -513,14 +516,8 @@ final class Exchange implements UpstreamListener {
     ctx.writeAndFlush(response)
         .addListener(
             f -> {
-              server.accessLog(
-                  info,
-                  route.name(),
-                  error.status(),
-                  bytes,
-                  upstreamStatus,
-                  upstreamMicros,
-                  error.code());
+              bytesSent = bytes;
+              complete(error.status(), error.code());
               frontend.exchangeDone(ctx, this, keepAlive && f.isSuccess());
             });
   }
@@ -572,6 +569,7 @@ final class Exchange implements UpstreamListener {
       start();
       return;
     }
+    route.meters().upstreamError(before == State.STREAMING ? "closed_mid_body" : "closed");
     if (before == State.STREAMING) {
       LOG.warn(
           "upstream closed mid-body bucket={} requestId={} bytesSent={}",
@@ -600,6 +598,7 @@ final class Exchange implements UpstreamListener {
         route.name(),
         info.requestId(),
         snapshot.config().upstream().responseTimeout().toMillis());
+    route.meters().upstreamError("timeout");
     releaseUpstream(false);
     respondError(ProxyError.UPSTREAM_TIMEOUT);
   }
@@ -613,22 +612,32 @@ final class Exchange implements UpstreamListener {
     state = State.DONE;
     cancelTimeout();
     releaseUpstream(false);
-    server.accessLog(
-        info,
-        route.name(),
-        before == State.STREAMING ? clientStatus : 499,
-        bytesSent,
-        upstreamStatus,
-        upstreamMicros,
-        "client_closed");
+    complete(before == State.STREAMING ? clientStatus : 499, "client_closed");
   }
 
   /** The response cannot be completed: close the client connection so it sees a short body. */
   private void abandon(String reason) {
     state = State.DONE;
-    server.accessLog(
-        info, route.name(), clientStatus, bytesSent, upstreamStatus, upstreamMicros, reason);
+    complete(clientStatus, reason);
     frontend.exchangeDone(ctx, this, false);
+  }
+
+  /** Logs and counts the request, and lets go of its snapshot: once, whatever path ended it. */
+  private void complete(int status, String error) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    server.completed(
+        info,
+        route.name(),
+        route.meters(),
+        status,
+        bytesSent,
+        upstreamStatus,
+        upstreamMicros,
+        error);
+    snapshot.release();
   }
 
   private void releaseUpstream(boolean reusable) {

@@ -160,6 +160,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     RequestInfo info =
         new RequestInfo(
             requestId, clientAddress(ctx), request.method().name(), rawPath, head, startNanos);
+    server.started();
 
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
@@ -185,11 +186,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       respondHealth(ctx, info, keepAlive);
       return;
     }
-    ProxySnapshot snapshot = server.snapshot();
-    if (snapshot == null) {
-      respondLocally(ctx, info, null, ProxyError.NOT_READY, keepAlive);
-      return;
-    }
     String path;
     try {
       path = PathNormalizer.normalize(rawPath);
@@ -197,13 +193,19 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       respondLocally(ctx, info, null, ProxyError.INVALID_PATH, keepAlive);
       return;
     }
-    RoutingTable.Match<BucketRoute> match = snapshot.routes().match(path);
-    if (match == null) {
-      respondLocally(ctx, info, null, ProxyError.ROUTE_NOT_FOUND, keepAlive);
+    ProxySnapshot snapshot = server.acquire();
+    if (snapshot == null) {
+      respondLocally(ctx, info, null, ProxyError.NOT_READY, keepAlive);
       return;
     }
-    if (match.key().isEmpty()) {
-      respondLocally(ctx, info, match.route().name(), ProxyError.LISTING_NOT_ALLOWED, keepAlive);
+    RoutingTable.Match<BucketRoute> match = snapshot.routes().match(path);
+    if (match == null || match.key().isEmpty()) {
+      snapshot.release();
+      if (match == null) {
+        respondLocally(ctx, info, null, ProxyError.ROUTE_NOT_FOUND, keepAlive);
+      } else {
+        respondLocally(ctx, info, match.route(), ProxyError.LISTING_NOT_ALLOWED, keepAlive);
+      }
       return;
     }
     exchange =
@@ -239,7 +241,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private void respondLocally(
       ChannelHandlerContext ctx,
       RequestInfo info,
-      String bucket,
+      BucketRoute bucket,
       ProxyError error,
       boolean keepAlive) {
     FullHttpResponse response =
@@ -250,7 +252,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private void finishLocal(
       ChannelHandlerContext ctx,
       RequestInfo info,
-      String bucket,
+      BucketRoute bucket,
       FullHttpResponse response,
       boolean keepAlive,
       String errorCode) {
@@ -262,7 +264,15 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(response)
         .addListener(
             f -> {
-              server.accessLog(info, bucket, status, bytes, 0, -1, errorCode);
+              server.completed(
+                  info,
+                  bucket == null ? null : bucket.name(),
+                  bucket == null ? null : bucket.meters(),
+                  status,
+                  bytes,
+                  0,
+                  -1,
+                  errorCode);
               if (!f.isSuccess() || !keepAlive) {
                 closing = true;
                 ctx.close();

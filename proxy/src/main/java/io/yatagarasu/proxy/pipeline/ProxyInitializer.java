@@ -22,6 +22,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    // Limits and timeouts come from the snapshot in force when the connection opens.
+    ServerConfig settings = server.serverSettings(this.settings);
     ch.pipeline()
         .addLast(
             "http",

@@ -13,6 +13,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -105,7 +106,13 @@ public final class UpstreamEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
-    pools.values().forEach(FixedChannelPool::closeAsync);
+    for (FixedChannelPool pool : pools.values()) {
+      try {
+        pool.closeAsync();
+      } catch (RejectedExecutionException e) {
+        // The event loops are already shut down, and with them every connection of the pool.
+      }
+    }
     pools.clear();
   }
 }

@@ -25,11 +25,14 @@ public interface CredentialSource extends AutoCloseable {
   @Override
   default void close() {}
 
-  static CredentialSource of(S3Credentials credentials, Executor blockingExecutor) {
-    if (credentials == null) {
-      return new ProviderCredentialSource(
-          DefaultCredentialsProvider.builder().build(), blockingExecutor);
-    }
+  /** The AWS default chain; one per process, since its answer is the same for every bucket. */
+  static CredentialSource defaultChain(Executor blockingExecutor) {
+    return new ProviderCredentialSource(
+        DefaultCredentialsProvider.builder().build(), blockingExecutor);
+  }
+
+  /** Fixed keys from the configuration. */
+  static CredentialSource of(S3Credentials credentials) {
     AwsCredentialsIdentity identity =
         credentials.sessionToken() == null
             ? AwsCredentialsIdentity.create(

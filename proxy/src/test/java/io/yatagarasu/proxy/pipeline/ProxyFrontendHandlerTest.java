@@ -12,6 +12,7 @@ import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.AuthConfig;
 import io.yatagarasu.config.AuthType;
 import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.LoggingConfig;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.config.S3Credentials;
@@ -19,11 +20,14 @@ import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.config.UpstreamConfig;
-import io.yatagarasu.proxy.ProxySnapshot;
+import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.Transports;
+import io.yatagarasu.proxy.metrics.ProxyMetrics;
+import io.yatagarasu.proxy.s3.CredentialSource;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +38,9 @@ import org.junit.jupiter.api.Test;
 class ProxyFrontendHandlerTest {
   private static MultiThreadIoEventLoopGroup group;
   private static Upstreams upstreams;
-  private static ProxySnapshot snapshot;
+  private static SnapshotManager snapshot;
+  private static SnapshotManager empty;
+  private static ProxyMetrics metrics;
   private EmbeddedChannel channel;
 
   @BeforeAll
@@ -60,7 +66,11 @@ class ProxyFrontendHandlerTest {
             UpstreamConfig.defaults(),
             LoggingConfig.defaults(),
             List.of(bucket));
-    snapshot = ProxySnapshot.build(config, upstreams, Executors.newSingleThreadExecutor());
+    metrics = new ProxyMetrics();
+    CredentialSource chain = CredentialSource.defaultChain(Executors.newSingleThreadExecutor());
+    snapshot = new SnapshotManager(upstreams, chain, metrics);
+    snapshot.apply(new ConfigDocument(config, OptionalLong.empty()), OptionalLong.empty(), "test");
+    empty = new SnapshotManager(upstreams, chain, metrics);
   }
 
   @AfterAll
@@ -75,11 +85,11 @@ class ProxyFrontendHandlerTest {
     channel.finishAndReleaseAll();
   }
 
-  private String exchange(ProxySnapshot current, String request) {
+  private String exchange(SnapshotManager current, String request) {
     channel =
         new EmbeddedChannel(
             new HttpServerCodec(256 + 32, 1024, 8192),
-            new ProxyFrontendHandler(new ServerContext(() -> current)));
+            new ProxyFrontendHandler(new ServerContext(current, metrics)));
     channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
     StringBuilder out = new StringBuilder();
     ByteBuf buf;
@@ -174,7 +184,7 @@ class ProxyFrontendHandlerTest {
 
   @Test
   void notReadyBeforeAnySnapshot() {
-    assertThat(exchange(null, "GET /assets/a HTTP/1.1\r\n\r\n"))
+    assertThat(exchange(empty, "GET /assets/a HTTP/1.1\r\n\r\n"))
         .startsWith("HTTP/1.1 503")
         .contains("ServiceUnavailable");
   }

@@ -1,0 +1,226 @@
+package io.yatagarasu.proxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * Every meter of the proxy, in one place, named under {@code yatagarasu_}. Tag values are bounded:
+ * bucket names from the configuration (or {@code none}), methods, status classes, fixed kinds.
+ */
+public final class ProxyMetrics {
+  /** The bucket tag of requests that matched no bucket. */
+  public static final String NO_BUCKET = "none";
+
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<String, BucketMeters> buckets = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong lastAppliedEpochMillis = new AtomicLong();
+  private final MultiGauge configInfo;
+  private final Map<String, Counter> applies = new ConcurrentHashMap<>();
+
+  public ProxyMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+    new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
+
+    Gauge.builder("yatagarasu.requests.in.flight", inFlight, AtomicInteger::get)
+        .description("Requests being answered now")
+        .register(registry);
+    Gauge.builder("yatagarasu.config.generation", generation, AtomicLong::get)
+        .description("Generation of the configuration in force")
+        .register(registry);
+    Gauge.builder(
+            "yatagarasu.config.last.applied.timestamp",
+            lastAppliedEpochMillis,
+            v -> v.get() / 1000.0)
+        .description("When a configuration was last applied, in seconds since the epoch")
+        .baseUnit("seconds")
+        .register(registry);
+    this.configInfo =
+        MultiGauge.builder("yatagarasu.config.info")
+            .description("The content hash of the configuration in force (value 1)")
+            .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** The meters of one bucket; the same object for the same name across configurations. */
+  public BucketMeters bucket(String name) {
+    return buckets.computeIfAbsent(name, n -> new BucketMeters(registry, n));
+  }
+
+  public void requestStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  public void requestFinished() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Counts open upstream connections as they are at each scrape. */
+  public void upstreamConnections(IntSupplier open) {
+    Gauge.builder("yatagarasu.upstream.connections", open::getAsInt)
+        .description("Open connections to S3, idle or in use")
+        .register(registry);
+  }
+
+  /** Records an attempt to apply a configuration. */
+  public void configApply(String result, String source) {
+    applies
+        .computeIfAbsent(
+            result + "/" + source,
+            k ->
+                Counter.builder("yatagarasu.config.applies")
+                    .description("Configuration apply attempts by result and source")
+                    .tag("result", result)
+                    .tag("source", source)
+                    .register(registry))
+        .increment();
+  }
+
+  /** Records the configuration now in force. */
+  public void configApplied(long newGeneration, String hash) {
+    generation.set(newGeneration);
+    lastAppliedEpochMillis.set(System.currentTimeMillis());
+    configInfo.register(List.of(MultiGauge.Row.of(Tags.of("hash", hash), 1)), true);
+  }
+
+  /** The meters of one bucket, created once so that the request path only increments. */
+  public static final class BucketMeters {
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    private final MeterRegistry registry;
+    private final String bucket;
+    private final Timer[][] requests = new Timer[2][STATUS_CLASSES.length];
+    private final Counter bytes;
+    private final Timer upstreamLatency;
+    private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> auth = new ConcurrentHashMap<>();
+
+    BucketMeters(MeterRegistry registry, String bucket) {
+      this.registry = registry;
+      this.bucket = bucket;
+      String[] methods = {"GET", "HEAD"};
+      for (int m = 0; m < methods.length; m++) {
+        for (int s = 0; s < STATUS_CLASSES.length; s++) {
+          requests[m][s] =
+              Timer.builder("yatagarasu.requests")
+                  .description("Requests by bucket, method and status class")
+                  .tag("bucket", bucket)
+                  .tag("method", methods[m])
+                  .tag("status", STATUS_CLASSES[s])
+                  .serviceLevelObjectives(LATENCY_BUCKETS)
+                  .register(registry);
+        }
+      }
+      this.bytes =
+          Counter.builder("yatagarasu.response.bytes")
+              .description("Body bytes sent to clients")
+              .baseUnit("bytes")
+              .tag("bucket", bucket)
+              .register(registry);
+      this.upstreamLatency =
+          Timer.builder("yatagarasu.upstream.latency")
+              .description("Time from sending a request to S3 to its first response byte")
+              .tag("bucket", bucket)
+              .serviceLevelObjectives(LATENCY_BUCKETS)
+              .register(registry);
+    }
+
+    /** A finished request; other methods than GET and HEAD count as GET (they got 405). */
+    public void request(boolean head, int status, long bytesSent, long durationNanos) {
+      int cls = Math.min(Math.max(status / 100, 1), 5) - 1;
+      requests[head ? 1 : 0][cls].record(durationNanos, TimeUnit.NANOSECONDS);
+      if (bytesSent > 0) {
+        bytes.increment(bytesSent);
+      }
+    }
+
+    public void upstreamLatency(long nanos) {
+      upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An upstream failure: connect, timeout, closed, broken, status_5xx, rejected, credentials. */
+    public void upstreamError(String kind) {
+      upstreamErrors
+          .computeIfAbsent(
+              kind,
+              k ->
+                  Counter.builder("yatagarasu.upstream.errors")
+                      .description("Upstream failures by bucket and kind")
+                      .tag("bucket", bucket)
+                      .tag("kind", k)
+                      .register(registry))
+          .increment();
+    }
+
+    /** An authentication result: public, ok, missing, invalid, forbidden. */
+    public void auth(String outcome) {
+      auth.computeIfAbsent(
+              outcome,
+              o ->
+                  Counter.builder("yatagarasu.auth")
+                      .description("Authentication results by bucket and outcome")
+                      .tag("bucket", bucket)
+                      .tag("outcome", o)
+                      .register(registry))
+          .increment();
+    }
+  }
+}
