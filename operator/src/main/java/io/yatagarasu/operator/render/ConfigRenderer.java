@@ -1,0 +1,499 @@
+package io.yatagarasu.operator.render;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.yatagarasu.config.AdminConfig;
+import io.yatagarasu.config.AuthConfig;
+import io.yatagarasu.config.AuthType;
+import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.Durations;
+import io.yatagarasu.config.ListenAddress;
+import io.yatagarasu.config.LogFormat;
+import io.yatagarasu.config.LoggingConfig;
+import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.config.S3Credentials;
+import io.yatagarasu.config.S3Target;
+import io.yatagarasu.config.ServerConfig;
+import io.yatagarasu.config.Transport;
+import io.yatagarasu.config.UpstreamConfig;
+import io.yatagarasu.operator.crd.BucketNamespaces;
+import io.yatagarasu.operator.crd.LoggingSettings;
+import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
+import io.yatagarasu.operator.crd.ServerSettings;
+import io.yatagarasu.operator.crd.UpstreamSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns one S3ProxyConfig, the S3ProxyBuckets that reference it and the Secrets they name into the
+ * fleet's snapshot ({@link ProxyConfig}) and one outcome per bucket. Pure: no client calls, no
+ * clock, no randomness; the same inputs give the same snapshot bytes.
+ *
+ * <p>Every value is checked by the config module's records, the same code the proxy runs, so a
+ * bucket the renderer accepts is one the proxy accepts. A bad bucket is left out and marked; the
+ * rest ships.
+ */
+public final class ConfigRenderer {
+  /** The contract's bucket name rule; Kubernetes names may be longer and contain dots. */
+  private static final java.util.regex.Pattern ROUTE_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  private static final Comparator<S3ProxyBucket> AGE_ORDER =
+      Comparator.comparing((S3ProxyBucket b) -> creation(b)).thenComparing(b -> ObjectKey.of(b));
+
+  private ConfigRenderer() {}
+
+  /**
+   * Renders a fleet.
+   *
+   * @param proxy the fleet
+   * @param buckets the buckets whose proxyRef names the fleet (in any namespace)
+   * @param secrets Secrets the buckets may reference; unlabelled ones are reported, never read
+   * @param namespaceLabels labels of the buckets' namespaces, for {@code bucketNamespaces.selector}
+   */
+  public static RenderResult render(
+      S3ProxyConfig proxy,
+      List<S3ProxyBucket> buckets,
+      List<Secret> secrets,
+      Map<String, Map<String, String>> namespaceLabels) {
+    Objects.requireNonNull(proxy, "proxy");
+    ObjectKey fleet = ObjectKey.of(proxy);
+    S3ProxyConfigSpec spec = proxy.getSpec() == null ? new S3ProxyConfigSpec() : proxy.getSpec();
+    Map<ObjectKey, Secret> secretsByKey = new HashMap<>();
+    for (Secret secret : secrets) {
+      secretsByKey.put(ObjectKey.of(secret), secret);
+    }
+
+    List<String> fleetProblems = new ArrayList<>();
+    ServerConfig server = attempt(fleetProblems, "spec.server", () -> server(spec.getServer()));
+    AdminConfig admin = attempt(fleetProblems, "spec.server", () -> admin(spec.getServer()));
+    UpstreamConfig upstream =
+        attempt(fleetProblems, "spec.upstream", () -> upstream(spec.getUpstream()));
+    LoggingConfig logging =
+        attempt(fleetProblems, "spec.logging", () -> logging(spec.getLogging()));
+
+    List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
+    ordered.sort(AGE_ORDER);
+    Map<String, ObjectKey> prefixOwners = new HashMap<>();
+    Set<String> usedNames = new HashSet<>();
+    List<BucketOutcome> outcomes = new ArrayList<>();
+    List<BucketConfig> included = new ArrayList<>();
+    for (S3ProxyBucket bucket : ordered) {
+      BucketDecision decision =
+          decide(fleet, spec, bucket, secretsByKey, namespaceLabels, prefixOwners, usedNames);
+      outcomes.add(decision.outcome());
+      if (decision.config() != null) {
+        included.add(decision.config());
+      }
+    }
+    outcomes.sort(Comparator.comparing(BucketOutcome::bucket));
+    if (!fleetProblems.isEmpty()) {
+      // Without a valid fleet there is no snapshot, so no bucket is in one.
+      List<BucketOutcome> leftOut =
+          outcomes.stream()
+              .map(
+                  o ->
+                      new BucketOutcome(
+                          o.bucket(), o.generation(), null, o.accepted(), o.resolvedRefs()))
+              .toList();
+      return new RenderResult(null, fleetProblems, leftOut);
+    }
+    included.sort(Comparator.comparing(BucketConfig::name));
+    return new RenderResult(
+        new ProxyConfig(server, admin, upstream, logging, included), List.of(), outcomes);
+  }
+
+  private record BucketDecision(BucketOutcome outcome, BucketConfig config) {}
+
+  private static BucketDecision decide(
+      ObjectKey fleet,
+      S3ProxyConfigSpec fleetSpec,
+      S3ProxyBucket bucket,
+      Map<ObjectKey, Secret> secrets,
+      Map<String, Map<String, String>> namespaceLabels,
+      Map<String, ObjectKey> prefixOwners,
+      Set<String> usedNames) {
+    ObjectKey key = ObjectKey.of(bucket);
+    long generation = Objects.requireNonNullElse(bucket.getMetadata().getGeneration(), 0L);
+    Verdict allowed = allowed(fleet, fleetSpec.getBucketNamespaces(), key, namespaceLabels);
+    S3ProxyBucketSpec spec = bucket.getSpec();
+    if (spec == null || spec.getS3() == null || spec.getPathPrefix() == null) {
+      return rejected(
+          key,
+          generation,
+          Verdict.fail(Reason.Invalid, "spec.pathPrefix and spec.s3 are required"),
+          null);
+    }
+
+    // Validate every field without credentials first, so a field problem is reported as Invalid
+    // whatever state the Secret is in.
+    String routeName = routeName(fleet, key, usedNames);
+    BucketConfig shape;
+    try {
+      shape = bucketConfig(routeName, spec, null);
+    } catch (IllegalArgumentException e) {
+      return rejected(key, generation, Verdict.fail(Reason.Invalid, e.getMessage()), null);
+    }
+    S3ProxyBucketSpec.Credentials credentials = spec.getCredentials();
+    CredentialLookup refs;
+    if (credentials != null && credentials.getSecretRef() != null) {
+      refs = credentials(key, credentials.getSecretRef(), secrets);
+    } else if (credentials != null && Boolean.TRUE.equals(credentials.getPodIdentity())) {
+      refs =
+          new CredentialLookup(
+              Verdict.pass(Reason.ResolvedRefs, "uses the proxy pod's AWS identity"), null);
+    } else {
+      // The CRD's CEL rule prevents this; objects written before the CRD existed may still have it.
+      return rejected(
+          key,
+          generation,
+          Verdict.fail(
+              Reason.Invalid,
+              "spec.credentials: set exactly one of secretRef or podIdentity: true"),
+          null);
+    }
+    if (!allowed.ok()) {
+      return rejected(key, generation, allowed, refs.verdict());
+    }
+    ObjectKey owner = prefixOwners.putIfAbsent(shape.pathPrefix(), key);
+    if (owner != null) {
+      return rejected(
+          key,
+          generation,
+          Verdict.fail(
+              Reason.PrefixConflict,
+              "pathPrefix "
+                  + quote(shape.pathPrefix())
+                  + " is already served by the older S3ProxyBucket "
+                  + owner
+                  + " in fleet "
+                  + fleet
+                  + "; choose another pathPrefix or remove that bucket"),
+          refs.verdict());
+    }
+    Verdict accepted =
+        Verdict.pass(
+            Reason.Accepted,
+            "attached to S3ProxyConfig " + fleet + " as route " + quote(routeName));
+    if (!refs.verdict().ok()) {
+      return rejected(key, generation, accepted, refs.verdict());
+    }
+    usedNames.add(routeName);
+    BucketConfig config = bucketConfig(routeName, spec, refs.credentials());
+    return new BucketDecision(
+        new BucketOutcome(key, generation, routeName, accepted, refs.verdict()), config);
+  }
+
+  private static BucketDecision rejected(
+      ObjectKey key, long generation, Verdict accepted, Verdict refs) {
+    return new BucketDecision(new BucketOutcome(key, generation, null, accepted, refs), null);
+  }
+
+  private static Verdict allowed(
+      ObjectKey fleet,
+      BucketNamespaces rule,
+      ObjectKey bucket,
+      Map<String, Map<String, String>> namespaceLabels) {
+    BucketNamespaces.From from =
+        rule == null || rule.getFrom() == null ? BucketNamespaces.From.Same : rule.getFrom();
+    boolean ok =
+        switch (from) {
+          case Same -> bucket.namespace().equals(fleet.namespace());
+          case All -> true;
+          case Selector ->
+              bucket.namespace().equals(fleet.namespace())
+                  || LabelSelectors.matches(
+                      rule.getSelector(), namespaceLabels.get(bucket.namespace()));
+        };
+    if (ok) {
+      return Verdict.pass(Reason.Accepted, "namespace allowed");
+    }
+    String fix =
+        switch (from) {
+          case Same ->
+              "create the bucket in namespace "
+                  + quote(fleet.namespace())
+                  + ", or ask the fleet's owner to set spec.bucketNamespaces.from to All or"
+                  + " Selector";
+          case Selector ->
+              "label namespace "
+                  + quote(bucket.namespace())
+                  + " to match spec.bucketNamespaces.selector of the fleet";
+          case All -> throw new AssertionError("All admits every namespace");
+        };
+    return Verdict.fail(
+        Reason.NotAllowed,
+        "S3ProxyConfig "
+            + fleet
+            + " does not accept buckets from namespace "
+            + quote(bucket.namespace())
+            + " (bucketNamespaces.from: "
+            + from
+            + "); "
+            + fix);
+  }
+
+  private record CredentialLookup(Verdict verdict, S3Credentials credentials) {}
+
+  private static CredentialLookup credentials(
+      ObjectKey bucket, S3ProxyBucketSpec.SecretRef ref, Map<ObjectKey, Secret> secrets) {
+    ObjectKey secretKey = new ObjectKey(bucket.namespace(), ref.getName());
+    Secret secret = secrets.get(secretKey);
+    if (secret == null) {
+      return new CredentialLookup(
+          Verdict.fail(
+              Reason.SecretNotFound,
+              "Secret "
+                  + secretKey
+                  + " not found; create it with the label "
+                  + Labels.CREDENTIALS
+                  + ": \"true\" and the keys of spec.credentials.secretRef"),
+          null);
+    }
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    if (labels == null || !"true".equals(labels.get(Labels.CREDENTIALS))) {
+      return new CredentialLookup(
+          Verdict.fail(
+              Reason.SecretNotLabelled,
+              "Secret "
+                  + secretKey
+                  + " is not labelled "
+                  + Labels.CREDENTIALS
+                  + ": \"true\", so the operator does not read it; run: kubectl label secret "
+                  + secretKey.name()
+                  + " -n "
+                  + secretKey.namespace()
+                  + " "
+                  + Labels.CREDENTIALS
+                  + "=true"),
+          null);
+    }
+    Map<String, String> values = decode(secret);
+    String idKey =
+        Objects.requireNonNullElse(
+            ref.getAccessKeyIdKey(), S3ProxyBucketSpec.SecretRef.DEFAULT_ACCESS_KEY_ID);
+    String secretKeyName =
+        Objects.requireNonNullElse(
+            ref.getSecretAccessKeyKey(), S3ProxyBucketSpec.SecretRef.DEFAULT_SECRET_ACCESS_KEY);
+    String tokenKey =
+        Objects.requireNonNullElse(
+            ref.getSessionTokenKey(), S3ProxyBucketSpec.SecretRef.DEFAULT_SESSION_TOKEN);
+    for (var required :
+        List.of(
+            Map.entry(idKey, "accessKeyIdKey"), Map.entry(secretKeyName, "secretAccessKeyKey"))) {
+      String value = values.get(required.getKey());
+      if (value == null || value.isEmpty()) {
+        return new CredentialLookup(
+            Verdict.fail(
+                Reason.SecretKeyMissing,
+                "Secret "
+                    + secretKey
+                    + (value == null ? " has no key " : " has an empty value under key ")
+                    + quote(required.getKey())
+                    + " (it has: "
+                    + String.join(", ", new TreeSet<>(values.keySet()))
+                    + "); add the key or set spec.credentials.secretRef."
+                    + required.getValue()),
+            null);
+      }
+    }
+    S3Credentials credentials =
+        new S3Credentials(values.get(idKey), values.get(secretKeyName), values.get(tokenKey));
+    return new CredentialLookup(
+        Verdict.pass(Reason.ResolvedRefs, "credentials read from Secret " + secretKey),
+        credentials);
+  }
+
+  /** The Secret's values: {@code data} decoded, overlaid by {@code stringData} as the API does. */
+  private static Map<String, String> decode(Secret secret) {
+    Map<String, String> values = new HashMap<>();
+    if (secret.getData() != null) {
+      Base64.Decoder base64 = Base64.getMimeDecoder();
+      secret
+          .getData()
+          .forEach(
+              (k, v) ->
+                  values.put(
+                      k, v == null ? "" : new String(base64.decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      secret.getStringData().forEach((k, v) -> values.put(k, v == null ? "" : v));
+    }
+    return values;
+  }
+
+  private static BucketConfig bucketConfig(
+      String routeName, S3ProxyBucketSpec spec, S3Credentials credentials) {
+    S3ProxyBucketSpec.S3 s3 = spec.getS3();
+    S3Target target =
+        prefixed(
+            "spec.s3.",
+            () ->
+                new S3Target(
+                    Objects.requireNonNullElse(s3.getBucket(), ""),
+                    Objects.requireNonNullElse(s3.getRegion(), ""),
+                    endpoint(s3.getEndpoint()),
+                    Boolean.TRUE.equals(s3.getPathStyle()),
+                    Objects.requireNonNullElse(s3.getKeyPrefix(), ""),
+                    credentials));
+    AuthType auth =
+        spec.getAuth() == null || spec.getAuth().getType() == null
+            ? AuthType.PUBLIC
+            : AuthType.valueOf(spec.getAuth().getType().name());
+    return prefixed(
+        "spec.",
+        () -> new BucketConfig(routeName, spec.getPathPrefix(), target, new AuthConfig(auth)));
+  }
+
+  private static URI endpoint(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "endpoint: is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")");
+    }
+  }
+
+  /**
+   * The bucket's name in the snapshot: its own name for buckets in the fleet's namespace, {@code
+   * namespace-name} for others; shortened with a hash suffix when that breaks the contract's name
+   * rule or is taken.
+   */
+  private static String routeName(ObjectKey fleet, ObjectKey bucket, Set<String> used) {
+    String candidate =
+        bucket.namespace().equals(fleet.namespace())
+            ? bucket.name()
+            : bucket.namespace() + "-" + bucket.name();
+    candidate = candidate.toLowerCase(Locale.ROOT).replace('.', '-');
+    if (ROUTE_NAME.matcher(candidate).matches() && !used.contains(candidate)) {
+      return candidate;
+    }
+    String suffix = Hashes.sha256Hex(bucket.toString()).substring(0, 8);
+    String head = candidate.substring(0, Math.min(candidate.length(), 54));
+    while (head.endsWith("-")) {
+      head = head.substring(0, head.length() - 1);
+    }
+    return head + "-" + suffix;
+  }
+
+  private static ServerConfig server(ServerSettings settings) {
+    ServerConfig d = ServerConfig.defaults();
+    if (settings == null) {
+      return new ServerConfig(
+          new ListenAddress("0.0.0.0", d.listen().port()),
+          d.maxRequestHeaderBytes(),
+          d.maxUriBytes(),
+          d.idleTimeout(),
+          d.transport());
+    }
+    return new ServerConfig(
+        new ListenAddress("0.0.0.0", or(settings.getPort(), d.listen().port())),
+        or(settings.getMaxRequestHeaderBytes(), d.maxRequestHeaderBytes()),
+        or(settings.getMaxUriBytes(), d.maxUriBytes()),
+        duration("idleTimeout", settings.getIdleTimeout(), d.idleTimeout()),
+        settings.getTransport() == null
+            ? d.transport()
+            : Transport.valueOf(settings.getTransport().name()));
+  }
+
+  private static AdminConfig admin(ServerSettings settings) {
+    int port =
+        settings == null || settings.getAdminPort() == null
+            ? AdminConfig.defaults().listen().port()
+            : settings.getAdminPort();
+    return new AdminConfig(
+        new ListenAddress("0.0.0.0", port),
+        PodLayout.ADMIN_TOKEN_FILE,
+        AdminConfig.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  private static UpstreamConfig upstream(UpstreamSettings settings) {
+    UpstreamConfig d = UpstreamConfig.defaults();
+    if (settings == null) {
+      return d;
+    }
+    return new UpstreamConfig(
+        duration("connectTimeout", settings.getConnectTimeout(), d.connectTimeout()),
+        duration("responseTimeout", settings.getResponseTimeout(), d.responseTimeout()),
+        or(settings.getMaxConnectionsPerEndpoint(), d.maxConnectionsPerEndpoint()));
+  }
+
+  private static LoggingConfig logging(LoggingSettings settings) {
+    LoggingConfig d = LoggingConfig.defaults();
+    if (settings == null) {
+      return d;
+    }
+    return new LoggingConfig(
+        settings.getFormat() == null ? d.format() : LogFormat.valueOf(settings.getFormat().name()),
+        or(settings.getAccessLog(), d.accessLog()));
+  }
+
+  private static Duration duration(String field, String text, Duration fallback) {
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static <T> T attempt(
+      List<String> problems, String path, java.util.function.Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      problems.add(path + "." + e.getMessage());
+      return null;
+    }
+  }
+
+  private static <T> T prefixed(String path, java.util.function.Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + e.getMessage(), e);
+    }
+  }
+
+  private static Instant creation(S3ProxyBucket bucket) {
+    String timestamp = bucket.getMetadata().getCreationTimestamp();
+    if (timestamp == null) {
+      return Instant.MAX;
+    }
+    try {
+      return Instant.parse(timestamp);
+    } catch (DateTimeParseException e) {
+      return Instant.MAX;
+    }
+  }
+
+  private static String quote(String value) {
+    return "\"" + value + "\"";
+  }
+}
