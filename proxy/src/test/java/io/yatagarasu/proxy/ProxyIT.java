@@ -276,6 +276,10 @@ class ProxyIT {
     assertThat(text(ready)).contains("ready");
     assertThat(send(HttpRequest.newBuilder(URI.create(admin + "/nope")).build()).statusCode())
         .isEqualTo(404);
+    // Without admin.tokenFile the admin API is off.
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(admin + "/admin/config")).build()).statusCode())
+        .isEqualTo(404);
   }
 
   @Test

@@ -34,6 +34,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
   private final long acquireTimeoutMillis;
   private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
+  private volatile boolean closed;
 
   UpstreamEndpoint(
       String host,
@@ -48,6 +49,11 @@ public final class UpstreamEndpoint implements AutoCloseable {
     this.template = template;
     this.maxConnectionsPerLoop = maxConnectionsPerLoop;
     this.acquireTimeoutMillis = connectTimeoutMillis;
+  }
+
+  /** Whether {@link #close()} was called: the endpoint's snapshots are all gone. */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** Open upstream connections, idle or in use. */
@@ -106,6 +112,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     for (FixedChannelPool pool : pools.values()) {
       try {
         pool.closeAsync();

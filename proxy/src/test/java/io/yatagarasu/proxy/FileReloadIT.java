@@ -1,0 +1,240 @@
+package io.yatagarasu.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.yatagarasu.config.ConfigParser;
+import io.yatagarasu.config.Environment;
+import io.yatagarasu.testkit.FreePorts;
+import io.yatagarasu.testkit.S3ProxyServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The standalone file reload: edits, renames, Kubernetes symlink swaps, SIGHUP, broken files. */
+class FileReloadIT {
+  private static S3ProxyServer store;
+  private static HttpClient http;
+  private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+
+  @TempDir Path dir;
+  private ProxyServer proxy;
+  private ConfigFileWatcher watcher;
+
+  @BeforeAll
+  static void startStore() {
+    store = S3ProxyServer.start("reload-key", "reload-secret-0123456789");
+    store.createBucket("files");
+    store.putObject("files", "a.txt", "a".getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    LOGS.start();
+    ((Logger) LoggerFactory.getLogger(ConfigFileWatcher.class)).addAppender(LOGS);
+  }
+
+  @AfterAll
+  static void stopStore() {
+    store.close();
+  }
+
+  @AfterEach
+  void stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  private static String yaml(String prefix) {
+    return "server: { listen: 127.0.0.1:0 }\n"
+        + "admin: { listen: 127.0.0.1:0 }\n"
+        + "buckets:\n"
+        + "  - name: files\n"
+        + "    pathPrefix: "
+        + prefix
+        + "\n    s3: { bucket: files, region: us-east-1, endpoint: \""
+        + store.endpoint()
+        + "\", credentials: { accessKeyId: reload-key, secretAccessKey: reload-secret-0123456789 } }\n"
+        + "    auth: { type: public }\n";
+  }
+
+  /** Starts an in-process proxy from {@code file} with the file watch, as ProxyMain does. */
+  private void startFrom(Path file) throws Exception {
+    proxy = ProxyServer.start(new ConfigParser(Environment.system()).loadDocument(file), "file");
+    watcher =
+        new ConfigFileWatcher(
+            file, proxy.snapshots(), Environment.system(), Duration.ofMillis(100));
+  }
+
+  private int status(String path) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + proxy.dataAddress().getPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private void awaitServing(String path) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> status(path) == 200);
+  }
+
+  @Test
+  void reloadsAFileEditedInPlace() throws Exception {
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("/v1"));
+    startFrom(file);
+    assertThat(status("/v1/a.txt")).isEqualTo(200);
+    Files.writeString(file, yaml("/v2"));
+    awaitServing("/v2/a.txt");
+    assertThat(status("/v1/a.txt")).isEqualTo(404);
+    assertThat(proxy.snapshot().generation()).isEqualTo(2);
+  }
+
+  @Test
+  void reloadsAFileReplacedByAnAtomicRename() throws Exception {
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("/v1"));
+    startFrom(file);
+    Path next = dir.resolve("proxy.yaml.tmp");
+    Files.writeString(next, yaml("/renamed"));
+    Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    awaitServing("/renamed/a.txt");
+  }
+
+  @Test
+  void reloadsAKubernetesStyleSymlinkSwap() throws Exception {
+    // The kubelet's layout: proxy.yaml -> ..data/proxy.yaml, ..data -> ..2026_1; an update
+    // writes ..2026_2 and renames a new ..data link over the old one.
+    Path first = Files.createDirectory(dir.resolve("..2026_1"));
+    Files.writeString(first.resolve("proxy.yaml"), yaml("/v1"));
+    Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+    Path file = dir.resolve("proxy.yaml");
+    Files.createSymbolicLink(file, Path.of("..data", "proxy.yaml"));
+    startFrom(file);
+    assertThat(status("/v1/a.txt")).isEqualTo(200);
+
+    Path second = Files.createDirectory(dir.resolve("..2026_2"));
+    Files.writeString(second.resolve("proxy.yaml"), yaml("/k8s"));
+    Path tmpLink = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+    Files.move(
+        tmpLink,
+        dir.resolve("..data"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    awaitServing("/k8s/a.txt");
+  }
+
+  @Test
+  void aBrokenFileLeavesTheOldConfigurationServing() throws Exception {
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("/v1"));
+    startFrom(file);
+    String hash = proxy.snapshot().hash();
+    Files.writeString(file, yaml("/v1").replace("region: us-east-1", "region: \"\"") + "oops: 1\n");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                proxy
+                    .metrics()
+                    .scrape()
+                    .contains(
+                        "yatagarasu_config_applies_total{result=\"rejected\",source=\"file\"} 1.0"));
+    assertThat(proxy.snapshot().hash()).isEqualTo(hash);
+    assertThat(status("/v1/a.txt")).isEqualTo(200);
+    List<String> lines = new ArrayList<>();
+    synchronized (LOGS) {
+      LOGS.list.forEach(e -> lines.add(e.getFormattedMessage()));
+    }
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.contains("configuration reload failed")
+                    && l.contains("buckets[0].s3.region: must not be empty")
+                    && l.contains("oops: unknown key"));
+    assertThat(lines).noneMatch(l -> l.contains("reload-secret-0123456789"));
+  }
+
+  @Test
+  void sighupReloadsTheStandaloneProxy() throws Exception {
+    // The prefix comes from a file outside the watched directory, so only SIGHUP sees a change.
+    Path secrets = Files.createDirectory(dir.resolve("secrets"));
+    Path prefixFile = secrets.resolve("prefix");
+    Files.writeString(prefixFile, "/before");
+    Path configDir = Files.createDirectory(dir.resolve("config"));
+    Path file = configDir.resolve("proxy.yaml");
+    int port = FreePorts.find();
+    int adminPort = FreePorts.find();
+    Files.writeString(
+        file,
+        yaml("${file:" + prefixFile + "}")
+            .replace(
+                "server: { listen: 127.0.0.1:0 }", "server: { listen: 127.0.0.1:" + port + " }")
+            .replace(
+                "admin: { listen: 127.0.0.1:0 }",
+                "admin: { listen: 127.0.0.1:" + adminPort + " }"));
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-jar",
+                System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
+                "--config",
+                file.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("proxy.log").toFile())
+            .start();
+    try {
+      String base = "http://127.0.0.1:" + port;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> get(base + "/before/a.txt") == 200);
+      Files.writeString(prefixFile, "/after");
+      Process hup = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start();
+      assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/after/a.txt") == 200);
+      assertThat(get(base + "/before/a.txt")).isEqualTo(404);
+      assertThat(process.isAlive()).isTrue();
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static int get(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  @BeforeEach
+  void clearLogs() {
+    synchronized (LOGS) {
+      LOGS.list.clear();
+    }
+  }
+}
