@@ -1,0 +1,165 @@
+package io.yatagarasu.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
+import io.yatagarasu.operator.render.PodLayout;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The proxy pods. Nothing in the pod template depends on the rendered snapshot (no hash annotation,
+ * no inlined config), so a bucket or Secret change never restarts a pod: the snapshot is mounted
+ * from the config Secret, read at start-up, and pushed to running pods by the distributor.
+ */
+public class DeploymentDependentResource extends FleetDependent<Deployment> {
+  public static final String CONTAINER = "proxy";
+  public static final String HTTP_PORT_NAME = "http";
+  public static final String ADMIN_PORT_NAME = "admin";
+  static final long USER_ID = 65532L;
+
+  private final String defaultImage;
+
+  public DeploymentDependentResource(String defaultImage) {
+    super(Deployment.class, FleetNames.PROXY);
+    this.defaultImage = Objects.requireNonNull(defaultImage, "defaultImage");
+  }
+
+  @Override
+  String name(S3ProxyConfig fleet) {
+    return FleetNames.deployment(fleet);
+  }
+
+  @Override
+  protected Deployment desired(S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    S3ProxyConfigSpec spec = FleetSpecs.spec(fleet);
+    Map<String, String> podLabels = new LinkedHashMap<>();
+    if (spec.getPodLabels() != null) {
+      podLabels.putAll(spec.getPodLabels());
+    }
+    podLabels.putAll(FleetNames.labels(fleet, FleetNames.PROXY));
+    return new DeploymentBuilder()
+        .withMetadata(metadata(fleet))
+        .withNewSpec()
+        .withReplicas(FleetSpecs.replicas(fleet))
+        .withNewSelector()
+        .withMatchLabels(FleetNames.selector(fleet))
+        .endSelector()
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(spec.getPodAnnotations())
+        .endMetadata()
+        .withSpec(
+            new PodSpecBuilder()
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds((long) FleetSpecs.graceSeconds(fleet))
+                .withNodeSelector(spec.getNodeSelector())
+                .withTolerations(spec.getTolerations())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(USER_ID)
+                .withRunAsGroup(USER_ID)
+                .withFsGroup(USER_ID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(container(fleet, spec))
+                .addNewVolume()
+                .withName("config")
+                .withNewSecret()
+                .withSecretName(FleetNames.configSecret(fleet))
+                .withDefaultMode(0440)
+                .endSecret()
+                .endVolume()
+                .addNewVolume()
+                .withName("admin-token")
+                .withNewSecret()
+                .withSecretName(FleetNames.adminTokenSecret(fleet))
+                .withDefaultMode(0440)
+                .endSecret()
+                .endVolume()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private Container container(S3ProxyConfig fleet, S3ProxyConfigSpec spec) {
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(spec.getImage() == null ? defaultImage : spec.getImage())
+        .withArgs(List.of("--config", PodLayout.CONFIG_FILE))
+        .addNewPort()
+        .withName(HTTP_PORT_NAME)
+        .withContainerPort(FleetSpecs.dataPort(fleet))
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName(ADMIN_PORT_NAME)
+        .withContainerPort(FleetSpecs.adminPort(fleet))
+        .withProtocol("TCP")
+        .endPort()
+        .withLivenessProbe(probe("/health", 10, 3))
+        .withReadinessProbe(probe("/ready", 5, 2))
+        .withResources(spec.getResources())
+        .withNewSecurityContext()
+        .withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("config")
+        .withMountPath(PodLayout.CONFIG_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("admin-token")
+        .withMountPath(PodLayout.ADMIN_TOKEN_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .build();
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(ADMIN_PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+}

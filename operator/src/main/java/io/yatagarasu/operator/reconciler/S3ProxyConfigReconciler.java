@@ -1,0 +1,428 @@
+package io.yatagarasu.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.yatagarasu.operator.crd.BucketNamespaces;
+import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.crd.S3ProxyConfigStatus;
+import io.yatagarasu.operator.dependent.AdminTokenSecretDependentResource;
+import io.yatagarasu.operator.dependent.ConfigSecretDependentResource;
+import io.yatagarasu.operator.dependent.DeploymentDependentResource;
+import io.yatagarasu.operator.dependent.FleetNames;
+import io.yatagarasu.operator.dependent.FleetSpecs;
+import io.yatagarasu.operator.dependent.PodDisruptionBudgetDependentResource;
+import io.yatagarasu.operator.dependent.ServiceDependentResource;
+import io.yatagarasu.operator.dependent.ServiceMonitors;
+import io.yatagarasu.operator.dependent.Snapshot;
+import io.yatagarasu.operator.render.ConfigRenderer;
+import io.yatagarasu.operator.render.Labels;
+import io.yatagarasu.operator.render.ObjectKey;
+import io.yatagarasu.operator.render.RenderResult;
+import io.yatagarasu.operator.runtime.OperatorMetrics;
+import io.yatagarasu.operator.status.Conditions;
+import io.yatagarasu.operator.status.FleetConditions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a fleet: renders its snapshot from the buckets and Secrets in the informer caches,
+ * stores it in the rendered-config Secret (with a generation that increases only when the hash
+ * does), applies the owned objects and writes the fleet's status. Bucket verdicts are handed to the
+ * {@link S3ProxyBucketReconciler} through the {@link FleetRegistry}.
+ */
+@ControllerConfiguration(
+    name = S3ProxyConfigReconciler.NAME,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
+  public static final String NAME = "s3proxyconfig";
+  static final String BUCKETS = "buckets";
+  static final String CREDENTIALS = "credentials";
+  static final String NAMESPACES = "namespaces";
+  private static final Logger log = LoggerFactory.getLogger(S3ProxyConfigReconciler.class);
+  private static final int MAX_MESSAGE = 1024;
+
+  private final FleetRegistry registry;
+  private final OperatorMetrics metrics;
+  private final ServiceMonitors serviceMonitors;
+  private final Clock clock;
+  private final DeploymentDependentResource deployment;
+  private final ServiceDependentResource service = new ServiceDependentResource();
+  private final ConfigSecretDependentResource configSecret = new ConfigSecretDependentResource();
+  private final AdminTokenSecretDependentResource adminToken =
+      new AdminTokenSecretDependentResource();
+  private final PodDisruptionBudgetDependentResource disruptionBudget =
+      new PodDisruptionBudgetDependentResource();
+  private volatile InformerEventSource<S3ProxyBucket, S3ProxyConfig> buckets;
+  private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
+  private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
+
+  public S3ProxyConfigReconciler(
+      FleetRegistry registry,
+      OperatorMetrics metrics,
+      ServiceMonitors serviceMonitors,
+      String defaultImage,
+      Clock clock) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.serviceMonitors = Objects.requireNonNull(serviceMonitors, "serviceMonitors");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.deployment = new DeploymentDependentResource(defaultImage);
+  }
+
+  @Override
+  public List<EventSource<?, S3ProxyConfig>> prepareEventSources(
+      EventSourceContext<S3ProxyConfig> context) {
+    buckets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(S3ProxyBucket.class, S3ProxyConfig.class)
+                .withName(BUCKETS)
+                .withSecondaryToPrimaryMapper(this::fleetsOfBucket)
+                .build(),
+            context);
+    // Only labelled Secrets are cached: the operator never holds every Secret of the cluster.
+    credentials =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, S3ProxyConfig.class)
+                .withName(CREDENTIALS)
+                .withLabelSelector(Labels.CREDENTIALS_SELECTOR)
+                .withSecondaryToPrimaryMapper(this::fleetsOfSecret)
+                .build(),
+            context);
+    namespaces =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Namespace.class, S3ProxyConfig.class)
+                .withName(NAMESPACES)
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(
+                    namespace ->
+                        context
+                            .getPrimaryCache()
+                            .list()
+                            .filter(FleetSpecsSupport::usesSelector)
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    List<EventSource<?, S3ProxyConfig>> sources = new ArrayList<>();
+    sources.add(buckets);
+    sources.add(credentials);
+    sources.add(namespaces);
+    sources.addAll(
+        EventSourceUtils.dependentEventSources(
+            context, deployment, service, configSecret, adminToken, disruptionBudget));
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<S3ProxyConfig> reconcile(
+      S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    ObjectKey key = ObjectKey.of(fleet);
+    List<S3ProxyBucket> attached = buckets.list(b -> key.equals(target(b))).toList();
+    List<Secret> secrets = referencedSecrets(attached, context);
+    Map<String, Map<String, String>> labels = namespaceLabels(fleet, attached);
+    RenderResult result =
+        metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets, labels));
+    registry.publish(key, result.byBucket());
+
+    Optional<Secret> stored = configSecret.getSecondaryResource(fleet, context);
+    long generation = annotation(stored, FleetNames.CONFIG_GENERATION_ANNOTATION);
+    String hash =
+        stored.map(s -> annotationText(s, FleetNames.CONFIG_HASH_ANNOTATION)).orElse(null);
+    if (result.config() != null) {
+      Snapshot snapshot = snapshot(fleet, result, stored);
+      if (snapshot.generation() != generation) {
+        metrics.snapshotChanged();
+        log.info(
+            "snapshot fleet={} generation={} hash={} buckets={} rejected={}",
+            key,
+            snapshot.generation(),
+            snapshot.hash(),
+            result.acceptedCount(),
+            result.rejectedCount());
+      }
+      context.managedWorkflowAndDependentResourceContext().put(Snapshot.CONTEXT_KEY, snapshot);
+      configSecret.reconcile(fleet, context);
+      generation = snapshot.generation();
+      hash = snapshot.hash();
+    } else {
+      log.warn("fleet={} invalid, keeping the stored snapshot: {}", key, result.fleetProblems());
+    }
+    adminToken.reconcile(fleet, context);
+    Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
+    service.reconcile(fleet, context);
+    if (PodDisruptionBudgetDependentResource.wanted(fleet)) {
+      disruptionBudget.reconcile(fleet, context);
+    } else {
+      disruptionBudget.delete(fleet, context);
+    }
+    ServiceMonitors.Outcome monitor = serviceMonitors.reconcile(fleet);
+
+    S3ProxyConfigStatus status = new S3ProxyConfigStatus();
+    long observed = Objects.requireNonNullElse(fleet.getMetadata().getGeneration(), 0L);
+    status.setObservedGeneration(observed);
+    status.setConfigGeneration(generation > 0 ? generation : null);
+    status.setConfigHash(hash);
+    int replicas = FleetSpecs.replicas(fleet);
+    int ready =
+        pods == null || pods.getStatus() == null || pods.getStatus().getReadyReplicas() == null
+            ? 0
+            : pods.getStatus().getReadyReplicas();
+    int current =
+        pods == null || pods.getStatus() == null || pods.getStatus().getReplicas() == null
+            ? 0
+            : pods.getStatus().getReplicas();
+    status.setReplicas(current);
+    status.setReadyReplicas(ready);
+    status.setBuckets(
+        new S3ProxyConfigStatus.BucketCounts(
+            (int) result.acceptedCount(), (int) result.rejectedCount()));
+    List<String> problems = result.fleetProblems().stream().map(p -> trim(p)).toList();
+    status.setConditions(
+        Conditions.merge(
+            fleet.getStatus() == null ? null : fleet.getStatus().getConditions(),
+            FleetConditions.of(
+                new FleetConditions.Inputs(
+                    key.toString(),
+                    FleetNames.configSecret(fleet),
+                    generation,
+                    hash,
+                    problems,
+                    replicas,
+                    ready,
+                    result.acceptedCount(),
+                    result.rejectedCount(),
+                    monitor == ServiceMonitors.Outcome.CRD_MISSING)),
+            observed,
+            clock.instant()));
+    metrics.reconciled("S3ProxyConfig", true);
+    if (sameStatus(fleet.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    fleet.setStatus(status);
+    return UpdateControl.patchStatus(fleet);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<S3ProxyConfig> updateErrorStatus(
+      S3ProxyConfig fleet, Context<S3ProxyConfig> context, Exception e) {
+    metrics.reconciled("S3ProxyConfig", false);
+    log.warn("reconcile failed fleet={} error={}", ObjectKey.of(fleet), e.toString());
+    S3ProxyConfigStatus status =
+        fleet.getStatus() == null ? new S3ProxyConfigStatus() : fleet.getStatus();
+    List<io.fabric8.kubernetes.api.model.Condition> next = new ArrayList<>();
+    for (var condition : status.getConditions()) {
+      if (!FleetConditions.DEGRADED.equals(condition.getType())) {
+        next.add(condition);
+      }
+    }
+    next.add(
+        Conditions.of(
+            FleetConditions.DEGRADED,
+            Conditions.TRUE,
+            "ReconcileError",
+            "the operator could not apply the fleet's objects and retries with backoff: "
+                + trim(e.getMessage() == null ? e.toString() : e.getMessage())));
+    long observed = Objects.requireNonNullElse(fleet.getMetadata().getGeneration(), 0L);
+    status.setConditions(Conditions.merge(status.getConditions(), next, observed, clock.instant()));
+    fleet.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(fleet);
+  }
+
+  /**
+   * The snapshot to store: the stored generation when the content is unchanged, else one more than
+   * any generation seen (in the stored Secret or the status), so a proxy never receives a lower
+   * generation for new content, even after an operator restart.
+   */
+  private static Snapshot snapshot(
+      S3ProxyConfig fleet, RenderResult result, Optional<Secret> stored) {
+    String hash = result.hash();
+    long statusGeneration =
+        fleet.getStatus() == null || fleet.getStatus().getConfigGeneration() == null
+            ? 0
+            : fleet.getStatus().getConfigGeneration();
+    String statusHash = fleet.getStatus() == null ? null : fleet.getStatus().getConfigHash();
+    long generation;
+    if (stored.isPresent()) {
+      long storedGeneration = annotation(stored, FleetNames.CONFIG_GENERATION_ANNOTATION);
+      String storedHash = annotationText(stored.get(), FleetNames.CONFIG_HASH_ANNOTATION);
+      generation =
+          hash.equals(storedHash) && storedGeneration > 0
+              ? storedGeneration
+              : Math.max(statusGeneration, storedGeneration) + 1;
+    } else {
+      generation =
+          hash.equals(statusHash) && statusGeneration > 0 ? statusGeneration : statusGeneration + 1;
+    }
+    return new Snapshot(result.config(), hash, generation);
+  }
+
+  private static long annotation(Optional<Secret> secret, String name) {
+    String text = secret.map(s -> annotationText(s, name)).orElse(null);
+    if (text == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String annotationText(Secret secret, String name) {
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(name);
+  }
+
+  /** The fleet a bucket references. */
+  static ObjectKey target(S3ProxyBucket bucket) {
+    var ref = bucket.getSpec() == null ? null : bucket.getSpec().getProxyRef();
+    if (ref == null || ref.getName() == null) {
+      return null;
+    }
+    String namespace =
+        ref.getNamespace() == null || ref.getNamespace().isEmpty()
+            ? bucket.getMetadata().getNamespace()
+            : ref.getNamespace();
+    return new ObjectKey(namespace, ref.getName());
+  }
+
+  /** The fleet a bucket references now and the one that last rendered it (it may have moved). */
+  private Set<ResourceID> fleetsOfBucket(S3ProxyBucket bucket) {
+    Set<ResourceID> fleets = new HashSet<>();
+    ObjectKey target = target(bucket);
+    if (target != null) {
+      fleets.add(new ResourceID(target.name(), target.namespace()));
+    }
+    registry
+        .fleetOf(ObjectKey.of(bucket))
+        .ifPresent(f -> fleets.add(new ResourceID(f.name(), f.namespace())));
+    return fleets;
+  }
+
+  /** Only the fleets with a bucket that references the Secret. */
+  private Set<ResourceID> fleetsOfSecret(Secret secret) {
+    String name = secret.getMetadata().getName();
+    return buckets
+        .list(secret.getMetadata().getNamespace(), b -> name.equals(secretName(b)))
+        .flatMap(b -> fleetsOfBucket(b).stream())
+        .collect(Collectors.toSet());
+  }
+
+  private static String secretName(S3ProxyBucket bucket) {
+    var spec = bucket.getSpec();
+    if (spec == null
+        || spec.getCredentials() == null
+        || spec.getCredentials().getSecretRef() == null) {
+      return null;
+    }
+    return spec.getCredentials().getSecretRef().getName();
+  }
+
+  /**
+   * The labelled Secrets the buckets reference, from the cache. A reference the cache cannot
+   * resolve is looked up once to tell a missing Secret from an unlabelled one; only the metadata of
+   * such a Secret is kept, its data is dropped unread.
+   */
+  private List<Secret> referencedSecrets(
+      List<S3ProxyBucket> attached, Context<S3ProxyConfig> context) {
+    Set<ObjectKey> wanted = new TreeSet<>();
+    for (S3ProxyBucket bucket : attached) {
+      String name = secretName(bucket);
+      if (name != null) {
+        wanted.add(new ObjectKey(bucket.getMetadata().getNamespace(), name));
+      }
+    }
+    List<Secret> secrets = new ArrayList<>();
+    for (ObjectKey key : wanted) {
+      Optional<Secret> cached = credentials.get(new ResourceID(key.name(), key.namespace()));
+      if (cached.isPresent()) {
+        secrets.add(cached.get());
+        continue;
+      }
+      Secret direct =
+          context.getClient().secrets().inNamespace(key.namespace()).withName(key.name()).get();
+      if (direct != null) {
+        secrets.add(new SecretBuilder().withMetadata(direct.getMetadata()).build());
+      }
+    }
+    return secrets;
+  }
+
+  private Map<String, Map<String, String>> namespaceLabels(
+      S3ProxyConfig fleet, List<S3ProxyBucket> attached) {
+    if (!FleetSpecsSupport.usesSelector(fleet)) {
+      return Map.of();
+    }
+    Map<String, Map<String, String>> labels = new HashMap<>();
+    for (S3ProxyBucket bucket : attached) {
+      String namespace = bucket.getMetadata().getNamespace();
+      namespaces
+          .get(new ResourceID(namespace))
+          .ifPresent(
+              n ->
+                  labels.put(
+                      namespace,
+                      n.getMetadata().getLabels() == null
+                          ? Map.of()
+                          : n.getMetadata().getLabels()));
+    }
+    return labels;
+  }
+
+  private static boolean sameStatus(S3ProxyConfigStatus old, S3ProxyConfigStatus next) {
+    if (old == null) {
+      return false;
+    }
+    return Objects.equals(old.getObservedGeneration(), next.getObservedGeneration())
+        && Objects.equals(old.getConfigGeneration(), next.getConfigGeneration())
+        && Objects.equals(old.getConfigHash(), next.getConfigHash())
+        && Objects.equals(old.getReplicas(), next.getReplicas())
+        && Objects.equals(old.getReadyReplicas(), next.getReadyReplicas())
+        && old.getBuckets() != null
+        && old.getBuckets().getAccepted() == next.getBuckets().getAccepted()
+        && old.getBuckets().getRejected() == next.getBuckets().getRejected()
+        && Conditions.sameContent(old.getConditions(), next.getConditions());
+  }
+
+  private static String trim(String message) {
+    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "…";
+  }
+
+  /** Small questions about a fleet's spec that the mappers ask. */
+  static final class FleetSpecsSupport {
+    private FleetSpecsSupport() {}
+
+    static boolean usesSelector(S3ProxyConfig fleet) {
+      var rule = fleet.getSpec() == null ? null : fleet.getSpec().getBucketNamespaces();
+      return rule != null && rule.getFrom() == BucketNamespaces.From.Selector;
+    }
+  }
+}

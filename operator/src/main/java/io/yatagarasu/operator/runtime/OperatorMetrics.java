@@ -1,0 +1,60 @@
+package io.yatagarasu.operator.runtime;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+/** Every meter of the operator itself; tags are bounded (kind and result, never object names). */
+public final class OperatorMetrics {
+  private final MeterRegistry registry;
+  private final Timer renderTime;
+  private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public OperatorMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.renderTime =
+        Timer.builder("yatagarasu.operator.render")
+            .description("Time to render one fleet's snapshot")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public <T> T timeRender(Supplier<T> render) {
+    return renderTime.record(render);
+  }
+
+  /** Counts a finished reconcile of a kind ({@code S3ProxyConfig}, {@code S3ProxyBucket}). */
+  public void reconciled(String kind, boolean success) {
+    String result = success ? "success" : "error";
+    counters
+        .computeIfAbsent(
+            kind + "/" + result,
+            k ->
+                Counter.builder("yatagarasu.operator.reconciles")
+                    .description("Reconciles by kind and result")
+                    .tag("kind", kind)
+                    .tag("result", result)
+                    .register(registry))
+        .increment();
+  }
+
+  /** Counts a snapshot whose hash changed, so its generation increased. */
+  public void snapshotChanged() {
+    counters
+        .computeIfAbsent(
+            "snapshots",
+            k ->
+                Counter.builder("yatagarasu.operator.snapshots")
+                    .description("Snapshots written with a new generation")
+                    .register(registry))
+        .increment();
+  }
+}

@@ -1,0 +1,76 @@
+package io.yatagarasu.operator.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.yatagarasu.operator.dependent.ServiceMonitors;
+import io.yatagarasu.operator.reconciler.FleetRegistry;
+import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
+import io.yatagarasu.operator.reconciler.S3ProxyConfigReconciler;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The operator: both controllers on one JOSDK {@link Operator}, sharing a {@link FleetRegistry}.
+ * Status is patched and owned objects are updated without server-side apply, so the operator
+ * behaves the same on every API server (and the fabric8 mock server in tests).
+ */
+public final class YatagarasuOperator implements AutoCloseable {
+  private final Operator operator;
+
+  private YatagarasuOperator(Operator operator) {
+    this.operator = operator;
+  }
+
+  public static YatagarasuOperator create(
+      KubernetesClient client, OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(settings, "settings");
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
+              if (settings.leaseNamespace() != null) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        settings.leaseName(), settings.leaseNamespace()));
+              }
+            });
+    FleetRegistry registry = new FleetRegistry();
+    ServiceMonitors serviceMonitors =
+        new ServiceMonitors(client, settings.serviceMonitorCrdCheck(), clock);
+    S3ProxyConfigReconciler fleets =
+        new S3ProxyConfigReconciler(
+            registry, metrics, serviceMonitors, settings.defaultImage(), clock);
+    S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock);
+    if (settings.watchNamespaces().isEmpty()) {
+      operator.register(fleets);
+      operator.register(buckets);
+    } else {
+      operator.register(fleets, c -> c.settingNamespaces(settings.watchNamespaces()));
+      operator.register(buckets, c -> c.settingNamespaces(settings.watchNamespaces()));
+    }
+    return new YatagarasuOperator(operator);
+  }
+
+  /** Starts the controllers; with leader election, only once this replica holds the Lease. */
+  public void start() {
+    operator.start();
+  }
+
+  /** Started, and every informer is connected and synced. */
+  public boolean ready() {
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

@@ -1,0 +1,140 @@
+package io.yatagarasu.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Ready, Programmed and Degraded conditions of an S3ProxyConfig. */
+public final class FleetConditions {
+  public static final String READY = "Ready";
+  public static final String PROGRAMMED = "Programmed";
+  public static final String DEGRADED = "Degraded";
+
+  private FleetConditions() {}
+
+  /**
+   * What the conditions are computed from.
+   *
+   * @param fleet namespace/name of the fleet, for messages
+   * @param configSecret name of the rendered-config Secret
+   * @param snapshotGeneration generation of the stored snapshot, 0 when there is none
+   * @param snapshotHash hash of the stored snapshot, or null
+   * @param fleetProblems problems of the S3ProxyConfig's own settings
+   * @param desiredReplicas spec.replicas
+   * @param readyReplicas ready pods of the Deployment
+   * @param accepted buckets in the snapshot
+   * @param rejected buckets left out
+   * @param serviceMonitorMissing ServiceMonitor enabled but its CRD is not installed
+   */
+  public record Inputs(
+      String fleet,
+      String configSecret,
+      long snapshotGeneration,
+      String snapshotHash,
+      List<String> fleetProblems,
+      int desiredReplicas,
+      int readyReplicas,
+      long accepted,
+      long rejected,
+      boolean serviceMonitorMissing) {}
+
+  public static List<Condition> of(Inputs in) {
+    List<Condition> conditions = new ArrayList<>();
+    boolean hasSnapshot = in.snapshotGeneration() > 0;
+    String pods = "pods -l app.kubernetes.io/instance=" + in.fleet().split("/", 2)[1];
+    if (!hasSnapshot) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              Conditions.FALSE,
+              "NoSnapshot",
+              "no valid snapshot has been rendered yet, so proxy pods cannot start; see the"
+                  + " Degraded condition"));
+    } else if (in.desiredReplicas() == 0) {
+      conditions.add(
+          Conditions.of(
+              READY, Conditions.FALSE, "ScaledToZero", "spec.replicas is 0: no proxy pods run"));
+    } else if (in.readyReplicas() < in.desiredReplicas()) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              Conditions.FALSE,
+              "PodsNotReady",
+              in.readyReplicas()
+                  + "/"
+                  + in.desiredReplicas()
+                  + " proxy pods ready; see kubectl get "
+                  + pods
+                  + " and kubectl describe on a pod that is not ready"));
+    } else {
+      conditions.add(
+          Conditions.of(
+              READY,
+              Conditions.TRUE,
+              "PodsReady",
+              in.readyReplicas() + "/" + in.desiredReplicas() + " proxy pods ready"));
+    }
+
+    if (!in.fleetProblems().isEmpty()) {
+      conditions.add(
+          Conditions.of(
+              PROGRAMMED,
+              Conditions.FALSE,
+              "Invalid",
+              (hasSnapshot
+                      ? "the spec is invalid; the last good snapshot (generation "
+                          + in.snapshotGeneration()
+                          + ") stays in Secret "
+                          + in.configSecret()
+                      : "the spec is invalid; no snapshot is stored")
+                  + ": "
+                  + String.join("; ", in.fleetProblems())));
+    } else {
+      conditions.add(
+          Conditions.of(
+              PROGRAMMED,
+              Conditions.UNKNOWN,
+              BucketConditions.NOT_PUSHED,
+              "snapshot generation "
+                  + in.snapshotGeneration()
+                  + " (hash "
+                  + in.snapshotHash().substring(0, 12)
+                  + ", "
+                  + in.accepted()
+                  + " buckets) is stored in Secret "
+                  + in.configSecret()
+                  + "; proxy pods load it when they start; this operator version does not push"
+                  + " snapshots to running pods"));
+    }
+
+    List<String> reasons = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    if (!in.fleetProblems().isEmpty()) {
+      reasons.add("Invalid");
+      messages.add("fix the S3ProxyConfig spec: " + String.join("; ", in.fleetProblems()));
+    }
+    if (in.serviceMonitorMissing()) {
+      reasons.add("ServiceMonitorUnavailable");
+      messages.add(
+          "spec.monitoring.serviceMonitor.enabled is true but the Prometheus Operator CRD"
+              + " servicemonitors.monitoring.coreos.com is not installed; install the Prometheus"
+              + " Operator or set enabled to false");
+    }
+    if (in.rejected() > 0) {
+      reasons.add("BucketsRejected");
+      messages.add(
+          in.rejected()
+              + " of "
+              + (in.accepted() + in.rejected())
+              + " buckets referencing this fleet are not in the snapshot; see the Accepted and"
+              + " ResolvedRefs conditions in kubectl get s3proxybuckets -A");
+    }
+    if (reasons.isEmpty()) {
+      conditions.add(Conditions.of(DEGRADED, Conditions.FALSE, "AsExpected", "no problems found"));
+    } else {
+      conditions.add(
+          Conditions.of(DEGRADED, Conditions.TRUE, reasons.get(0), String.join("; ", messages)));
+    }
+    return conditions;
+  }
+}
