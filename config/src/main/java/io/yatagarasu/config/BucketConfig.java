@@ -1,12 +1,19 @@
 package io.yatagarasu.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One route: requests under {@code pathPrefix} are served from {@code s3} after {@code auth}. The
  * prefix is stored without its trailing slash, except for the catch-all prefix {@code /}.
  */
-public record BucketConfig(String name, String pathPrefix, S3Target s3, AuthConfig auth) {
+public record BucketConfig(
+    String name,
+    String pathPrefix,
+    S3Target s3,
+    AuthConfig auth,
+    List<String> ipAllow,
+    List<String> ipDeny) {
   public BucketConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -15,5 +22,18 @@ public record BucketConfig(String name, String pathPrefix, S3Target s3, AuthConf
     Rules.require("name", Rules.bucketName(name));
     Rules.require("pathPrefix", Rules.pathPrefix(pathPrefix));
     pathPrefix = Rules.normalisePrefix(pathPrefix);
+    ipAllow = List.copyOf(Objects.requireNonNull(ipAllow, "ipAllow"));
+    ipDeny = List.copyOf(Objects.requireNonNull(ipDeny, "ipDeny"));
+    for (int i = 0; i < ipAllow.size(); i++) {
+      Rules.require("ipAllow[" + i + "]", Rules.cidr(ipAllow.get(i)));
+    }
+    for (int i = 0; i < ipDeny.size(); i++) {
+      Rules.require("ipDeny[" + i + "]", Rules.cidr(ipDeny.get(i)));
+    }
+  }
+
+  /** A bucket open to every client address. */
+  public BucketConfig(String name, String pathPrefix, S3Target s3, AuthConfig auth) {
+    this(name, pathPrefix, s3, auth, List.of(), List.of());
   }
 }

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
  */
 final class ConfigBinder {
   private final NodeReader.Problems problems;
+  private final List<String> bucketPaths = new ArrayList<>();
 
   ConfigBinder(Environment env) {
     this.problems = new NodeReader.Problems(new Interpolator(env));
@@ -30,12 +31,24 @@ final class ConfigBinder {
     AdminConfig admin = admin(root.object("admin"));
     UpstreamConfig upstream = upstream(root.object("upstream"));
     LoggingConfig logging = logging(root.object("logging"));
-    List<BucketConfig> buckets = buckets(root.list("buckets"));
+    JwtConfig jwt = jwt(root.object("jwt"));
+    List<NodeReader> bucketReaders = root.list("buckets");
+    List<BucketConfig> buckets = buckets(bucketReaders);
+    if (jwt != null) {
+      for (int i = 0; i < buckets.size(); i++) {
+        String problem = Rules.issuerReferences(buckets.get(i).auth(), jwt);
+        if (problem != null) {
+          problems.add(
+              bucketPaths.get(i) + ".auth." + problem.substring(0, problem.indexOf(':')),
+              problem.substring(problem.indexOf(':') + 2));
+        }
+      }
+    }
     if (!root.finish()) {
       throw new ConfigException(problems.errors());
     }
     return new ConfigDocument(
-        new ProxyConfig(server, admin, upstream, logging, buckets),
+        new ProxyConfig(server, admin, upstream, logging, jwt, buckets),
         generation == null ? OptionalLong.empty() : OptionalLong.of(generation));
   }
 
@@ -51,6 +64,112 @@ final class ConfigBinder {
     return n.longValueExact();
   }
 
+  private static JwtConfig jwt(NodeReader r) {
+    JwtConfig d = JwtConfig.defaults();
+    List<JwtIssuer> issuers = issuers(r.list("issuers"));
+    Duration clockSkew =
+        r.parsed(
+            "clockSkew", d.clockSkew(), "a duration", Durations::parse, Rules.CLOCK_SKEW::problem);
+    List<NodeReader> sourceReaders = r.list("tokenSources");
+    List<TokenSource> sources = new ArrayList<>();
+    for (NodeReader s : sourceReaders) {
+      TokenSource source = tokenSource(s);
+      if (source != null) {
+        sources.add(source);
+      }
+    }
+    if (sourceReaders.isEmpty()) {
+      sources = d.tokenSources();
+    }
+    return r.finish() ? new JwtConfig(issuers, clockSkew, sources) : null;
+  }
+
+  private static List<JwtIssuer> issuers(List<NodeReader> items) {
+    List<JwtIssuer> issuers = new ArrayList<>();
+    Map<String, String> firstByName = new HashMap<>();
+    for (NodeReader r : items) {
+      String name = r.requiredString("name", Rules::bucketName);
+      unique(r, "name", name, firstByName);
+      String issuer = r.requiredString("issuer", Rules::notEmpty);
+      List<String> audiences = r.strings("audiences", true, Rules::notEmpty);
+      URI jwksUrl = r.parsed("jwksUrl", null, "a URL", ConfigBinder::uri, Rules::httpUrl);
+      List<JwtKey> keys = new ArrayList<>();
+      Map<String, String> firstByKid = new HashMap<>();
+      List<NodeReader> keyReaders = r.list("keys");
+      for (NodeReader k : keyReaders) {
+        String[] kid = new String[1];
+        JwtKey key = key(k, kid);
+        if (kid[0] == null && keyReaders.size() > 1) {
+          k.problem("kid", Rules.KID_REQUIRED);
+        }
+        unique(k, "kid", kid[0], firstByKid);
+        if (key != null) {
+          keys.add(key);
+        }
+      }
+      Duration refresh =
+          r.parsed(
+              "jwksRefreshInterval",
+              JwtIssuer.DEFAULT_JWKS_REFRESH,
+              "a duration",
+              Durations::parse,
+              Rules.JWKS_REFRESH::problem);
+      if (jwksUrl == null && keyReaders.isEmpty() && r.present()) {
+        r.problem("keys", Rules.NO_KEYS);
+      }
+      if (r.finish()) {
+        issuers.add(new JwtIssuer(name, issuer, audiences, jwksUrl, keys, refresh));
+      }
+    }
+    return issuers;
+  }
+
+  private static JwtKey key(NodeReader r, String[] kidOut) {
+    String kid = r.string("kid", null, Rules::notEmpty);
+    kidOut[0] = kid;
+    JwtAlgorithm algorithm = r.requiredChoice("algorithm", JwtAlgorithm.class);
+    String publicKey = r.string("publicKey", null, NodeReader.Rule.none());
+    // The rules here never quote a value: a secret is a secret.
+    String secret = r.string("secret", null, NodeReader.Rule.none());
+    if (algorithm != null) {
+      String problem = Rules.keyMaterial(algorithm, publicKey, secret);
+      if (problem != null) {
+        r.problem(algorithm.family() == JwtAlgorithm.Family.HMAC ? "secret" : "publicKey", problem);
+      }
+    }
+    return r.finish() ? new JwtKey(kid, algorithm, publicKey, secret) : null;
+  }
+
+  private static TokenSource tokenSource(NodeReader r) {
+    String header = r.string("header", null, Rules::notEmpty);
+    String query = r.string("query", null, Rules::notEmpty);
+    String cookie = r.string("cookie", null, Rules::notEmpty);
+    String prefix = r.string("prefix", null, NodeReader.Rule.none());
+    int named = (header == null ? 0 : 1) + (query == null ? 0 : 1) + (cookie == null ? 0 : 1);
+    if (named != 1 && r.present()) {
+      r.problem("header", "a token source names exactly one of header, query or cookie");
+    } else if (prefix != null && header == null) {
+      r.problem("prefix", "only a header has a prefix");
+    }
+    if (!r.finish()) {
+      return null;
+    }
+    if (header != null) {
+      return new TokenSource(TokenSource.Kind.HEADER, header, prefix);
+    }
+    return query != null
+        ? new TokenSource(TokenSource.Kind.QUERY, query, null)
+        : new TokenSource(TokenSource.Kind.COOKIE, cookie, null);
+  }
+
+  private static URI uri(String text) {
+    try {
+      return new URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("is not a URL");
+    }
+  }
+
   private static ServerConfig server(NodeReader r) {
     ServerConfig d = ServerConfig.defaults();
     ListenAddress listen = listen(r, d.listen());
@@ -59,8 +178,10 @@ final class ConfigBinder {
     int maxUriBytes = r.integer("maxUriBytes", d.maxUriBytes(), Rules.URI_BYTES);
     Duration idleTimeout = timeout(r, "idleTimeout", d.idleTimeout());
     Transport transport = r.choice("transport", d.transport(), Transport.class);
+    List<String> trustedProxies = r.strings("trustedProxies", true, Rules::cidr);
     return r.finish()
-        ? new ServerConfig(listen, maxRequestHeaderBytes, maxUriBytes, idleTimeout, transport)
+        ? new ServerConfig(
+            listen, maxRequestHeaderBytes, maxUriBytes, idleTimeout, transport, trustedProxies)
         : null;
   }
 
@@ -91,7 +212,7 @@ final class ConfigBinder {
     return r.finish() ? new LoggingConfig(format, accessLog) : null;
   }
 
-  private static List<BucketConfig> buckets(List<NodeReader> items) {
+  private List<BucketConfig> buckets(List<NodeReader> items) {
     List<BucketConfig> buckets = new ArrayList<>();
     Map<String, String> firstByName = new HashMap<>();
     Map<String, String> firstByPrefix = new HashMap<>();
@@ -106,8 +227,11 @@ final class ConfigBinder {
           firstByPrefix);
       S3Target s3 = s3(r.requiredObject("s3"));
       AuthConfig auth = auth(r.requiredObject("auth"));
+      List<String> ipAllow = r.strings("ipAllow", true, Rules::cidr);
+      List<String> ipDeny = r.strings("ipDeny", true, Rules::cidr);
       if (r.finish()) {
-        buckets.add(new BucketConfig(name, pathPrefix, s3, auth));
+        buckets.add(new BucketConfig(name, pathPrefix, s3, auth, ipAllow, ipDeny));
+        bucketPaths.add(r.path());
       }
     }
     return buckets;
@@ -148,7 +272,63 @@ final class ConfigBinder {
 
   private static AuthConfig auth(NodeReader r) {
     AuthType type = r.requiredChoice("type", AuthType.class);
-    return r.finish() ? new AuthConfig(type) : null;
+    List<String> issuers = r.strings("issuers", true, Rules::notEmpty);
+    List<ClaimRule> claims = new ArrayList<>();
+    List<NodeReader> claimReaders = r.list("claims");
+    for (NodeReader c : claimReaders) {
+      ClaimRule rule = claimRule(c);
+      if (rule != null) {
+        claims.add(rule);
+      }
+    }
+    NodeReader pathReader = r.object("pathClaim");
+    PathClaim pathClaim = pathClaim(pathReader);
+    if (type == AuthType.PUBLIC) {
+      if (!issuers.isEmpty()) {
+        r.problem("issuers", Rules.ONLY_FOR_JWT);
+      }
+      if (!claimReaders.isEmpty()) {
+        r.problem("claims", Rules.ONLY_FOR_JWT);
+      }
+      if (pathReader.present()) {
+        r.problem("pathClaim", Rules.ONLY_FOR_JWT);
+      }
+    }
+    return r.finish() ? new AuthConfig(type, issuers, claims, pathClaim) : null;
+  }
+
+  private static ClaimRule claimRule(NodeReader r) {
+    String claim = r.requiredString("claim", Rules::claimPath);
+    ClaimOperator operator = r.requiredChoice("operator", ClaimOperator.class);
+    String value =
+        r.parsed("value", null, "a string or number", text -> text, NodeReader.Rule.none());
+    List<String> values = r.strings("values", false, NodeReader.Rule.none());
+    List<String> all = value != null ? List.of(value) : values;
+    if (operator != null) {
+      ClaimOperator.Arity arity = operator.arity();
+      boolean many = arity == ClaimOperator.Arity.MANY;
+      if (many && value != null) {
+        r.problem("value", operator.spelling() + " takes a list: use values");
+      } else if (!many && !values.isEmpty()) {
+        r.problem("values", operator.spelling() + " takes one value: use value");
+      } else {
+        String problem = Rules.claimValues(operator, all);
+        if (problem != null) {
+          r.problem(many ? "values" : "value", problem);
+        }
+      }
+    }
+    return r.finish() ? new ClaimRule(claim, operator, all) : null;
+  }
+
+  private static PathClaim pathClaim(NodeReader r) {
+    if (!r.present()) {
+      r.finish();
+      return null;
+    }
+    String claim = r.requiredString("claim", Rules::claimPath);
+    String template = r.requiredString("template", Rules::pathTemplate);
+    return r.finish() ? new PathClaim(claim, template) : null;
   }
 
   private static ListenAddress listen(NodeReader r, ListenAddress fallback) {

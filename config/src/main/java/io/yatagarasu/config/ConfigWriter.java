@@ -108,6 +108,7 @@ public final class ConfigWriter {
         .put("maxUriBytes", server.maxUriBytes())
         .put("idleTimeout", formatDuration(server.idleTimeout()))
         .put("transport", Rules.spelling(server.transport()));
+    strings((ObjectNode) root.get("server"), "trustedProxies", server.trustedProxies());
     ObjectNode admin = root.putObject("admin").put("listen", config.admin().listen().toString());
     if (config.admin().tokenFile() != null) {
       admin.put("tokenFile", literal(config.admin().tokenFile()));
@@ -121,6 +122,9 @@ public final class ConfigWriter {
     root.putObject("logging")
         .put("format", Rules.spelling(config.logging().format()))
         .put("accessLog", config.logging().accessLog());
+    if (!config.jwt().equals(JwtConfig.defaults())) {
+      jwt(root.putObject("jwt"), config.jwt());
+    }
     ArrayNode buckets = root.putArray("buckets");
     for (BucketConfig bucket : config.buckets()) {
       ObjectNode b = buckets.addObject();
@@ -141,9 +145,82 @@ public final class ConfigWriter {
           c.put("sessionToken", literal(credentials.sessionToken()));
         }
       }
-      b.putObject("auth").put("type", Rules.spelling(bucket.auth().type()));
+      auth(b.putObject("auth"), bucket.auth());
+      strings(b, "ipAllow", bucket.ipAllow());
+      strings(b, "ipDeny", bucket.ipDeny());
     }
     return root;
+  }
+
+  // Empty lists and default sections are left out, so that documents without JWT settings keep
+  // the bytes (and the hash) they had before those settings existed.
+  private static void strings(ObjectNode parent, String key, java.util.List<String> values) {
+    if (!values.isEmpty()) {
+      ArrayNode list = parent.putArray(key);
+      values.forEach(v -> list.add(literal(v)));
+    }
+  }
+
+  private static void jwt(ObjectNode node, JwtConfig jwt) {
+    ArrayNode issuers = node.putArray("issuers");
+    for (JwtIssuer issuer : jwt.issuers()) {
+      ObjectNode i = issuers.addObject();
+      i.put("name", issuer.name()).put("issuer", literal(issuer.issuer()));
+      strings(i, "audiences", issuer.audiences());
+      if (issuer.jwksUrl() != null) {
+        i.put("jwksUrl", literal(issuer.jwksUrl().toString()));
+      }
+      if (!issuer.keys().isEmpty()) {
+        ArrayNode keys = i.putArray("keys");
+        for (JwtKey key : issuer.keys()) {
+          ObjectNode k = keys.addObject();
+          if (key.kid() != null) {
+            k.put("kid", literal(key.kid()));
+          }
+          k.put("algorithm", Rules.spelling(key.algorithm()));
+          if (key.publicKey() != null) {
+            k.put("publicKey", literal(key.publicKey()));
+          }
+          if (key.secret() != null) {
+            k.put("secret", literal(key.secret()));
+          }
+        }
+      }
+      i.put("jwksRefreshInterval", formatDuration(issuer.jwksRefreshInterval()));
+    }
+    node.put("clockSkew", formatDuration(jwt.clockSkew()));
+    ArrayNode sources = node.putArray("tokenSources");
+    for (TokenSource source : jwt.tokenSources()) {
+      ObjectNode s = sources.addObject();
+      switch (source.kind()) {
+        case HEADER ->
+            s.put("header", literal(source.name())).put("prefix", literal(source.prefix()));
+        case QUERY -> s.put("query", literal(source.name()));
+        case COOKIE -> s.put("cookie", literal(source.name()));
+      }
+    }
+  }
+
+  private static void auth(ObjectNode node, AuthConfig auth) {
+    node.put("type", Rules.spelling(auth.type()));
+    strings(node, "issuers", auth.issuers());
+    if (!auth.claims().isEmpty()) {
+      ArrayNode claims = node.putArray("claims");
+      for (ClaimRule rule : auth.claims()) {
+        ObjectNode c = claims.addObject();
+        c.put("claim", rule.claim()).put("operator", Rules.spelling(rule.operator()));
+        switch (rule.operator().arity()) {
+          case ONE, NUMBER -> c.put("value", literal(rule.values().get(0)));
+          case MANY -> strings(c, "values", rule.values());
+          case NONE -> {}
+        }
+      }
+    }
+    if (auth.pathClaim() != null) {
+      node.putObject("pathClaim")
+          .put("claim", auth.pathClaim().claim())
+          .put("template", literal(auth.pathClaim().template()));
+    }
   }
 
   // The parser resolves ${...} in every string, so a literal "${" is written as "$${".

@@ -130,6 +130,41 @@ final class NodeReader {
     return items;
   }
 
+  /**
+   * A list of scalars; empty when the key is missing. With {@code textOnly}, numbers and booleans
+   * are refused as for {@link #string}; otherwise their text is taken (claim values).
+   */
+  List<String> strings(String key, boolean textOnly, Rule<String> rule) {
+    JsonNode value = field(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      problem(key, describe(value) + " (expected: a list)");
+      return List.of();
+    }
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      String itemKey = key + "[" + i + "]";
+      JsonNode item = value.get(i);
+      if (item.isObject() || item.isArray() || item.isNull()) {
+        problem(itemKey, describe(item) + " (expected: a string)");
+        continue;
+      }
+      String text = text(itemKey, item, "a string", textOnly);
+      if (text == null) {
+        continue;
+      }
+      String problem = rule.check(text);
+      if (problem != null) {
+        problem(itemKey, problem);
+      } else {
+        items.add(text);
+      }
+    }
+    return items;
+  }
+
   /** An optional string; {@code fallback} when missing. Numbers and booleans are refused. */
   String string(String key, String fallback, Rule<String> rule) {
     return value(key, fallback, false, "a string", true, Function.identity(), rule);
@@ -309,6 +344,9 @@ final class NodeReader {
   }
 
   private static String describe(JsonNode value) {
+    if (value.isNull()) {
+      return "is empty";
+    }
     if (value.isObject()) {
       return "is a mapping";
     }

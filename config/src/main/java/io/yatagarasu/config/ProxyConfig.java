@@ -9,15 +9,33 @@ public record ProxyConfig(
     AdminConfig admin,
     UpstreamConfig upstream,
     LoggingConfig logging,
+    JwtConfig jwt,
     List<BucketConfig> buckets) {
   public ProxyConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(jwt, "jwt");
     buckets = List.copyOf(Objects.requireNonNull(buckets, "buckets"));
     requireUnique(buckets.stream().map(BucketConfig::name).toList(), "name");
     requireUnique(buckets.stream().map(BucketConfig::pathPrefix).toList(), "pathPrefix");
+    for (int i = 0; i < buckets.size(); i++) {
+      String problem = Rules.issuerReferences(buckets.get(i).auth(), jwt);
+      if (problem != null) {
+        throw new IllegalArgumentException("buckets[" + i + "].auth." + problem);
+      }
+    }
+  }
+
+  /** A configuration without JWT issuers. */
+  public ProxyConfig(
+      ServerConfig server,
+      AdminConfig admin,
+      UpstreamConfig upstream,
+      LoggingConfig logging,
+      List<BucketConfig> buckets) {
+    this(server, admin, upstream, logging, JwtConfig.defaults(), buckets);
   }
 
   private static void requireUnique(List<String> values, String field) {

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,169 @@ final class Rules {
           n.compareTo(BigInteger.valueOf(min)) >= 0 && n.compareTo(BigInteger.valueOf(max)) <= 0;
       return inside ? null : n + " (expected: " + min + ".." + max + ")";
     }
+  }
+
+  static final String NO_KEYS = "an issuer needs a jwksUrl, keys, or both";
+  static final String KID_REQUIRED = "is required when an issuer has more than one key";
+  static final String ONLY_FOR_JWT = "only applies to auth type jwt";
+  static final DurationRange JWKS_REFRESH =
+      new DurationRange(Duration.ofSeconds(10), Duration.ofDays(1));
+  static final DurationRange CLOCK_SKEW = new DurationRange(Duration.ZERO, Duration.ofMinutes(10));
+  private static final Pattern CLAIM_PATH =
+      Pattern.compile("[A-Za-z0-9_:\\-]+(\\.[A-Za-z0-9_:\\-]+)*");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+
+  /** An inclusive range of durations. */
+  record DurationRange(Duration min, Duration max) {
+    String problem(Duration d) {
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        return Durations.format(d)
+            + " (expected: "
+            + Durations.format(min)
+            + ".."
+            + Durations.format(max)
+            + ")";
+      }
+      return null;
+    }
+  }
+
+  /** An IPv4 or IPv6 address, with an optional prefix length: {@code 10.0.0.0/8}, {@code ::1}. */
+  static String cidr(String text) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    boolean v4 = IPV4.matcher(address).matches();
+    boolean v6 = !v4 && address.indexOf(':') >= 0 && IPV6.matcher(address).matches();
+    String expected = " is not an address or CIDR block (expected: e.g. 10.0.0.0/8, 2001:db8::/32)";
+    if (!v4 && !v6) {
+      return quote(text) + expected;
+    }
+    try {
+      // A literal address: InetAddress parses it without a name lookup.
+      byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+      if (v4 != (bytes.length == 4)) {
+        return quote(text) + expected;
+      }
+      if (slash >= 0) {
+        String bits = text.substring(slash + 1);
+        if (!bits.matches("[0-9]{1,3}") || Integer.parseInt(bits) > bytes.length * 8) {
+          return quote(text) + " has a prefix length outside 0.." + bytes.length * 8;
+        }
+      }
+      return null;
+    } catch (java.net.UnknownHostException | NumberFormatException e) {
+      return quote(text) + expected;
+    }
+  }
+
+  /** The key material an algorithm needs: a public key, or a secret long enough for HMAC. */
+  static String keyMaterial(JwtAlgorithm algorithm, String publicKey, String secret) {
+    if (algorithm.family() == JwtAlgorithm.Family.HMAC) {
+      if (publicKey != null) {
+        return "an " + algorithm.spelling() + " key takes a secret, not a publicKey";
+      }
+      if (secret == null || secret.isEmpty()) {
+        return "an " + algorithm.spelling() + " key needs a secret";
+      }
+      int length = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (length < algorithm.minSecretBytes()) {
+        // The length of a secret is no secret worth keeping; its content never appears.
+        return "the secret of an "
+            + algorithm.spelling()
+            + " key has "
+            + length
+            + " bytes (expected: at least "
+            + algorithm.minSecretBytes()
+            + ")";
+      }
+      return null;
+    }
+    if (secret != null) {
+      return "a " + algorithm.spelling() + " key takes a publicKey, not a secret";
+    }
+    if (publicKey == null || publicKey.isBlank()) {
+      return "a " + algorithm.spelling() + " key needs a publicKey (PEM or JWK JSON)";
+    }
+    String trimmed = publicKey.strip();
+    if (!trimmed.startsWith("-----BEGIN ") && !trimmed.startsWith("{")) {
+      return "is neither a PEM public key nor a JWK (expected: -----BEGIN PUBLIC KEY----- or {...})";
+    }
+    if (trimmed.contains("PRIVATE KEY") || trimmed.contains("\"d\"")) {
+      return "is a private key (expected: the public key only)";
+    }
+    return null;
+  }
+
+  static String httpUrl(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!url.isAbsolute()
+        || url.getHost() == null
+        || !(scheme.equals("http") || scheme.equals("https"))) {
+      return "is not an absolute http or https URL";
+    }
+    return null;
+  }
+
+  static String claimPath(String claim) {
+    if (claim.isEmpty()) {
+      return "must not be empty";
+    }
+    return CLAIM_PATH.matcher(claim).matches()
+        ? null
+        : quote(claim) + " is not a claim name or dotted path (expected: e.g. groups, org.level)";
+  }
+
+  static String claimValues(ClaimOperator operator, List<String> values) {
+    switch (operator.arity()) {
+      case NONE:
+        return values.isEmpty() ? null : operator.spelling() + " takes no value";
+      case ONE:
+        return values.size() == 1 ? null : operator.spelling() + " takes exactly one value";
+      case NUMBER:
+        if (values.size() != 1) {
+          return operator.spelling() + " takes exactly one value";
+        }
+        try {
+          new java.math.BigDecimal(values.get(0));
+          return null;
+        } catch (NumberFormatException e) {
+          return quote(values.get(0))
+              + " is not a number (expected: "
+              + operator.spelling()
+              + " compares numbers)";
+        }
+      case MANY:
+      default:
+        return values.isEmpty() ? operator.spelling() + " takes a non-empty list of values" : null;
+    }
+  }
+
+  static String pathTemplate(String template) {
+    int at = template.indexOf(PathClaim.PLACEHOLDER);
+    if (!template.startsWith("/")) {
+      return quote(template) + " must start with '/'";
+    }
+    if (at < 0 || template.indexOf(PathClaim.PLACEHOLDER, at + 1) >= 0) {
+      return quote(template) + " must contain {claim} exactly once";
+    }
+    return null;
+  }
+
+  /** A jwt bucket's issuers must exist, and it needs at least one issuer to trust. */
+  static String issuerReferences(AuthConfig auth, JwtConfig jwt) {
+    if (auth.type() != AuthType.JWT) {
+      return null;
+    }
+    if (jwt.issuers().isEmpty()) {
+      return "type: jwt needs at least one issuer under jwt.issuers";
+    }
+    for (int i = 0; i < auth.issuers().size(); i++) {
+      String name = auth.issuers().get(i);
+      if (jwt.issuer(name) == null) {
+        return "issuers[" + i + "]: " + quote(name) + " is not an issuer under jwt.issuers";
+      }
+    }
+    return null;
   }
 
   static void require(String field, String problem) {
@@ -207,7 +371,14 @@ final class Rules {
 
   /** The document spelling of an enum constant: lowercase ({@code io_uring}). */
   static String spelling(Enum<?> constant) {
-    return constant.name().toLowerCase(Locale.ROOT);
+    return constant instanceof Spelled spelled
+        ? spelled.spelling()
+        : constant.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** An enum whose document spelling is not its lowercase name. */
+  interface Spelled {
+    String spelling();
   }
 
   /** Quotes a value for a message, escaping control characters and shortening long values. */

@@ -93,7 +93,7 @@ class ConfigParserTest {
               - name: docs
                 pathPrefix: /docs/
                 s3: {bucket: my-docs, region: us-east-1}
-                auth: {type: jwt}
+                auth: {type: public}
             """);
 
     assertThat(config.server())
@@ -110,7 +110,7 @@ class ConfigParserTest {
                 "docs",
                 "/docs",
                 new S3Target("my-docs", "us-east-1", null, false, "", null),
-                new AuthConfig(AuthType.JWT)));
+                new AuthConfig(AuthType.PUBLIC)));
   }
 
   @Test
@@ -209,7 +209,7 @@ class ConfigParserTest {
                 """))
         .containsExactly(
             "server.listne: unknown key (expected one of: listen, maxRequestHeaderBytes,"
-                + " maxUriBytes, idleTimeout, transport)",
+                + " maxUriBytes, idleTimeout, transport, trustedProxies)",
             "admin.port: unknown key (expected one of: listen, tokenFile, maxBodyBytes)",
             "upstream.timeout: unknown key (expected one of: connectTimeout, responseTimeout,"
                 + " maxConnectionsPerEndpoint)",
@@ -218,9 +218,9 @@ class ConfigParserTest {
                 + " secretAccessKey, sessionToken)",
             "buckets[0].s3.acl: unknown key (expected one of: bucket, region, endpoint, pathStyle,"
                 + " keyPrefix, credentials)",
-            "buckets[0].auth.issuer: unknown key (expected one of: type)",
-            "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth)",
-            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, buckets)");
+            "buckets[0].auth.issuer: unknown key (expected one of: type, issuers, claims, pathClaim)",
+            "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth, ipAllow, ipDeny)",
+            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, jwt, buckets)");
   }
 
   @Test

@@ -22,6 +22,20 @@ class ConfigWriterTest {
         new AdminConfig(new ListenAddress("localhost", 19090)),
         new UpstreamConfig(Duration.ofMillis(250), Duration.ofDays(1), 1),
         new LoggingConfig(LogFormat.TEXT, false),
+        new JwtConfig(
+            List.of(
+                new JwtIssuer(
+                    "corp",
+                    "https://login.example.com",
+                    List.of("assets-api"),
+                    URI.create("https://login.example.com/jwks.json"),
+                    List.of(new JwtKey("shared", JwtAlgorithm.HS256, null, "s".repeat(32))),
+                    Duration.ofMinutes(5))),
+            Duration.ofSeconds(10),
+            List.of(
+                TokenSource.bearerHeader(),
+                new TokenSource(TokenSource.Kind.QUERY, "access_token", null),
+                new TokenSource(TokenSource.Kind.COOKIE, "session", null))),
         List.of(
             new BucketConfig(
                 "root",
@@ -33,7 +47,17 @@ class ConfigWriterTest {
                     false,
                     "${literal}/",
                     new S3Credentials("AKIA${X}", "se\"cr\\et$${Y}\n", "tok:en")),
-                new AuthConfig(AuthType.JWT)),
+                new AuthConfig(
+                    AuthType.JWT,
+                    List.of("corp"),
+                    List.of(
+                        new ClaimRule("groups", ClaimOperator.CONTAINS, List.of("finance")),
+                        new ClaimRule("org.level", ClaimOperator.GTE, List.of("3")),
+                        new ClaimRule("scope", ClaimOperator.CONTAINS_ALL, List.of("a", "b")),
+                        new ClaimRule("sub", ClaimOperator.EXISTS, List.of())),
+                    new PathClaim("tenant", "/{claim}/")),
+                List.of("10.0.0.0/8", "2001:db8::/32"),
+                List.of("10.1.2.3")),
             new BucketConfig(
                 "plain",
                 "/p/q",

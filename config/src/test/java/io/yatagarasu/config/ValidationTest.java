@@ -492,7 +492,7 @@ class ValidationTest {
                       - name: b
                         pathPrefix: /b
                         s3: {bucket: bucket-b, region: r}
-                        auth: {type: jwt}
+                        auth: {type: public}
                       - name: c
                         pathPrefix: /c
                         s3: {bucket: bucket-c, region: r}
