@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.yatagarasu.operator.OperatorHarness;
+import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.render.PodLayout;
 import org.junit.jupiter.api.AfterAll;
@@ -111,5 +112,348 @@ class S3ProxyConfigReconcilerIT {
               assertThat(harness.fleetVerdict(ns, "edge", "Ready")).isEqualTo("True PodsReady");
               assertThat(harness.fleet(ns, "edge").getStatus().getReadyReplicas()).isEqualTo(2);
             });
+  }
+
+  @Test
+  void bucketChangeRaisesTheGenerationAndLeavesThePodTemplateAlone() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 2));
+    harness.create(bucket(ns, "photos", "edge", "/photos", null));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "photos", "Accepted").equals("True Accepted"));
+    long before = harness.storedGeneration(ns, "edge");
+    Deployment deployment = client.apps().deployments().inNamespace(ns).withName("edge").get();
+
+    client
+        .resources(S3ProxyBucket.class)
+        .inNamespace(ns)
+        .withName("photos")
+        .edit(
+            b -> {
+              b.getSpec().setPathPrefix("/pictures");
+              return b;
+            });
+
+    await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "edge").contains("/pictures"));
+    assertThat(harness.storedGeneration(ns, "edge")).isEqualTo(before + 1);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.fleet(ns, "edge").getStatus().getConfigGeneration() == before + 1);
+    Deployment after = client.apps().deployments().inNamespace(ns).withName("edge").get();
+    assertThat(after.getSpec().getTemplate()).isEqualTo(deployment.getSpec().getTemplate());
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(deployment.getMetadata().getResourceVersion());
+  }
+
+  @Test
+  void secretChangeReRendersOnlyTheFleetsThatUseIt() {
+    String ns = harness.newNamespace();
+    harness.create(credentials(ns, "shared", "first-secret", true));
+    harness.create(fleet(ns, "uses-it", 1));
+    harness.create(fleet(ns, "does-not", 1));
+    harness.create(bucket(ns, "private", "uses-it", "/private", "shared"));
+    harness.create(bucket(ns, "public", "does-not", "/public", null));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.bucketVerdict(ns, "private", "ResolvedRefs").equals("True ResolvedRefs")
+                    && harness.bucketVerdict(ns, "public", "Accepted").equals("True Accepted"));
+    long using = harness.storedGeneration(ns, "uses-it");
+    String untouchedVersion =
+        harness.configSecret(ns, "does-not").getMetadata().getResourceVersion();
+    long notUsing = harness.storedGeneration(ns, "does-not");
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("shared")
+        .edit(
+            s -> {
+              s.getData().put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("rotated-secret"));
+              return s;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.renderedDocument(ns, "uses-it").contains("rotated-secret"));
+    assertThat(harness.storedGeneration(ns, "uses-it")).isEqualTo(using + 1);
+    assertThat(harness.storedGeneration(ns, "does-not")).isEqualTo(notUsing);
+    assertThat(harness.configSecret(ns, "does-not").getMetadata().getResourceVersion())
+        .isEqualTo(untouchedVersion);
+  }
+
+  @Test
+  void unlabelledSecretIsReportedAndLabellingItResolvesTheBucket() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 1));
+    harness.create(credentials(ns, "plain", "plain-secret", false));
+    harness.create(bucket(ns, "private", "edge", "/private", "plain"));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness
+                    .bucketVerdict(ns, "private", "ResolvedRefs")
+                    .equals("False SecretNotLabelled"));
+    assertThat(harness.bucketCondition(ns, "private", "ResolvedRefs").getMessage())
+        .contains("kubectl label secret plain -n " + ns + " yatagarasu.io/credentials=true")
+        .doesNotContain("plain-secret");
+    assertThat(harness.bucketVerdict(ns, "private", "Programmed"))
+        .isEqualTo("False SecretNotLabelled");
+    assertThat(harness.renderedDocument(ns, "edge")).doesNotContain("plain-secret");
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("plain")
+        .edit(
+            s -> {
+              s.getMetadata().getLabels().put("yatagarasu.io/credentials", "true");
+              return s;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> harness.bucketVerdict(ns, "private", "ResolvedRefs").equals("True ResolvedRefs"));
+    assertThat(harness.renderedDocument(ns, "edge")).contains("plain-secret");
+  }
+
+  @Test
+  void missingSecretIsReportedUntilItIsCreated() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 1));
+    harness.create(bucket(ns, "private", "edge", "/private", "later"));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness
+                    .bucketVerdict(ns, "private", "ResolvedRefs")
+                    .equals("False SecretNotFound"));
+    assertThat(harness.fleetVerdict(ns, "edge", "Degraded")).isEqualTo("True BucketsRejected");
+
+    harness.create(credentials(ns, "later", "later-secret", true));
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.bucketVerdict(ns, "private", "ResolvedRefs").equals("True ResolvedRefs")
+                    && harness.fleetVerdict(ns, "edge", "Degraded").equals("False AsExpected"));
+  }
+
+  @Test
+  void olderBucketKeepsAConflictingPrefix() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 1));
+    harness.create(bucket(ns, "first", "edge", "/shared", null));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "first", "Accepted").equals("True Accepted"));
+    harness.create(bucket(ns, "second", "edge", "/shared/", null));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> harness.bucketVerdict(ns, "second", "Accepted").equals("False PrefixConflict"));
+    assertThat(harness.bucketCondition(ns, "second", "Accepted").getMessage())
+        .contains("already served by the older S3ProxyBucket " + ns + "/first");
+    assertThat(harness.bucketVerdict(ns, "first", "Accepted")).isEqualTo("True Accepted");
+    assertThat(harness.fleet(ns, "edge").getStatus().getBuckets().getRejected()).isEqualTo(1);
+
+    client.resources(S3ProxyBucket.class).inNamespace(ns).withName("first").delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "second", "Accepted").equals("True Accepted"));
+    assertThat(harness.renderedDocument(ns, "edge")).contains("\"name\": \"second\"");
+    assertThat(harness.renderedDocument(ns, "edge")).doesNotContain("\"name\": \"first\"");
+  }
+
+  @Test
+  void bucketWithoutItsFleetIsProxyNotFoundUntilTheFleetAppears() {
+    String ns = harness.newNamespace();
+    harness.create(bucket(ns, "early", "later-fleet", "/early", null));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "early", "Accepted").equals("False ProxyNotFound"));
+    assertThat(harness.bucketVerdict(ns, "early", "ResolvedRefs")).isEqualTo("Unknown Pending");
+
+    harness.create(fleet(ns, "later-fleet", 1));
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "early", "Accepted").equals("True Accepted"));
+
+    client.resources(S3ProxyConfig.class).inNamespace(ns).withName("later-fleet").delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "early", "Accepted").equals("False ProxyNotFound"));
+  }
+
+  @Test
+  void movingABucketToAnotherFleetRemovesItFromTheFirst() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "one", 1));
+    harness.create(fleet(ns, "two", 1));
+    harness.create(bucket(ns, "mover", "one", "/mover", null));
+    await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "one").contains("/mover"));
+
+    client
+        .resources(S3ProxyBucket.class)
+        .inNamespace(ns)
+        .withName("mover")
+        .edit(
+            b -> {
+              b.getSpec().getProxyRef().setName("two");
+              return b;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.configSecret(ns, "two") != null
+                    && harness.renderedDocument(ns, "two").contains("/mover")
+                    && !harness.renderedDocument(ns, "one").contains("/mover"));
+  }
+
+  @Test
+  void scalingToOneReplicaRemovesTheDisruptionBudget() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 3));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("edge").get()
+                    != null);
+
+    client
+        .resources(S3ProxyConfig.class)
+        .inNamespace(ns)
+        .withName("edge")
+        .edit(
+            f -> {
+              f.getSpec().setReplicas(1);
+              return f;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("edge").get()
+                    == null);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client
+                        .apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("edge")
+                        .get()
+                        .getSpec()
+                        .getReplicas()
+                    == 1);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              S3ProxyConfig fleet = harness.fleet(ns, "edge");
+              assertThat(fleet.getStatus().getObservedGeneration())
+                  .isEqualTo(fleet.getMetadata().getGeneration());
+              assertThat(harness.fleetCondition(ns, "edge", "Ready").getObservedGeneration())
+                  .isEqualTo(fleet.getMetadata().getGeneration());
+            });
+  }
+
+  @Test
+  void podTemplateIsHardenedAndMountsTheSnapshotAndToken() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 2));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> client.apps().deployments().inNamespace(ns).withName("edge").get() != null);
+    var pod =
+        client.apps().deployments().inNamespace(ns).withName("edge").get().getSpec().getTemplate();
+    var container = pod.getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("example.org/yatagarasu-proxy:test");
+    assertThat(container.getArgs()).containsExactly("--config", PodLayout.CONFIG_FILE);
+    assertThat(container.getPorts())
+        .extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("http:8080", "admin:9090");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(30L);
+    assertThat(container.getVolumeMounts())
+        .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
+        .contains(PodLayout.CONFIG_DIR + ":true", PodLayout.ADMIN_TOKEN_DIR + ":true");
+    assertThat(pod.getSpec().getVolumes())
+        .extracting(v -> v.getSecret() == null ? v.getName() : v.getSecret().getSecretName())
+        .contains("edge-config", "edge-admin-token");
+    assertThat(pod.getMetadata().getAnnotations()).isNullOrEmpty();
+  }
+
+  @Test
+  void adminTokenIsGeneratedOnceAndKept() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 1));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null);
+    Secret token = client.secrets().inNamespace(ns).withName("edge-admin-token").get();
+    byte[] value =
+        java.util.Base64.getDecoder().decode(token.getData().get(PodLayout.ADMIN_TOKEN_KEY));
+    assertThat(java.util.Base64.getUrlDecoder().decode(value)).hasSize(32);
+
+    harness.create(bucket(ns, "more", "edge", "/more", null));
+    await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "edge").contains("/more"));
+
+    assertThat(client.secrets().inNamespace(ns).withName("edge-admin-token").get().getData())
+        .isEqualTo(token.getData());
+  }
+
+  @Test
+  void invalidFleetKeepsTheLastGoodSnapshotAndIsDegraded() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 1));
+    harness.create(bucket(ns, "files", "edge", "/files", null));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "files", "Accepted").equals("True Accepted"));
+    long good = harness.storedGeneration(ns, "edge");
+
+    client
+        .resources(S3ProxyConfig.class)
+        .inNamespace(ns)
+        .withName("edge")
+        .edit(
+            f -> {
+              var upstream = new io.yatagarasu.operator.crd.UpstreamSettings();
+              upstream.setConnectTimeout("0s");
+              f.getSpec().setUpstream(upstream);
+              return f;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.fleetVerdict(ns, "edge", "Degraded").equals("True Invalid"));
+    assertThat(harness.fleetVerdict(ns, "edge", "Programmed")).isEqualTo("False Invalid");
+    assertThat(harness.fleetCondition(ns, "edge", "Degraded").getMessage())
+        .contains("spec.upstream.connectTimeout: 0s (expected: > 0)");
+    assertThat(harness.storedGeneration(ns, "edge")).isEqualTo(good);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.bucketVerdict(ns, "files", "Programmed").equals("False FleetInvalid"));
   }
 }
