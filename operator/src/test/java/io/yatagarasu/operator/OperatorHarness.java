@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
@@ -33,6 +34,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /** Starts the real operator against a (mock) API server and builds the objects tests apply. */
 public final class OperatorHarness implements AutoCloseable {
@@ -163,6 +165,19 @@ public final class OperatorHarness implements AutoCloseable {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Edits an object, retrying when the operator's own status write got there first (409). */
+  public <T extends HasMetadata> void edit(
+      Class<T> type, String namespace, String name, UnaryOperator<T> change) {
+    await()
+        .atMost(TIMEOUT)
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () -> {
+              client.resources(type).inNamespace(namespace).withName(name).edit(change);
+              return true;
+            });
+  }
+
   public <T extends HasMetadata> T create(T object) {
     return client.resource(object).create();
   }
@@ -193,6 +208,16 @@ public final class OperatorHarness implements AutoCloseable {
         ? 0
         : Long.parseLong(
             secret.getMetadata().getAnnotations().get(FleetNames.CONFIG_GENERATION_ANNOTATION));
+  }
+
+  /** status.configGeneration, or -1 before the first status. */
+  public long statusGeneration(String namespace, String name) {
+    S3ProxyConfig fleet = fleet(namespace, name);
+    return fleet == null
+            || fleet.getStatus() == null
+            || fleet.getStatus().getConfigGeneration() == null
+        ? -1
+        : fleet.getStatus().getConfigGeneration();
   }
 
   public static Condition condition(List<Condition> conditions, String type) {

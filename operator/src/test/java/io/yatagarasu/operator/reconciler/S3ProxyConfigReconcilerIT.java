@@ -125,15 +125,14 @@ class S3ProxyConfigReconcilerIT {
     long before = harness.storedGeneration(ns, "edge");
     Deployment deployment = client.apps().deployments().inNamespace(ns).withName("edge").get();
 
-    client
-        .resources(S3ProxyBucket.class)
-        .inNamespace(ns)
-        .withName("photos")
-        .edit(
-            b -> {
-              b.getSpec().setPathPrefix("/pictures");
-              return b;
-            });
+    harness.edit(
+        S3ProxyBucket.class,
+        ns,
+        "photos",
+        b -> {
+          b.getSpec().setPathPrefix("/pictures");
+          return b;
+        });
 
     await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "edge").contains("/pictures"));
     assertThat(harness.storedGeneration(ns, "edge")).isEqualTo(before + 1);
@@ -165,15 +164,14 @@ class S3ProxyConfigReconcilerIT {
         harness.configSecret(ns, "does-not").getMetadata().getResourceVersion();
     long notUsing = harness.storedGeneration(ns, "does-not");
 
-    client
-        .secrets()
-        .inNamespace(ns)
-        .withName("shared")
-        .edit(
-            s -> {
-              s.getData().put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("rotated-secret"));
-              return s;
-            });
+    harness.edit(
+        Secret.class,
+        ns,
+        "shared",
+        s -> {
+          s.getData().put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("rotated-secret"));
+          return s;
+        });
 
     await()
         .atMost(TIMEOUT)
@@ -204,15 +202,14 @@ class S3ProxyConfigReconcilerIT {
         .isEqualTo("False SecretNotLabelled");
     assertThat(harness.renderedDocument(ns, "edge")).doesNotContain("plain-secret");
 
-    client
-        .secrets()
-        .inNamespace(ns)
-        .withName("plain")
-        .edit(
-            s -> {
-              s.getMetadata().getLabels().put("yatagarasu.io/credentials", "true");
-              return s;
-            });
+    harness.edit(
+        Secret.class,
+        ns,
+        "plain",
+        s -> {
+          s.getMetadata().getLabels().put("yatagarasu.io/credentials", "true");
+          return s;
+        });
 
     await()
         .atMost(TIMEOUT)
@@ -302,15 +299,14 @@ class S3ProxyConfigReconcilerIT {
     harness.create(bucket(ns, "mover", "one", "/mover", null));
     await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "one").contains("/mover"));
 
-    client
-        .resources(S3ProxyBucket.class)
-        .inNamespace(ns)
-        .withName("mover")
-        .edit(
-            b -> {
-              b.getSpec().getProxyRef().setName("two");
-              return b;
-            });
+    harness.edit(
+        S3ProxyBucket.class,
+        ns,
+        "mover",
+        b -> {
+          b.getSpec().getProxyRef().setName("two");
+          return b;
+        });
 
     await()
         .atMost(TIMEOUT)
@@ -332,15 +328,14 @@ class S3ProxyConfigReconcilerIT {
                 client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("edge").get()
                     != null);
 
-    client
-        .resources(S3ProxyConfig.class)
-        .inNamespace(ns)
-        .withName("edge")
-        .edit(
-            f -> {
-              f.getSpec().setReplicas(1);
-              return f;
-            });
+    harness.edit(
+        S3ProxyConfig.class,
+        ns,
+        "edge",
+        f -> {
+          f.getSpec().setReplicas(1);
+          return f;
+        });
 
     await()
         .atMost(TIMEOUT)
@@ -433,17 +428,16 @@ class S3ProxyConfigReconcilerIT {
         .until(() -> harness.bucketVerdict(ns, "files", "Accepted").equals("True Accepted"));
     long good = harness.storedGeneration(ns, "edge");
 
-    client
-        .resources(S3ProxyConfig.class)
-        .inNamespace(ns)
-        .withName("edge")
-        .edit(
-            f -> {
-              var upstream = new io.yatagarasu.operator.crd.UpstreamSettings();
-              upstream.setConnectTimeout("0s");
-              f.getSpec().setUpstream(upstream);
-              return f;
-            });
+    harness.edit(
+        S3ProxyConfig.class,
+        ns,
+        "edge",
+        f -> {
+          var upstream = new io.yatagarasu.operator.crd.UpstreamSettings();
+          upstream.setConnectTimeout("0s");
+          f.getSpec().setUpstream(upstream);
+          return f;
+        });
 
     await()
         .atMost(TIMEOUT)
