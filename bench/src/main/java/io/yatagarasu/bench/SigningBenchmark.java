@@ -28,8 +28,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class SigningBenchmark {
   private static final String CONFIG =

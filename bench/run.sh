@@ -1,0 +1,638 @@
+#!/usr/bin/env bash
+# Load benchmark: Yatagarasu side by side with nginx, on loopback, in bounded time.
+#
+# Starts an nginx origin that serves files as if it were S3 (it ignores signatures), nginx as a
+# tuned proxy_pass reverse proxy, Yatagarasu with a public bucket, and later s3proxy as a
+# signature-checking origin; runs every scenario against every contestant; writes raw numbers and
+# a Markdown table under bench/results/RUN_ID/; stops everything it started.
+#
+#   bench/run.sh                 the full run (about 7 minutes on 2 cores)
+#   bench/run.sh --quick         short scenarios, to check that everything works
+#   bench/run.sh --no-build      use the proxy jar that is already built
+#   bench/run.sh --no-install    do not ask apt-get for nginx, wrk and nghttp2-client
+#
+# Environment (all optional): BENCH_DURATION (seconds per scenario, default 10),
+# BENCH_SLOW_DURATION (slow-client scenario, default 40), BENCH_PORT_BASE (default 18480),
+# BENCH_WORK (objects and process files, default /tmp/yatagarasu-bench), BENCH_RESULTS (default
+# bench/results), BENCH_JAVA_OPTS (Yatagarasu JVM options), BENCH_JFR=1 (record a JFR profile of
+# Yatagarasu), BENCH_CONTESTANTS (default "origin nginx yatagarasu"), BENCH_SERVER_CPUS and
+# BENCH_LOAD_CPUS (taskset CPU lists; default 0 and 1 on a machine with 2 or more CPUs).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=1
+INSTALL=1
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --no-build) BUILD=0 ;;
+    --no-install) INSTALL=0 ;;
+    -h | --help)
+      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "unknown option: $arg (expected: --quick, --no-build, --no-install)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+if [[ $QUICK == 1 ]]; then
+  DURATION=${BENCH_DURATION:-3}
+  SLOW_DURATION=${BENCH_SLOW_DURATION:-8}
+else
+  DURATION=${BENCH_DURATION:-10}
+  SLOW_DURATION=${BENCH_SLOW_DURATION:-40}
+fi
+BIG_DURATION=$((DURATION * 3 / 2))
+WARMUP=${BENCH_WARMUP:-$DURATION}
+PORT_BASE=${BENCH_PORT_BASE:-18480}
+WORK=${BENCH_WORK:-/tmp/yatagarasu-bench}
+RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu}"
+SLOW_CLIENTS=64
+SLOW_RATE=1M
+
+ORIGIN_PORT=$PORT_BASE
+NGINX_PORT=$((PORT_BASE + 1))
+YATA_PORT=$((PORT_BASE + 2))
+YATA_ADMIN_PORT=$((PORT_BASE + 3))
+S3PROXY_PORT=$((PORT_BASE + 4))
+S3_KEY=bench-access-key
+S3_SECRET=bench-secret-key
+
+KIB=1024
+MIB=$((1024 * 1024))
+GIB=$((1024 * 1024 * 1024))
+CLK_TCK=$(getconf CLK_TCK)
+
+RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=$RESULTS/$RUN_ID
+RAW=$OUT/raw.tsv
+mkdir -p "$OUT" "$WORK"
+LOG=$OUT/run.log
+exec > >(tee -a "$LOG") 2>&1
+
+say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+die() {
+  say "error: $*"
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes: every one started here is tracked by its pid and stopped on exit.
+STARTED=()
+track() { STARTED+=("$1"); }
+
+stop_all() {
+  local pid
+  for pid in "${STARTED[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${STARTED[@]}"; do
+      if kill -0 "$pid" 2>/dev/null; then alive=1; fi
+    done
+    [[ $alive == 0 ]] && return 0
+    sleep 0.1
+  done
+  for pid in "${STARTED[@]}"; do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------
+# CPU placement: the load generator on one CPU, every server (proxy and origin) on the other, so
+# wrk never steals cycles from the process being measured and each proxy shares its CPU with the
+# same origin.
+if [[ -n ${BENCH_SERVER_CPUS:-} || -n ${BENCH_LOAD_CPUS:-} ]]; then
+  SERVER_CPUS=${BENCH_SERVER_CPUS:?set both BENCH_SERVER_CPUS and BENCH_LOAD_CPUS}
+  LOAD_CPUS=${BENCH_LOAD_CPUS:?set both BENCH_SERVER_CPUS and BENCH_LOAD_CPUS}
+elif (($(nproc) >= 2)); then
+  SERVER_CPUS=0
+  LOAD_CPUS=1
+else
+  SERVER_CPUS=
+  LOAD_CPUS=
+fi
+# Command prefixes rather than functions: "${ON_SERVERS[@]}" cmd & leaves $! the pid of cmd itself
+# (taskset execs it), which is the pid whose CPU and memory are measured.
+ON_SERVERS=()
+ON_LOAD=()
+if [[ -n $SERVER_CPUS ]]; then
+  ON_SERVERS=(taskset -c "$SERVER_CPUS")
+  ON_LOAD=(taskset -c "$LOAD_CPUS")
+fi
+
+# ---------------------------------------------------------------------------------------------
+install_tools() {
+  local missing=()
+  command -v nginx >/dev/null || missing+=(nginx)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v h2load >/dev/null || missing+=(nghttp2-client)
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  [[ $INSTALL == 1 ]] || die "missing ${missing[*]} (run without --no-install, or install them)"
+  local sudo=
+  [[ $(id -u) == 0 ]] || sudo=sudo
+  say "installing ${missing[*]} from Debian"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build_proxy() {
+  PROXY_JAR=$ROOT/proxy/target/yatagarasu-proxy.jar
+  S3PROXY_JAR=$ROOT/proxy/target/s3proxy/s3proxy.jar
+  if [[ $BUILD == 1 ]]; then
+    say "building the proxy"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
+  fi
+  [[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
+  [[ -f $S3PROXY_JAR ]] || die "$S3PROXY_JAR is missing (run without --no-build)"
+}
+
+check_ports() {
+  local port
+  for port in "$ORIGIN_PORT" "$NGINX_PORT" "$YATA_PORT" "$YATA_ADMIN_PORT" "$S3PROXY_PORT"; do
+    if ss -Hltn "sport = :$port" | grep -q .; then
+      die "port $port is in use (set BENCH_PORT_BASE)"
+    fi
+  done
+}
+
+# The objects are generated once and kept in $WORK between runs.
+OBJECTS=$WORK/objects
+make_objects() {
+  mkdir -p "$OBJECTS/data"
+  chmod 755 "$WORK" "$OBJECTS" "$OBJECTS/data"
+  local name size
+  for spec in 1k.bin:$KIB 1m.bin:$MIB 256m.bin:$((256 * MIB)) 1g.bin:$GIB; do
+    name=${spec%%:*}
+    size=${spec#*:}
+    if [[ ! -f $OBJECTS/data/$name || $(stat -c %s "$OBJECTS/data/$name") != "$size" ]]; then
+      say "generating $name ($size bytes of random data)"
+      head -c "$size" /dev/urandom >"$OBJECTS/data/$name.tmp"
+      mv "$OBJECTS/data/$name.tmp" "$OBJECTS/data/$name"
+    fi
+    chmod 644 "$OBJECTS/data/$name"
+  done
+}
+
+wait_http() {
+  local url=$1 what=$2
+  for _ in $(seq 1 100); do
+    if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  die "$what did not answer $url within 20 s"
+}
+
+# Pids of a process and its children (nginx master and workers).
+with_children() {
+  local pid=$1
+  echo "$pid"
+  pgrep -P "$pid" || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# nginx, as the origin and as the reference proxy. Both share one tuned http block.
+nginx_http_common() {
+  local name=$1
+  cat <<EOF
+worker_processes 1;
+pid $WORK/nginx-$name/nginx.pid;
+error_log $WORK/nginx-$name/error.log warn;
+events {
+  worker_connections 8192;
+  multi_accept on;
+}
+http {
+  access_log off;
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65s;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx-$name/client_body;
+  proxy_temp_path $WORK/nginx-$name/proxy;
+  fastcgi_temp_path $WORK/nginx-$name/fastcgi;
+  uwsgi_temp_path $WORK/nginx-$name/uwsgi;
+  scgi_temp_path $WORK/nginx-$name/scgi;
+EOF
+}
+
+start_nginx() {
+  local name=$1 conf=$WORK/nginx-$1/nginx.conf
+  "${ON_SERVERS[@]}" nginx -p "$WORK/nginx-$name" -e "$WORK/nginx-$name/error.log" -c "$conf" \
+    -g 'daemon off;' &
+  track $!
+  eval "PID_$name=$!"
+}
+
+start_origin() {
+  mkdir -p "$WORK/nginx-origin"
+  {
+    nginx_http_common origin
+    cat <<EOF
+  open_file_cache max=64 inactive=60s;
+  server {
+    listen 127.0.0.1:$ORIGIN_PORT backlog=4096;
+    root $OBJECTS;
+    location / {}
+  }
+}
+EOF
+  } >"$WORK/nginx-origin/nginx.conf.tmp"
+  mv "$WORK/nginx-origin/nginx.conf.tmp" "$WORK/nginx-origin/nginx.conf"
+  start_nginx origin
+  wait_http "http://127.0.0.1:$ORIGIN_PORT/data/1k.bin" "the nginx origin"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Contestants. Each is a set of functions named contestant_NAME_*:
+#   contestant_NAME_start      start its processes (track every pid), wait until it answers
+#   contestant_NAME_url        the base URL under which /1k.bin, /1m.bin, ... are found
+#   contestant_NAME_pids       the pids whose CPU and memory count as the contestant's
+#   contestant_NAME_headers    optional: extra request headers, one "Name: value" per line
+#   contestant_NAME_warmup     optional: seconds of warm-up traffic before measuring (default 3)
+# A new contestant (a JWT bucket, say) defines these functions and is added to CONTESTANTS or
+# BENCH_CONTESTANTS; every scenario and table picks it up, with its ratio to nginx.
+
+contestant_origin_start() { :; }
+contestant_origin_url() { echo "http://127.0.0.1:$ORIGIN_PORT/data"; }
+contestant_origin_pids() { :; }
+
+contestant_nginx_start() {
+  mkdir -p "$WORK/nginx-proxy"
+  {
+    nginx_http_common proxy
+    cat <<EOF
+  upstream origin {
+    server 127.0.0.1:$ORIGIN_PORT;
+    keepalive 256;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering on;
+      proxy_buffer_size 64k;
+      proxy_buffers 16 64k;
+      proxy_busy_buffers_size 128k;
+      proxy_max_temp_file_size 0;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 30s;
+    }
+  }
+}
+EOF
+  } >"$WORK/nginx-proxy/nginx.conf"
+  start_nginx proxy
+  wait_http "http://127.0.0.1:$NGINX_PORT/data/1k.bin" "nginx proxy_pass"
+}
+contestant_nginx_url() { echo "http://127.0.0.1:$NGINX_PORT/data"; }
+contestant_nginx_pids() { with_children "$PID_proxy"; }
+
+YATA_PID=
+start_yatagarasu() {
+  [[ -n $YATA_PID ]] && return 0
+  cat >"$WORK/yatagarasu.yaml" <<EOF
+# Written by bench/run.sh. The access log is off for the benchmark.
+server:
+  listen: 127.0.0.1:$YATA_PORT
+admin:
+  listen: 127.0.0.1:$YATA_ADMIN_PORT
+logging:
+  format: json
+  accessLog: false
+buckets:
+  - name: data
+    pathPrefix: /data
+    s3:
+      bucket: data
+      region: us-east-1
+      endpoint: http://127.0.0.1:$ORIGIN_PORT
+      pathStyle: true
+      credentials:
+        accessKeyId: bench-origin-key
+        secretAccessKey: bench-origin-secret
+    auth:
+      type: public
+  - name: s3proxy
+    pathPrefix: /s3
+    s3:
+      bucket: bench
+      region: us-east-1
+      endpoint: http://127.0.0.1:$S3PROXY_PORT
+      pathStyle: true
+      credentials:
+        accessKeyId: $S3_KEY
+        secretAccessKey: $S3_SECRET
+    auth:
+      type: public
+EOF
+  local jfr=()
+  if [[ ${BENCH_JFR:-0} == 1 ]]; then
+    jfr=("-XX:StartFlightRecording=filename=$OUT/yatagarasu.jfr,settings=profile,dumponexit=true")
+  fi
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  "${ON_SERVERS[@]}" java $JAVA_OPTS "${jfr[@]}" -jar "$PROXY_JAR" --config "$WORK/yatagarasu.yaml" \
+    >"$OUT/yatagarasu.log" 2>&1 &
+  YATA_PID=$!
+  track "$YATA_PID"
+  wait_http "http://127.0.0.1:$YATA_ADMIN_PORT/ready" "Yatagarasu"
+}
+contestant_yatagarasu_start() { start_yatagarasu; }
+contestant_yatagarasu_url() { echo "http://127.0.0.1:$YATA_PORT/data"; }
+contestant_yatagarasu_pids() { echo "$YATA_PID"; }
+contestant_yatagarasu_warmup() { echo $((WARMUP > 10 ? WARMUP : 10)); }
+
+# The contestant that every other one is compared with.
+REFERENCE=nginx
+
+call() {
+  local fn="contestant_$1_$2"
+  shift 2
+  if declare -F "$fn" >/dev/null; then "$fn" "$@"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Measurement.
+cpu_ticks() {
+  local total=0 pid t
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] || continue
+    # Fields after "pid (comm) ": utime and stime are the 12th and 13th.
+    t=$(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
+    total=$((total + t))
+  done
+  echo "$total"
+}
+
+rss_kib() {
+  local total=0 pid r
+  for pid in "$@"; do
+    r=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + ${r:-0}))
+  done
+  echo "$total"
+}
+
+# Java heap in use (KiB): survivor, eden and old generation, from jstat.
+heap_kib() {
+  jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {printf "%d\n", $3 + $4 + $6 + $8}' || true
+}
+
+printf 'scenario\tconnections\tcontestant\trequests\tseconds\trps\tbytes\tgib_per_s\tp50_us\tp99_us\tp999_us\terrors\tproxy_cpu_s\torigin_cpu_s\tproxy_cpu_us_per_req\torigin_cpu_us_per_req\n' >"$RAW"
+
+# run_wrk SCENARIO CONNECTIONS CONTESTANT OBJECT SECONDS [TIMEOUT]
+run_wrk() {
+  local scenario=$1 conns=$2 name=$3 object=$4 seconds=$5 timeout=${6:-10s}
+  local url header_args=() line proxy_pids origin_pids
+  url="$(call "$name" url)/$object"
+  while IFS= read -r line; do
+    [[ -n $line ]] && header_args+=(-H "$line")
+  done < <(call "$name" headers)
+  read -r -a proxy_pids <<<"$(call "$name" pids | tr '\n' ' ')"
+  read -r -a origin_pids <<<"$(with_children "$ORIGIN_PID_FOR_CPU" | tr '\n' ' ')"
+  local p0 o0 p1 o1 out=$OUT/wrk-$scenario-c$conns-$name.txt
+  p0=$(cpu_ticks "${proxy_pids[@]}")
+  o0=$(cpu_ticks "${origin_pids[@]}")
+  "${ON_LOAD[@]}" wrk -t1 -c"$conns" -d"${seconds}s" --timeout "$timeout" -s "$ROOT/bench/lua/report.lua" \
+    "${header_args[@]}" "$url" >"$out" 2>&1 || true
+  p1=$(cpu_ticks "${proxy_pids[@]}")
+  o1=$(cpu_ticks "${origin_pids[@]}")
+  line=$(grep '^RESULT ' "$out" || true)
+  if [[ -z $line ]]; then
+    say "  $name: wrk produced no result (see $out)"
+    return 0
+  fi
+  # The RESULT line is integer key=value words, printed by bench/lua/report.lua.
+  local requests duration_us bytes errors_connect errors_read errors_write errors_status \
+    errors_timeout p50_us p99_us p999_us max_us
+  eval "${line#RESULT }"
+  local errors=$((errors_connect + errors_read + errors_write + errors_status + errors_timeout))
+  awk -v s="$scenario" -v c="$conns" -v n="$name" -v r="$requests" -v d="$duration_us" \
+    -v b="$bytes" -v p50="$p50_us" -v p99="$p99_us" -v p999="$p999_us" -v e="$errors" \
+    -v pt=$((p1 - p0)) -v ot=$((o1 - o0)) -v hz="$CLK_TCK" -v np="${#proxy_pids[@]}" \
+    'BEGIN {
+      sec = d / 1e6; rps = r / sec; gib = b / sec / 1073741824
+      pcs = pt / hz; ocs = ot / hz
+      pcpu = (np > 0 && r > 0) ? sprintf("%.1f", pcs * 1e6 / r) : "-"
+      ocpu = (r > 0) ? sprintf("%.1f", ocs * 1e6 / r) : "-"
+      printf "%s\t%s\t%s\t%d\t%.2f\t%.1f\t%d\t%.3f\t%d\t%d\t%d\t%d\t%s\t%.2f\t%s\t%s\n",
+        s, c, n, r, sec, rps, b, gib, p50, p99, p999, e, (np > 0 ? sprintf("%.2f", pcs) : "-"),
+        ocs, pcpu, ocpu
+    }' >>"$RAW"
+  tail -n 1 "$RAW" | awk -F'\t' '{printf "  %-12s %8s req/s  %7.3f GiB/s  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %s  CPU/req proxy %s us origin %s us\n",
+    $3, $6, $8, $9 / 1000, $10 / 1000, $11 / 1000, $12, $15, $16}'
+}
+
+# scenario SCENARIO CONNECTIONS OBJECT SECONDS [TIMEOUT]: every contestant in turn.
+scenario() {
+  local name
+  say "scenario $1: $3 at $2 connections, $4 s each"
+  for name in "${CONTESTANTS[@]}"; do
+    run_wrk "$1" "$2" "$name" "$3" "$4" "${5:-10s}"
+    sleep 1
+  done
+}
+
+# slow_clients CONTESTANT: SLOW_CLIENTS downloads of the 1 GiB object, each paced at SLOW_RATE,
+# for SLOW_DURATION seconds; the contestant's RSS (and Java heap) sampled every 2 s.
+slow_clients() {
+  local name=$1 url pids samples=$OUT/slow-clients-$name.tsv i
+  url="$(call "$name" url)/1g.bin"
+  read -r -a pids <<<"$(call "$name" pids | tr '\n' ' ')"
+  ((${#pids[@]} > 0)) || return 0
+  say "scenario slow-clients: $SLOW_CLIENTS x 1 GiB at $SLOW_RATE/s each, $SLOW_DURATION s, $name"
+  local header_args=() line
+  while IFS= read -r line; do
+    [[ -n $line ]] && header_args+=(-H "$line")
+  done < <(call "$name" headers)
+  printf 'second\trss_kib\theap_kib\n' >"$samples"
+  local clients=()
+  for i in $(seq 1 "$SLOW_CLIENTS"); do
+    "${ON_LOAD[@]}" curl -s -o /dev/null --limit-rate "$SLOW_RATE" --max-time "$SLOW_DURATION" \
+      "${header_args[@]}" "$url" &
+    clients+=($!)
+    track $!
+  done
+  local start=$SECONDS heap
+  for i in $(seq 0 2 "$SLOW_DURATION"); do
+    heap=-
+    if [[ $name == yatagarasu* ]]; then heap=$(heap_kib "${pids[0]}"); fi
+    printf '%d\t%d\t%s\n' $((SECONDS - start)) "$(rss_kib "${pids[@]}")" "${heap:--}" >>"$samples"
+    sleep 2
+  done
+  for i in "${clients[@]}"; do
+    wait "$i" 2>/dev/null || true
+  done
+  awk -F'\t' -v n="$name" 'NR > 1 {
+      if (NR == 2) first = $2; last = $2; if ($2 > max) max = $2
+      if ($3 != "-" && $3 > hmax) hmax = $3
+    }
+    END { printf "  %-12s RSS start %.0f MiB, max %.0f MiB, end %.0f MiB; heap max %s\n",
+      n, first / 1024, max / 1024, last / 1024, (hmax > 0 ? sprintf("%.0f MiB", hmax / 1024) : "-") }' \
+    "$samples" | tee -a "$OUT/slow-clients-summary.txt"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The s3proxy origin: SigV4 checked on every request, objects in memory.
+start_s3proxy() {
+  cat >"$WORK/s3proxy.conf" <<EOF
+s3proxy.authorization=aws-v4
+s3proxy.endpoint=http://127.0.0.1:$S3PROXY_PORT
+s3proxy.identity=$S3_KEY
+s3proxy.credential=$S3_SECRET
+jclouds.provider=transient
+EOF
+  "${ON_SERVERS[@]}" java -Xmx512m -XX:+UseSerialGC -jar "$S3PROXY_JAR" --properties "$WORK/s3proxy.conf" \
+    >"$OUT/s3proxy.log" 2>&1 &
+  S3PROXY_PID=$!
+  track "$S3PROXY_PID"
+  local sign=(--aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET"
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+  for _ in $(seq 1 100); do
+    if curl -fsS -o /dev/null --max-time 1 "${sign[@]}" -X PUT \
+      "http://127.0.0.1:$S3PROXY_PORT/bench" 2>/dev/null; then
+      break
+    fi
+    sleep 0.2
+  done
+  local object
+  for object in 1k.bin 1m.bin; do
+    curl -fsS -o /dev/null --max-time 30 "${sign[@]}" -T "$OBJECTS/data/$object" \
+      "http://127.0.0.1:$S3PROXY_PORT/bench/$object" || die "cannot upload $object to s3proxy"
+  done
+  wait_http "http://127.0.0.1:$YATA_PORT/s3/1k.bin" "Yatagarasu in front of s3proxy"
+}
+contestant_yatagarasu_s3proxy_url() { echo "http://127.0.0.1:$YATA_PORT/s3"; }
+contestant_yatagarasu_s3proxy_pids() { echo "$YATA_PID"; }
+
+# ---------------------------------------------------------------------------------------------
+# Markdown.
+write_markdown() {
+  local md=$OUT/results.md
+  {
+    echo "# Load benchmark $RUN_ID"
+    echo
+    echo "- Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
+    echo "- $(java -version 2>&1 | head -1); $(nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+    echo "- Proxy source: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || cat "$ROOT/COMMIT" 2>/dev/null || echo unknown)"
+    echo "- Load before the run: $LOAD_BEFORE"
+    if [[ -n $SERVER_CPUS ]]; then
+      echo "- CPU placement (taskset): servers (proxy and origin) on CPU $SERVER_CPUS, load generator on CPU $LOAD_CPUS"
+    else
+      echo "- CPU placement: none (fewer than 2 CPUs)"
+    fi
+    echo "- Yatagarasu JVM options: \`$JAVA_OPTS\`; access log off; nginx: 1 worker each, access_log off"
+    echo "- wrk: 1 thread; $DURATION s per small-object scenario, $BIG_DURATION s for 256 MiB; warm-up before measuring"
+    echo "- CPU/req: user + system time of the contestant's processes (/proc/PID/stat) over the run, divided by requests; origin CPU likewise for the origin"
+    echo
+    echo "| scenario | conns | contestant | req/s | GiB/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req | origin CPU µs/req |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %s | %.3f | %.2f | %.2f | %.2f | %s | %s | %s |\n",
+      $1, $2, $3, $6, $8, $9 / 1000, $10 / 1000, $11 / 1000, $12, $15, $16}' "$RAW"
+    echo
+    echo "Ratios to nginx proxy_pass (req/s and GiB/s: higher is better; latency and CPU: lower is better):"
+    echo
+    echo "| scenario | conns | ratio | req/s | GiB/s | p50 | p99 | p99.9 | proxy CPU/req |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' -v ref="$REFERENCE" '
+      function ratio(a, b) { return (b + 0 > 0 && a != "-") ? sprintf("%.2f", a / b) : "-" }
+      NR > 1 { key = $1 SUBSEP $2; row[key, $3] = $0; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+               if (!(($3) in named)) { named[$3] = 1; names[++m] = $3 } }
+      END {
+        for (i = 1; i <= n; i++) {
+          key = order[i]
+          if (!((key, ref) in row)) continue
+          split(row[key, ref], r, "\t")
+          for (j = 1; j <= m; j++) {
+            c = names[j]
+            if (c == ref || c == "origin" || !((key, c) in row)) continue
+            split(row[key, c], x, "\t")
+            printf "| %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n", x[1], x[2], c, ref,
+              ratio(x[6], r[6]), ratio(x[8], r[8]), ratio(x[9], r[9]), ratio(x[10], r[10]),
+              ratio(x[11], r[11]), ratio(x[15], r[15])
+          }
+        }
+      }' "$RAW"
+    if [[ -f $OUT/slow-clients-summary.txt ]]; then
+      echo
+      echo "Slow clients: $SLOW_CLIENTS concurrent downloads of the 1 GiB object, each paced at $SLOW_RATE/s (curl --limit-rate), $SLOW_DURATION s; RSS of the contestant's processes sampled every 2 s (raw samples in slow-clients-*.tsv):"
+      echo
+      sed 's/^ */- /' "$OUT/slow-clients-summary.txt"
+    fi
+  } >"$md"
+  cp "$md" "$RESULTS/latest.md"
+  say "wrote $md (and $RESULTS/latest.md); raw numbers in $RAW"
+}
+
+# ---------------------------------------------------------------------------------------------
+main() {
+  local began=$SECONDS name
+  LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average)"
+  say "run $RUN_ID; results in $OUT"
+  say "load average before: $LOAD_BEFORE"
+  if [[ -n $SERVER_CPUS ]]; then
+    say "taskset: servers on CPU $SERVER_CPUS, load generator on CPU $LOAD_CPUS"
+  fi
+  install_tools
+  build_proxy
+  check_ports
+  make_objects
+  start_origin
+  ORIGIN_PID_FOR_CPU=$PID_origin
+  for name in "${CONTESTANTS[@]}"; do
+    call "$name" start
+  done
+  for name in "${CONTESTANTS[@]}"; do
+    local warm
+    warm=$(call "$name" warmup)
+    warm=${warm:-3}
+    say "warm-up $name: $warm s"
+    "${ON_LOAD[@]}" wrk -t1 -c64 -d"${warm}s" "$(call "$name" url)/1k.bin" >/dev/null 2>&1 || true
+    "${ON_LOAD[@]}" wrk -t1 -c8 -d2s "$(call "$name" url)/1m.bin" >/dev/null 2>&1 || true
+  done
+
+  scenario 1KiB 16 1k.bin "$DURATION"
+  scenario 1KiB 64 1k.bin "$DURATION"
+  scenario 1KiB 256 1k.bin "$DURATION"
+  scenario 1MiB 16 1m.bin "$DURATION"
+  scenario 256MiB 8 256m.bin "$BIG_DURATION" 60s
+  BENCH_RANGE_OBJECT_BYTES=$GIB BENCH_RANGE_BYTES=$MIB \
+    scenario range-1MiB-of-1GiB 16 1g.bin "$DURATION"
+
+  for name in "${CONTESTANTS[@]}"; do
+    slow_clients "$name"
+  done
+
+  if [[ " ${CONTESTANTS[*]} " == *" yatagarasu "* ]]; then
+    say "s3proxy origin (SigV4 checked): only Yatagarasu can sign, so it runs alone"
+    start_s3proxy
+    ORIGIN_PID_FOR_CPU=$S3PROXY_PID
+    "${ON_LOAD[@]}" wrk -t1 -c16 -d"${WARMUP}s" "$(contestant_yatagarasu_s3proxy_url)/1k.bin" >/dev/null 2>&1 || true
+    run_wrk s3proxy-1KiB 64 yatagarasu_s3proxy 1k.bin "$DURATION"
+    run_wrk s3proxy-1MiB 16 yatagarasu_s3proxy 1m.bin "$DURATION"
+  fi
+
+  write_markdown
+  say "done in $((SECONDS - began)) s"
+}
+
+main
