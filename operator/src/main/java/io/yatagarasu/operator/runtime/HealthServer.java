@@ -35,7 +35,12 @@ public final class HealthServer implements AutoCloseable {
     server.createContext(
         "/readyz",
         exchange -> {
-          boolean ok = ready.getAsBoolean();
+          boolean ok;
+          try {
+            ok = ready.getAsBoolean();
+          } catch (RuntimeException e) {
+            ok = false;
+          }
           respond(exchange, ok ? 200 : 503, ok ? "ok\n" : "not ready\n", "text/plain");
         });
     server.createContext(

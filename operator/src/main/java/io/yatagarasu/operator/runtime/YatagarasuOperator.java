@@ -65,8 +65,13 @@ public final class YatagarasuOperator implements AutoCloseable {
 
   /** Started, and every informer is connected and synced. */
   public boolean ready() {
-    return operator.getRuntimeInfo().isStarted()
-        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    try {
+      var info = operator.getRuntimeInfo();
+      return info.isStarted() && info.allEventSourcesAreHealthy();
+    } catch (RuntimeException e) {
+      // Asked while the controllers are still starting.
+      return false;
+    }
   }
 
   @Override
