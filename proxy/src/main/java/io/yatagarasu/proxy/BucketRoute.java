@@ -3,6 +3,7 @@ package io.yatagarasu.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.proxy.auth.BucketPolicy;
 import io.yatagarasu.proxy.metrics.ProxyMetrics.BucketMeters;
 import io.yatagarasu.proxy.pipeline.UpstreamEndpoint;
 import io.yatagarasu.proxy.s3.CredentialSource;
@@ -14,7 +15,8 @@ public record BucketRoute(
     S3Target target,
     CredentialSource credentials,
     UpstreamEndpoint endpoint,
-    BucketMeters meters) {
+    BucketMeters meters,
+    BucketPolicy policy) {
 
   public BucketRoute {
     requireNonNull(config, "config");
@@ -22,6 +24,7 @@ public record BucketRoute(
     requireNonNull(credentials, "credentials");
     requireNonNull(endpoint, "endpoint");
     requireNonNull(meters, "meters");
+    requireNonNull(policy, "policy");
   }
 
   public String name() {

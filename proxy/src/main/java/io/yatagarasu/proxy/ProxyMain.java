@@ -6,10 +6,12 @@ import io.yatagarasu.config.ConfigParser;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.proxy.auth.JwtVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -71,6 +73,12 @@ public final class ProxyMain {
       return EXIT_CONFIG;
     }
     ProxyConfig config = document.config();
+    List<String> keyErrors = JwtVerifier.checkKeys(config.jwt());
+    if (!keyErrors.isEmpty()) {
+      err.println(configFile + ": invalid configuration");
+      keyErrors.forEach(line -> err.println("  " + line));
+      return EXIT_CONFIG;
+    }
     if (validateOnly) {
       out.println(
           configFile

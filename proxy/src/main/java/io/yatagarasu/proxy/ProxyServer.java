@@ -15,6 +15,7 @@ import io.yatagarasu.config.ListenAddress;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
 import io.yatagarasu.proxy.admin.AdminInitializer;
+import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.ProxyInitializer;
 import io.yatagarasu.proxy.pipeline.ServerContext;
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,8 @@ public final class ProxyServer implements AutoCloseable {
   private final CredentialSource defaultChain;
   private final ProxyMetrics metrics;
   private final SnapshotManager snapshots;
+  private final ScheduledExecutorService scheduler;
+  private final JwksRegistry jwks;
   private Channel dataChannel;
   private Channel adminChannel;
 
@@ -59,7 +63,14 @@ public final class ProxyServer implements AutoCloseable {
     this.upstreams = new Upstreams(group, transports);
     this.defaultChain = CredentialSource.defaultChain(blocking);
     this.metrics = new ProxyMetrics();
-    this.snapshots = new SnapshotManager(upstreams, defaultChain, metrics);
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("yatagarasu-scheduler", true));
+    this.jwks = new JwksRegistry(blocking, scheduler, System::currentTimeMillis);
+    this.snapshots =
+        new SnapshotManager(
+            new ProxySnapshot.Services(
+                upstreams, defaultChain, metrics, jwks, System::currentTimeMillis));
     metrics.upstreamConnections(
         () -> {
           ProxySnapshot snapshot = snapshots.current();
@@ -192,6 +203,8 @@ public final class ProxyServer implements AutoCloseable {
     adminGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     upstreams.close();
     defaultChain.close();
+    jwks.close();
+    scheduler.shutdownNow();
     blocking.shutdownNow();
   }
 }

@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.yatagarasu.config.BucketConfig;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.proxy.auth.BucketPolicy;
+import io.yatagarasu.proxy.auth.ClientAddresses;
+import io.yatagarasu.proxy.auth.JwksRegistry;
+import io.yatagarasu.proxy.auth.JwtVerifier;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.UpstreamEndpoint;
 import io.yatagarasu.proxy.pipeline.Upstreams;
@@ -17,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * One immutable, fully built configuration: the routing table and every object derived from the
@@ -28,6 +33,8 @@ public final class ProxySnapshot {
   private final String hash;
   private final RoutingTable<BucketRoute> routes;
   private final Map<String, UpstreamEndpoint> endpoints;
+  private final JwtVerifier jwt;
+  private final ClientAddresses clientAddresses;
   private final Instant builtAt = Instant.now();
   // One reference belongs to the holder while the snapshot is current; each request holds one.
   private final AtomicInteger refs = new AtomicInteger(1);
@@ -41,8 +48,11 @@ public final class ProxySnapshot {
       long generation,
       String source,
       RoutingTable<BucketRoute> routes,
-      Map<String, UpstreamEndpoint> endpoints) {
+      Map<String, UpstreamEndpoint> endpoints,
+      JwtVerifier jwt) {
     this.config = config;
+    this.jwt = jwt;
+    this.clientAddresses = new ClientAddresses(config.server().trustedProxies());
     this.hash = hash;
     this.generation = generation;
     this.source = source;
@@ -50,19 +60,39 @@ public final class ProxySnapshot {
     this.endpoints = Map.copyOf(endpoints);
   }
 
+  /** What snapshots are built with: shared by every snapshot of one running proxy. */
+  public record Services(
+      Upstreams upstreams,
+      CredentialSource defaultChain,
+      ProxyMetrics metrics,
+      JwksRegistry jwks,
+      LongSupplier clock) {
+    public Services {
+      requireNonNull(upstreams, "upstreams");
+      requireNonNull(defaultChain, "defaultChain");
+      requireNonNull(metrics, "metrics");
+      requireNonNull(jwks, "jwks");
+      requireNonNull(clock, "clock");
+    }
+  }
+
   /**
    * Builds every derived object off to the side; nothing is published here. Endpoints of {@code
    * previous} with the same address and settings are reused, so their warm connections carry over.
+   *
+   * @throws IllegalArgumentException naming the setting that cannot be built (a key that does not
+   *     load)
    */
   public static ProxySnapshot build(
       ProxyConfig config,
       long generation,
       String source,
       ProxySnapshot previous,
-      Upstreams upstreams,
-      CredentialSource defaultChain,
-      ProxyMetrics metrics) {
+      Services services) {
     requireNonNull(config, "config");
+    Upstreams upstreams = services.upstreams();
+    ProxyMetrics metrics = services.metrics();
+    JwtVerifier jwt = JwtVerifier.build(config.jwt(), services.jwks(), services.clock());
     Map<String, UpstreamEndpoint> reusable = previous == null ? Map.of() : previous.endpoints;
     Map<String, UpstreamEndpoint> endpoints = new HashMap<>();
     List<BucketRoute> routes = new ArrayList<>();
@@ -80,10 +110,16 @@ public final class ProxySnapshot {
         }
         CredentialSource credentials =
             bucket.s3().credentials() == null
-                ? defaultChain
+                ? services.defaultChain()
                 : CredentialSource.of(bucket.s3().credentials());
         routes.add(
-            new BucketRoute(bucket, target, credentials, endpoint, metrics.bucket(bucket.name())));
+            new BucketRoute(
+                bucket,
+                target,
+                credentials,
+                endpoint,
+                metrics.bucket(bucket.name()),
+                BucketPolicy.of(bucket)));
       }
       return new ProxySnapshot(
           config,
@@ -91,7 +127,8 @@ public final class ProxySnapshot {
           generation,
           source,
           new RoutingTable<>(routes, BucketRoute::pathPrefix),
-          endpoints);
+          endpoints,
+          jwt);
     } catch (RuntimeException e) {
       for (UpstreamEndpoint created : endpoints.values()) {
         if (!reusable.containsValue(created)) {
@@ -125,6 +162,16 @@ public final class ProxySnapshot {
 
   public RoutingTable<BucketRoute> routes() {
     return routes;
+  }
+
+  /** Verifies tokens for this configuration's issuers. */
+  public JwtVerifier jwt() {
+    return jwt;
+  }
+
+  /** Finds a request's client address, believing X-Forwarded-For only from trusted proxies. */
+  public ClientAddresses clientAddresses() {
+    return clientAddresses;
   }
 
   /** Open upstream connections across every endpoint of this snapshot. */

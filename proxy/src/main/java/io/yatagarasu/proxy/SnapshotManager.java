@@ -6,8 +6,6 @@ import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
-import io.yatagarasu.proxy.pipeline.Upstreams;
-import io.yatagarasu.proxy.s3.CredentialSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -24,8 +22,7 @@ public final class SnapshotManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotManager.class);
 
   private final AtomicReference<ProxySnapshot> current = new AtomicReference<>();
-  private final Upstreams upstreams;
-  private final CredentialSource defaultChain;
+  private final ProxySnapshot.Services services;
   private final ProxyMetrics metrics;
 
   /** What became of a document. */
@@ -48,10 +45,9 @@ public final class SnapshotManager implements AutoCloseable {
     }
   }
 
-  public SnapshotManager(Upstreams upstreams, CredentialSource defaultChain, ProxyMetrics metrics) {
-    this.upstreams = requireNonNull(upstreams, "upstreams");
-    this.defaultChain = requireNonNull(defaultChain, "defaultChain");
-    this.metrics = requireNonNull(metrics, "metrics");
+  public SnapshotManager(ProxySnapshot.Services services) {
+    this.services = requireNonNull(services, "services");
+    this.metrics = services.metrics();
   }
 
   /** The snapshot in force, for reading its settings; {@code null} before the first apply. */
@@ -117,7 +113,7 @@ public final class SnapshotManager implements AutoCloseable {
     }
     ProxySnapshot built;
     try {
-      built = ProxySnapshot.build(config, next, source, previous, upstreams, defaultChain, metrics);
+      built = ProxySnapshot.build(config, next, source, previous, services);
     } catch (RuntimeException e) {
       return rejected(List.of(String.valueOf(e.getMessage())), source, previous);
     }
@@ -125,6 +121,7 @@ public final class SnapshotManager implements AutoCloseable {
     if (previous != null) {
       previous.retire(built);
     }
+    services.jwks().retainOnly(built.jwt().jwksInUse());
     metrics.configApply(Status.APPLIED.word(), source);
     metrics.configApplied(next, hash);
     LOG.info(

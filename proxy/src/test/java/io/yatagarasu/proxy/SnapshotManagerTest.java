@@ -11,6 +11,7 @@ import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
 import io.yatagarasu.proxy.SnapshotManager.Status;
+import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.UpstreamEndpoint;
 import io.yatagarasu.proxy.pipeline.Upstreams;
@@ -33,6 +34,16 @@ class SnapshotManagerTest {
   private ProxyMetrics metrics;
   private SnapshotManager manager;
 
+  private static ProxySnapshot.Services services(ProxyMetrics metrics) {
+    return new ProxySnapshot.Services(
+        upstreams,
+        chain,
+        metrics,
+        new JwksRegistry(
+            blocking, Executors.newSingleThreadScheduledExecutor(), System::currentTimeMillis),
+        System::currentTimeMillis);
+  }
+
   @BeforeAll
   static void startLoops() {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -51,7 +62,7 @@ class SnapshotManagerTest {
   @BeforeEach
   void setUp() {
     metrics = new ProxyMetrics();
-    manager = new SnapshotManager(upstreams, chain, metrics);
+    manager = new SnapshotManager(services(metrics));
   }
 
   @AfterEach

@@ -27,7 +27,9 @@ public final class AccessLog {
       long durationMicros,
       int upstreamStatus,
       long upstreamMicros,
-      String error) {}
+      String error,
+      String subject,
+      String issuer) {}
 
   public static boolean enabled() {
     return LOG.isInfoEnabled();
@@ -60,6 +62,12 @@ public final class AccessLog {
     if (e.error() != null) {
       field(b, "error", e.error());
     }
+    if (e.subject() != null) {
+      field(b, "sub", e.subject());
+    }
+    if (e.issuer() != null) {
+      field(b, "issuer", e.issuer());
+    }
     return b.append('}').toString();
   }
 
@@ -84,6 +92,9 @@ public final class AccessLog {
     }
     if (e.error() != null) {
       b.append(" error=").append(e.error());
+    }
+    if (e.subject() != null) {
+      b.append(" sub=").append(e.subject()).append(" issuer=").append(e.issuer());
     }
     return b.append(" client=").append(e.client()).append(" rid=").append(e.requestId()).toString();
   }

@@ -23,11 +23,16 @@ public final class ErrorResponses {
 
   /** The JSON body of an error. */
   public static String body(ProxyError error, String requestId) {
+    return body(error, error.message(), requestId);
+  }
+
+  /** The JSON body of an error with a more precise message than the error's own. */
+  public static String body(ProxyError error, String message, String requestId) {
     JsonStringEncoder json = JsonStringEncoder.getInstance();
     return "{\"error\":\""
         + new String(json.quoteAsString(error.code()))
         + "\",\"message\":\""
-        + new String(json.quoteAsString(error.message()))
+        + new String(json.quoteAsString(message))
         + "\",\"requestId\":\""
         + new String(json.quoteAsString(requestId))
         + "\"}";
@@ -35,7 +40,13 @@ public final class ErrorResponses {
 
   public static FullHttpResponse render(
       ByteBufAllocator alloc, ProxyError error, String requestId, boolean head) {
-    byte[] bytes = body(error, requestId).getBytes(StandardCharsets.UTF_8);
+    return render(alloc, error, error.message(), requestId, head);
+  }
+
+  /** Renders an error with a precise message (which check a token failed, for instance). */
+  public static FullHttpResponse render(
+      ByteBufAllocator alloc, ProxyError error, String message, String requestId, boolean head) {
+    byte[] bytes = body(error, message, requestId).getBytes(StandardCharsets.UTF_8);
     ByteBuf content = head ? alloc.buffer(0) : alloc.buffer(bytes.length).writeBytes(bytes);
     FullHttpResponse response =
         new DefaultFullHttpResponse(
@@ -46,8 +57,23 @@ public final class ErrorResponses {
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
         .set(REQUEST_ID, requestId);
-    if (error == ProxyError.METHOD_NOT_ALLOWED) {
-      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+    switch (error) {
+      case METHOD_NOT_ALLOWED -> response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      case MISSING_TOKEN ->
+          response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"yatagarasu\"");
+      case INVALID_TOKEN ->
+          response
+              .headers()
+              .set(
+                  HttpHeaderNames.WWW_AUTHENTICATE,
+                  "Bearer realm=\"yatagarasu\", error=\"invalid_token\"");
+      case FORBIDDEN_CLAIMS, FORBIDDEN_PATH ->
+          response
+              .headers()
+              .set(
+                  HttpHeaderNames.WWW_AUTHENTICATE,
+                  "Bearer realm=\"yatagarasu\", error=\"insufficient_scope\"");
+      default -> {}
     }
     return response;
   }

@@ -26,8 +26,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.ProxySnapshot;
+import io.yatagarasu.proxy.auth.BucketPolicy;
+import io.yatagarasu.proxy.auth.TokenProblem;
+import io.yatagarasu.proxy.auth.Verification;
+import io.yatagarasu.proxy.auth.VerifiedToken;
 import io.yatagarasu.proxy.s3.S3ErrorCodes;
 import io.yatagarasu.proxy.s3.S3RequestSigner;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +78,7 @@ final class Exchange implements UpstreamListener {
           "x-amz-version-id");
 
   private enum State {
+    AUTHENTICATING,
     CONNECTING,
     WAITING_HEAD,
     STREAMING,
@@ -85,12 +92,15 @@ final class Exchange implements UpstreamListener {
   private final ProxySnapshot snapshot;
   private final BucketRoute route;
   private final String key;
+  private final String path;
   private final String rawQuery;
   private final HttpHeaders requestHeaders;
   private final ProxyFrontendHandler.RequestInfo info;
   private final boolean keepAlive;
 
-  private State state = State.CONNECTING;
+  private State state = State.AUTHENTICATING;
+  private String subject;
+  private String issuer;
   private Channel upstream;
   private int attempt;
   private boolean sendRange;
@@ -116,6 +126,7 @@ final class Exchange implements UpstreamListener {
       ServerContext server,
       ProxySnapshot snapshot,
       BucketRoute route,
+      String path,
       String key,
       String rawQuery,
       HttpHeaders requestHeaders,
@@ -127,6 +138,7 @@ final class Exchange implements UpstreamListener {
     this.snapshot = snapshot;
     this.route = route;
     this.key = key;
+    this.path = path;
     this.rawQuery = rawQuery;
     this.requestHeaders = requestHeaders;
     this.info = info;
@@ -144,7 +156,89 @@ final class Exchange implements UpstreamListener {
     }
   }
 
+  /** Checks the client's address and token against the bucket's policy, then fetches. */
   void start() {
+    BucketPolicy policy = route.policy();
+    String forwardedFor = requestHeaders.get("X-Forwarded-For");
+    if (!policy.allowsAddress(snapshot.clientAddresses().resolve(peerAddress(), forwardedFor))) {
+      route.meters().auth("address_denied");
+      respondError(ProxyError.ADDRESS_DENIED);
+      return;
+    }
+    if (!policy.requiresToken()) {
+      route.meters().auth("public");
+      fetch();
+      return;
+    }
+    String token =
+        TokenExtractor.extract(snapshot.config().jwt().tokenSources(), requestHeaders, rawQuery);
+    if (token == null) {
+      route.meters().auth("missing");
+      respondError(ProxyError.MISSING_TOKEN);
+      return;
+    }
+    Verification verification = snapshot.jwt().verify(token, policy.issuers());
+    CompletableFuture<Verification> later = verification.pending();
+    if (later == null) {
+      authorize(verification);
+      return;
+    }
+    // The token names a key the proxy has not seen: its issuer's key set is being fetched.
+    later.whenComplete(
+        (result, error) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      if (state == State.AUTHENTICATING) {
+                        authorize(
+                            result != null
+                                ? result
+                                : snapshot.jwt().verify(token, policy.issuers()));
+                      }
+                    }));
+  }
+
+  private void authorize(Verification verification) {
+    if (verification.problem() != null || verification.token() == null) {
+      route.meters().auth("invalid");
+      TokenProblem problem =
+          verification.problem() == null ? TokenProblem.UNKNOWN_KEY : verification.problem();
+      writeError(
+          ErrorResponses.render(
+              ctx.alloc(),
+              ProxyError.INVALID_TOKEN,
+              problem.message(),
+              info.requestId(),
+              info.head()),
+          ProxyError.INVALID_TOKEN);
+      return;
+    }
+    VerifiedToken token = verification.token();
+    subject = token.subject();
+    issuer = token.issuerName();
+    BucketPolicy.Decision decision = route.policy().check(token, path);
+    if (decision != BucketPolicy.Decision.ALLOW) {
+      route.meters().auth("forbidden");
+      respondError(
+          decision == BucketPolicy.Decision.PATH
+              ? ProxyError.FORBIDDEN_PATH
+              : ProxyError.FORBIDDEN_CLAIMS);
+      return;
+    }
+    route.meters().auth("ok");
+    fetch();
+  }
+
+  private byte[] peerAddress() {
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+        && inet.getAddress() != null) {
+      return inet.getAddress().getAddress();
+    }
+    return new byte[4];
+  }
+
+  /** Resolves signing credentials (off the loop when they must be fetched), then connects. */
+  private void fetch() {
     state = State.CONNECTING;
     AwsCredentialsIdentity identity = route.credentials().current();
     if (identity != null) {
@@ -328,7 +422,7 @@ final class Exchange implements UpstreamListener {
         releaseUpstream(false);
         sendRange = false;
         ifRange = null;
-        start();
+        fetch();
         return;
       }
       streamHead(response);
@@ -486,7 +580,7 @@ final class Exchange implements UpstreamListener {
       } else {
         // S3 did not say how large the object is: ask with a HEAD, then answer.
         probingSize = true;
-        start();
+        fetch();
       }
       return;
     }
@@ -566,7 +660,7 @@ final class Exchange implements UpstreamListener {
     cancelTimeout();
     if (before == State.WAITING_HEAD && retryable && upstreamStatus == 0) {
       // A pooled connection that the server closed while idle: one fresh attempt.
-      start();
+      fetch();
       return;
     }
     route.meters().upstreamError(before == State.STREAMING ? "closed_mid_body" : "closed");
@@ -636,7 +730,9 @@ final class Exchange implements UpstreamListener {
         bytesSent,
         upstreamStatus,
         upstreamMicros,
-        error);
+        error,
+        subject,
+        issuer);
     snapshot.release();
   }
 

@@ -215,6 +215,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             server,
             snapshot,
             match.route(),
+            path,
             match.key(),
             PathNormalizer.rawQuery(request.uri()),
             request.headers(),

@@ -45,6 +45,21 @@ public final class ServerContext {
       int upstreamStatus,
       long upstreamMicros,
       String error) {
+    completed(
+        info, bucket, meters, status, bytesSent, upstreamStatus, upstreamMicros, error, null, null);
+  }
+
+  void completed(
+      ProxyFrontendHandler.RequestInfo info,
+      String bucket,
+      ProxyMetrics.BucketMeters meters,
+      int status,
+      long bytesSent,
+      int upstreamStatus,
+      long upstreamMicros,
+      String error,
+      String subject,
+      String issuer) {
     long nanos = System.nanoTime() - info.startNanos();
     metrics.requestFinished();
     (meters == null ? noBucket : meters).request(info.head(), status, bytesSent, nanos);
@@ -67,6 +82,8 @@ public final class ServerContext {
             nanos / 1000,
             upstreamStatus,
             upstreamMicros,
-            error));
+            error,
+            subject,
+            issuer));
   }
 }

@@ -19,7 +19,9 @@ class AccessLogTest {
           5678,
           206,
           1500,
-          null);
+          null,
+          "user-7",
+          "corp");
 
   @Test
   void jsonLineHasEveryField() throws Exception {
@@ -34,12 +36,15 @@ class AccessLogTest {
     assertThat(line.get("upstreamStatus").asInt()).isEqualTo(206);
     assertThat(line.get("upstreamMs").asDouble()).isEqualTo(1.5);
     assertThat(line.has("ts")).isTrue();
+    assertThat(line.get("sub").asText()).isEqualTo("user-7");
+    assertThat(line.get("issuer").asText()).isEqualTo("corp");
   }
 
   @Test
   void textLineIsReadable() {
     assertThat(AccessLog.text(ENTRY))
         .startsWith("GET /assets/a\"b.txt 206 1234B 5.678ms bucket=assets upstream=206")
+        .contains(" sub=user-7 issuer=corp")
         .endsWith("rid=rid-1");
   }
 }

@@ -20,8 +20,10 @@ import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.config.UpstreamConfig;
+import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.Transports;
+import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import java.net.URI;
@@ -41,7 +43,19 @@ class ProxyFrontendHandlerTest {
   private static SnapshotManager snapshot;
   private static SnapshotManager empty;
   private static ProxyMetrics metrics;
+  private static java.util.concurrent.ExecutorService blocking;
+  private static CredentialSource chain;
   private EmbeddedChannel channel;
+
+  private static ProxySnapshot.Services services(ProxyMetrics metrics) {
+    return new ProxySnapshot.Services(
+        upstreams,
+        chain,
+        metrics,
+        new JwksRegistry(
+            blocking, Executors.newSingleThreadScheduledExecutor(), System::currentTimeMillis),
+        System::currentTimeMillis);
+  }
 
   @BeforeAll
   static void buildSnapshot() {
@@ -67,10 +81,11 @@ class ProxyFrontendHandlerTest {
             LoggingConfig.defaults(),
             List.of(bucket));
     metrics = new ProxyMetrics();
-    CredentialSource chain = CredentialSource.defaultChain(Executors.newSingleThreadExecutor());
-    snapshot = new SnapshotManager(upstreams, chain, metrics);
+    blocking = Executors.newSingleThreadExecutor();
+    chain = CredentialSource.defaultChain(blocking);
+    snapshot = new SnapshotManager(services(metrics));
     snapshot.apply(new ConfigDocument(config, OptionalLong.empty()), OptionalLong.empty(), "test");
-    empty = new SnapshotManager(upstreams, chain, metrics);
+    empty = new SnapshotManager(services(metrics));
   }
 
   @AfterAll
