@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.yatagarasu.config.ConfigParser;
 import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.proxy.auth.JwtVerifier;
+import io.yatagarasu.proxy.auth.TestKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +19,35 @@ import org.junit.jupiter.api.Test;
 class ExamplesTest {
   private static final Path EXAMPLES = Path.of("..", "examples", "standalone");
 
-  /** Every variable resolves to a placeholder, and every file reference to fixed text. */
+  /**
+   * Every variable resolves to a 40-character placeholder, a {@code .pem} file to a real public key
+   * of the type its name says, and any other file to fixed text.
+   */
   private static final Environment PLACEHOLDERS =
       new Environment() {
         @Override
         public Optional<String> variable(String name) {
-          return Optional.of("placeholder-" + name.toLowerCase());
+          return Optional.of(
+              ("placeholder-" + name.toLowerCase() + "-".repeat(40)).substring(0, 40));
         }
 
         @Override
         public String readFile(Path path) {
-          return "file-" + path.getFileName();
+          String name = path.getFileName().toString();
+          try {
+            if (name.startsWith("rsa") && name.endsWith(".pem")) {
+              return TestKeys.pem(TestKeys.rsa().getPublic());
+            }
+            if (name.startsWith("ec") && name.endsWith(".pem")) {
+              return TestKeys.pem(TestKeys.ec("secp256r1").getPublic());
+            }
+            if (name.startsWith("ed25519") && name.endsWith(".pem")) {
+              return TestKeys.pem(TestKeys.ed25519().getPublic());
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return "file-" + name;
         }
       };
 
@@ -46,6 +66,7 @@ class ExamplesTest {
         throw new AssertionError(file + " is not valid: " + e.getMessage(), e);
       }
       assertThat(config.buckets()).as(file.toString()).isNotEmpty();
+      assertThat(JwtVerifier.checkKeys(config.jwt())).as(file.toString()).isEmpty();
     }
   }
 }
