@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** What an application team declares for one route. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -190,8 +191,125 @@ public class S3ProxyBucketSpec {
     }
   }
 
+  /** One rule a token's claims must satisfy. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!(has(self.value) && has(self.values))",
+      message = "set value or values, not both")
+  public static class ClaimRule {
+    /** How the claim is compared. */
+    public enum Operator {
+      @JsonProperty("equals")
+      EQUALS,
+      @JsonProperty("notEquals")
+      NOT_EQUALS,
+      @JsonProperty("in")
+      IN,
+      @JsonProperty("contains")
+      CONTAINS,
+      @JsonProperty("containsAny")
+      CONTAINS_ANY,
+      @JsonProperty("containsAll")
+      CONTAINS_ALL,
+      @JsonProperty("prefix")
+      PREFIX,
+      @JsonProperty("exists")
+      EXISTS,
+      @JsonProperty("gt")
+      GT,
+      @JsonProperty("gte")
+      GTE,
+      @JsonProperty("lt")
+      LT,
+      @JsonProperty("lte")
+      LTE
+    }
+
+    @JsonPropertyDescription("Dotted path into the token's claims, e.g. org.level.")
+    @Required
+    private String claim;
+
+    @JsonPropertyDescription(
+        "equals, notEquals, in, contains, containsAny, containsAll, prefix,"
+            + " exists, gt, gte, lt or lte.")
+    @Required
+    private Operator operator;
+
+    @JsonPropertyDescription(
+        "The value, for equals, notEquals, contains, prefix, gt, gte, lt, lte.")
+    private String value;
+
+    @JsonPropertyDescription("The values, for in, containsAny and containsAll.")
+    private List<String> values;
+
+    public String getClaim() {
+      return claim;
+    }
+
+    public void setClaim(String claim) {
+      this.claim = claim;
+    }
+
+    public Operator getOperator() {
+      return operator;
+    }
+
+    public void setOperator(Operator operator) {
+      this.operator = operator;
+    }
+
+    public String getValue() {
+      return value;
+    }
+
+    public void setValue(String value) {
+      this.value = value;
+    }
+
+    public List<String> getValues() {
+      return values;
+    }
+
+    public void setValues(List<String> values) {
+      this.values = values;
+    }
+  }
+
+  /** Confines a token to a folder named by one of its claims. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PathClaim {
+    @JsonPropertyDescription("The claim whose value names the folder, e.g. tenant.")
+    @Required
+    private String claim;
+
+    @JsonPropertyDescription("The folder, with {claim} for the value, e.g. /reports/{claim}/.")
+    @Required
+    private String template;
+
+    public String getClaim() {
+      return claim;
+    }
+
+    public void setClaim(String claim) {
+      this.claim = claim;
+    }
+
+    public String getTemplate() {
+      return template;
+    }
+
+    public void setTemplate(String template) {
+      this.template = template;
+    }
+  }
+
   /** Who may read through this route. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "(has(self.type) && self.type == 'jwt') || (!has(self.issuers) && !has(self.claims)"
+              + " && !has(self.pathClaim))",
+      message = "issuers, claims and pathClaim need type: jwt")
   public static class Auth {
     /** The authentication policies of the contract. */
     public enum Type {
@@ -204,12 +322,46 @@ public class S3ProxyBucketSpec {
     @JsonPropertyDescription("public (anyone, default) or jwt (a valid token is required).")
     private Type type;
 
+    @JsonPropertyDescription(
+        "Names of the fleet's jwt.issuers this bucket trusts (default: all of them).")
+    private List<String> issuers;
+
+    @JsonPropertyDescription("Rules the token's claims must all satisfy.")
+    private List<ClaimRule> claims;
+
+    @JsonPropertyDescription("Confine each token to the folder its claim names.")
+    private PathClaim pathClaim;
+
     public Type getType() {
       return type;
     }
 
     public void setType(Type type) {
       this.type = type;
+    }
+
+    public List<String> getIssuers() {
+      return issuers;
+    }
+
+    public void setIssuers(List<String> issuers) {
+      this.issuers = issuers;
+    }
+
+    public List<ClaimRule> getClaims() {
+      return claims;
+    }
+
+    public void setClaims(List<ClaimRule> claims) {
+      this.claims = claims;
+    }
+
+    public PathClaim getPathClaim() {
+      return pathClaim;
+    }
+
+    public void setPathClaim(PathClaim pathClaim) {
+      this.pathClaim = pathClaim;
     }
   }
 
@@ -234,6 +386,12 @@ public class S3ProxyBucketSpec {
 
   @JsonPropertyDescription("Authentication of clients (default public).")
   private Auth auth;
+
+  @JsonPropertyDescription("Client CIDRs allowed to read (default: every address).")
+  private List<String> ipAllow;
+
+  @JsonPropertyDescription("Client CIDRs refused, checked before ipAllow.")
+  private List<String> ipDeny;
 
   public ProxyRef getProxyRef() {
     return proxyRef;
@@ -265,6 +423,22 @@ public class S3ProxyBucketSpec {
 
   public void setCredentials(Credentials credentials) {
     this.credentials = credentials;
+  }
+
+  public List<String> getIpAllow() {
+    return ipAllow;
+  }
+
+  public void setIpAllow(List<String> ipAllow) {
+    this.ipAllow = ipAllow;
+  }
+
+  public List<String> getIpDeny() {
+    return ipDeny;
+  }
+
+  public void setIpDeny(List<String> ipDeny) {
+    this.ipDeny = ipDeny;
   }
 
   public Auth getAuth() {

@@ -54,6 +54,10 @@ public class S3ProxyConfigSpec {
   private LoggingSettings logging;
 
   @JsonPropertyDescription(
+      "JWT verification for buckets with auth.type jwt; key material comes from Secrets.")
+  private JwtSettings jwt;
+
+  @JsonPropertyDescription(
       "Which namespaces may attach S3ProxyBuckets to this fleet (default: the same namespace).")
   private BucketNamespaces bucketNamespaces;
 
@@ -154,6 +158,14 @@ public class S3ProxyConfigSpec {
 
   public void setLogging(LoggingSettings logging) {
     this.logging = logging;
+  }
+
+  public JwtSettings getJwt() {
+    return jwt;
+  }
+
+  public void setJwt(JwtSettings jwt) {
+    this.jwt = jwt;
   }
 
   public BucketNamespaces getBucketNamespaces() {

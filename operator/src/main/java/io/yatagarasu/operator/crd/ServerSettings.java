@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** The proxy's listeners and request limits; unset fields take the proxy's defaults. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -54,6 +55,10 @@ public class ServerSettings {
   @JsonPropertyDescription("Netty transport: auto (default), nio, epoll or io_uring.")
   private Transport transport;
 
+  @JsonPropertyDescription(
+      "CIDRs of load balancers whose X-Forwarded-For is believed (default: none).")
+  private List<String> trustedProxies;
+
   public Integer getPort() {
     return port;
   }
@@ -92,6 +97,14 @@ public class ServerSettings {
 
   public void setIdleTimeout(String idleTimeout) {
     this.idleTimeout = idleTimeout;
+  }
+
+  public List<String> getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  public void setTrustedProxies(List<String> trustedProxies) {
+    this.trustedProxies = trustedProxies;
   }
 
   public Transport getTransport() {

@@ -113,7 +113,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             InformerEventSourceConfiguration.from(Secret.class, S3ProxyConfig.class)
                 .withName(CREDENTIALS)
                 .withLabelSelector(Labels.CREDENTIALS_SELECTOR)
-                .withSecondaryToPrimaryMapper(this::fleetsOfSecret)
+                .withSecondaryToPrimaryMapper(secret -> fleetsOfSecret(secret, context))
                 .build(),
             context);
     namespaces =
@@ -146,7 +146,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
     ObjectKey key = ObjectKey.of(fleet);
     List<S3ProxyBucket> attached = buckets.list(b -> key.equals(target(b))).toList();
-    List<Secret> secrets = referencedSecrets(attached, context);
+    List<Secret> secrets = referencedSecrets(fleet, attached, context);
     Map<String, Map<String, String>> labels = namespaceLabels(fleet, attached);
     RenderResult result =
         metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets, labels));
@@ -327,13 +327,39 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     return fleets;
   }
 
-  /** Only the fleets with a bucket that references the Secret. */
-  private Set<ResourceID> fleetsOfSecret(Secret secret) {
+  /** Only the fleets whose JWT keys or buckets reference the Secret. */
+  private Set<ResourceID> fleetsOfSecret(Secret secret, EventSourceContext<S3ProxyConfig> context) {
     String name = secret.getMetadata().getName();
-    return buckets
-        .list(secret.getMetadata().getNamespace(), b -> name.equals(secretName(b)))
-        .flatMap(b -> fleetsOfBucket(b).stream())
-        .collect(Collectors.toSet());
+    String namespace = secret.getMetadata().getNamespace();
+    Set<ResourceID> fleets =
+        buckets
+            .list(namespace, b -> name.equals(secretName(b)))
+            .flatMap(b -> fleetsOfBucket(b).stream())
+            .collect(Collectors.toSet());
+    context
+        .getPrimaryCache()
+        .list(namespace, f -> jwtSecretNames(f).contains(name))
+        .forEach(f -> fleets.add(ResourceID.fromResource(f)));
+    return fleets;
+  }
+
+  /** Names of the Secrets (in the fleet's namespace) holding the fleet's JWT key material. */
+  static Set<String> jwtSecretNames(S3ProxyConfig fleet) {
+    Set<String> names = new HashSet<>();
+    var jwt = fleet.getSpec() == null ? null : fleet.getSpec().getJwt();
+    if (jwt == null || jwt.getIssuers() == null) {
+      return names;
+    }
+    for (var issuer : jwt.getIssuers()) {
+      if (issuer.getKeys() != null) {
+        for (var key : issuer.getKeys()) {
+          if (key.getSecretKeyRef() != null && key.getSecretKeyRef().getName() != null) {
+            names.add(key.getSecretKeyRef().getName());
+          }
+        }
+      }
+    }
+    return names;
   }
 
   private static String secretName(S3ProxyBucket bucket) {
@@ -352,8 +378,11 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
    * such a Secret is kept, its data is dropped unread.
    */
   private List<Secret> referencedSecrets(
-      List<S3ProxyBucket> attached, Context<S3ProxyConfig> context) {
+      S3ProxyConfig fleet, List<S3ProxyBucket> attached, Context<S3ProxyConfig> context) {
     Set<ObjectKey> wanted = new TreeSet<>();
+    for (String name : jwtSecretNames(fleet)) {
+      wanted.add(new ObjectKey(fleet.getMetadata().getNamespace(), name));
+    }
     for (S3ProxyBucket bucket : attached) {
       String name = secretName(bucket);
       if (name != null) {

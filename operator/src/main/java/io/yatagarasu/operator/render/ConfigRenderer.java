@@ -5,22 +5,32 @@ import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.AuthConfig;
 import io.yatagarasu.config.AuthType;
 import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.ClaimOperator;
+import io.yatagarasu.config.ClaimRule;
 import io.yatagarasu.config.Durations;
+import io.yatagarasu.config.JwtAlgorithm;
+import io.yatagarasu.config.JwtConfig;
+import io.yatagarasu.config.JwtIssuer;
+import io.yatagarasu.config.JwtKey;
 import io.yatagarasu.config.ListenAddress;
 import io.yatagarasu.config.LogFormat;
 import io.yatagarasu.config.LoggingConfig;
+import io.yatagarasu.config.PathClaim;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.config.S3Credentials;
 import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
+import io.yatagarasu.config.TokenSource;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.operator.crd.BucketNamespaces;
+import io.yatagarasu.operator.crd.JwtSettings;
 import io.yatagarasu.operator.crd.LoggingSettings;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
+import io.yatagarasu.operator.crd.SecretKeyRef;
 import io.yatagarasu.operator.crd.ServerSettings;
 import io.yatagarasu.operator.crd.UpstreamSettings;
 import java.net.URI;
@@ -88,6 +98,7 @@ public final class ConfigRenderer {
         attempt(fleetProblems, "spec.upstream", () -> upstream(spec.getUpstream()));
     LoggingConfig logging =
         attempt(fleetProblems, "spec.logging", () -> logging(spec.getLogging()));
+    JwtConfig jwt = jwt(fleet.namespace(), spec.getJwt(), secretsByKey, fleetProblems);
 
     List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
     ordered.sort(AGE_ORDER);
@@ -116,9 +127,41 @@ public final class ConfigRenderer {
       return new RenderResult(null, fleetProblems, leftOut);
     }
     included.sort(Comparator.comparing(BucketConfig::name));
-    return new RenderResult(
-        new ProxyConfig(server, admin, upstream, logging, included), List.of(), outcomes);
+    // Rules across the whole document (a jwt bucket needs a known issuer) are checked by the
+    // ProxyConfig constructor; a bucket that breaks one is left out and the rest is tried again.
+    Map<String, ObjectKey> bucketOfRoute = new HashMap<>();
+    for (BucketOutcome outcome : outcomes) {
+      if (outcome.included()) {
+        bucketOfRoute.put(outcome.routeName(), outcome.bucket());
+      }
+    }
+    while (true) {
+      try {
+        return new RenderResult(
+            new ProxyConfig(server, admin, upstream, logging, jwt, included), List.of(), outcomes);
+      } catch (IllegalArgumentException e) {
+        java.util.regex.Matcher at = BUCKET_PROBLEM.matcher(e.getMessage());
+        if (!at.matches()) {
+          throw e;
+        }
+        BucketConfig culprit = included.remove(Integer.parseInt(at.group(1)));
+        ObjectKey key = bucketOfRoute.get(culprit.name());
+        outcomes.replaceAll(
+            o ->
+                o.bucket().equals(key)
+                    ? new BucketOutcome(
+                        o.bucket(),
+                        o.generation(),
+                        null,
+                        Verdict.fail(Reason.Invalid, "spec." + at.group(2)),
+                        o.resolvedRefs())
+                    : o);
+      }
+    }
   }
+
+  private static final java.util.regex.Pattern BUCKET_PROBLEM =
+      java.util.regex.Pattern.compile("buckets\\[(\\d+)\\]\\.(.*)", java.util.regex.Pattern.DOTALL);
 
   private record BucketDecision(BucketOutcome outcome, BucketConfig config) {}
 
@@ -255,37 +298,16 @@ public final class ConfigRenderer {
   private static CredentialLookup credentials(
       ObjectKey bucket, S3ProxyBucketSpec.SecretRef ref, Map<ObjectKey, Secret> secrets) {
     ObjectKey secretKey = new ObjectKey(bucket.namespace(), ref.getName());
-    Secret secret = secrets.get(secretKey);
-    if (secret == null) {
+    SecretRead read = read(secretKey, secrets);
+    if (read.problem() != null) {
+      String fix =
+          read.problem().reason() == Reason.SecretNotFound
+              ? " and the keys of spec.credentials.secretRef"
+              : "";
       return new CredentialLookup(
-          Verdict.fail(
-              Reason.SecretNotFound,
-              "Secret "
-                  + secretKey
-                  + " not found; create it with the label "
-                  + Labels.CREDENTIALS
-                  + ": \"true\" and the keys of spec.credentials.secretRef"),
-          null);
+          Verdict.fail(read.problem().reason(), read.problem().message() + fix), null);
     }
-    Map<String, String> labels = secret.getMetadata().getLabels();
-    if (labels == null || !"true".equals(labels.get(Labels.CREDENTIALS))) {
-      return new CredentialLookup(
-          Verdict.fail(
-              Reason.SecretNotLabelled,
-              "Secret "
-                  + secretKey
-                  + " is not labelled "
-                  + Labels.CREDENTIALS
-                  + ": \"true\", so the operator does not read it; run: kubectl label secret "
-                  + secretKey.name()
-                  + " -n "
-                  + secretKey.namespace()
-                  + " "
-                  + Labels.CREDENTIALS
-                  + "=true"),
-          null);
-    }
-    Map<String, String> values = decode(secret);
+    Map<String, String> values = read.values();
     String idKey =
         Objects.requireNonNullElse(
             ref.getAccessKeyIdKey(), S3ProxyBucketSpec.SecretRef.DEFAULT_ACCESS_KEY_ID);
@@ -353,13 +375,229 @@ public final class ConfigRenderer {
                     Boolean.TRUE.equals(s3.getPathStyle()),
                     Objects.requireNonNullElse(s3.getKeyPrefix(), ""),
                     credentials));
-    AuthType auth =
-        spec.getAuth() == null || spec.getAuth().getType() == null
-            ? AuthType.PUBLIC
-            : AuthType.valueOf(spec.getAuth().getType().name());
+    AuthConfig auth = prefixed("spec.auth.", () -> auth(spec.getAuth()));
     return prefixed(
         "spec.",
-        () -> new BucketConfig(routeName, spec.getPathPrefix(), target, new AuthConfig(auth)));
+        () ->
+            new BucketConfig(
+                routeName,
+                spec.getPathPrefix(),
+                target,
+                auth,
+                listOrEmpty(spec.getIpAllow()),
+                listOrEmpty(spec.getIpDeny())));
+  }
+
+  private static AuthConfig auth(S3ProxyBucketSpec.Auth auth) {
+    if (auth == null) {
+      return AuthConfig.publicAccess();
+    }
+    AuthType type =
+        auth.getType() == null ? AuthType.PUBLIC : AuthType.valueOf(auth.getType().name());
+    List<ClaimRule> claims = new ArrayList<>();
+    List<S3ProxyBucketSpec.ClaimRule> rules = listOrEmpty(auth.getClaims());
+    for (int i = 0; i < rules.size(); i++) {
+      S3ProxyBucketSpec.ClaimRule rule = rules.get(i);
+      List<String> values =
+          rule.getValues() != null
+              ? rule.getValues()
+              : rule.getValue() != null ? List.of(rule.getValue()) : List.of();
+      claims.add(
+          prefixed(
+              "claims[" + i + "].",
+              () ->
+                  new ClaimRule(
+                      Objects.requireNonNullElse(rule.getClaim(), ""),
+                      rule.getOperator() == null
+                          ? ClaimOperator.EQUALS
+                          : ClaimOperator.valueOf(rule.getOperator().name()),
+                      values)));
+    }
+    PathClaim pathClaim =
+        auth.getPathClaim() == null
+            ? null
+            : prefixed(
+                "pathClaim.",
+                () ->
+                    new PathClaim(
+                        Objects.requireNonNullElse(auth.getPathClaim().getClaim(), ""),
+                        Objects.requireNonNullElse(auth.getPathClaim().getTemplate(), "")));
+    return new AuthConfig(type, listOrEmpty(auth.getIssuers()), claims, pathClaim);
+  }
+
+  private static <T> List<T> listOrEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  /** The fleet's JWT settings; every issuer's problem is reported, then null is returned. */
+  private static JwtConfig jwt(
+      String namespace,
+      JwtSettings settings,
+      Map<ObjectKey, Secret> secrets,
+      List<String> problems) {
+    JwtConfig d = JwtConfig.defaults();
+    if (settings == null) {
+      return d;
+    }
+    int before = problems.size();
+    List<JwtIssuer> issuers = new ArrayList<>();
+    List<JwtSettings.Issuer> specs = listOrEmpty(settings.getIssuers());
+    for (int i = 0; i < specs.size(); i++) {
+      JwtSettings.Issuer spec = specs.get(i);
+      int index = i;
+      JwtIssuer issuer =
+          attempt(problems, "spec.jwt", () -> issuer(namespace, index, spec, secrets));
+      if (issuer != null) {
+        issuers.add(issuer);
+      }
+    }
+    List<TokenSource> sources =
+        attempt(problems, "spec.jwt", () -> tokenSources(settings.getTokenSources()));
+    if (problems.size() > before) {
+      return null;
+    }
+    return attempt(
+        problems,
+        "spec.jwt",
+        () ->
+            new JwtConfig(
+                issuers,
+                duration("clockSkew", settings.getClockSkew(), d.clockSkew()),
+                sources.isEmpty() ? d.tokenSources() : sources));
+  }
+
+  private static JwtIssuer issuer(
+      String namespace, int i, JwtSettings.Issuer spec, Map<ObjectKey, Secret> secrets) {
+    List<JwtKey> keys = new ArrayList<>();
+    List<JwtSettings.Key> keySpecs = listOrEmpty(spec.getKeys());
+    for (int k = 0; k < keySpecs.size(); k++) {
+      JwtSettings.Key key = keySpecs.get(k);
+      String path = "issuers[" + i + "].keys[" + k + "].";
+      JwtAlgorithm algorithm =
+          key.getAlgorithm() == null ? null : JwtAlgorithm.valueOf(key.getAlgorithm().name());
+      if (algorithm == null) {
+        throw new IllegalArgumentException(path + "algorithm: must be set");
+      }
+      String material = keyMaterial(namespace, path, key.getSecretKeyRef(), secrets);
+      boolean hmac = algorithm.family() == JwtAlgorithm.Family.HMAC;
+      keys.add(
+          prefixed(
+              path,
+              () ->
+                  new JwtKey(
+                      key.getKid(), algorithm, hmac ? null : material, hmac ? material : null)));
+    }
+    URI jwksUrl =
+        spec.getJwksUrl() == null
+            ? null
+            : prefixed("issuers[" + i + "].", () -> uri("jwksUrl", spec.getJwksUrl()));
+    return prefixed(
+        "issuers[" + i + "].",
+        () ->
+            new JwtIssuer(
+                Objects.requireNonNullElse(spec.getName(), ""),
+                Objects.requireNonNullElse(spec.getIssuer(), ""),
+                listOrEmpty(spec.getAudiences()),
+                jwksUrl,
+                keys,
+                duration(
+                    "jwksRefreshInterval",
+                    spec.getJwksRefreshInterval(),
+                    JwtIssuer.DEFAULT_JWKS_REFRESH)));
+  }
+
+  private static List<TokenSource> tokenSources(List<JwtSettings.TokenSource> specs) {
+    List<TokenSource> sources = new ArrayList<>();
+    List<JwtSettings.TokenSource> sourceSpecs = listOrEmpty(specs);
+    for (int i = 0; i < sourceSpecs.size(); i++) {
+      JwtSettings.TokenSource source = sourceSpecs.get(i);
+      sources.add(
+          prefixed(
+              "tokenSources[" + i + "].",
+              () ->
+                  source.getHeader() != null
+                      ? new TokenSource(
+                          TokenSource.Kind.HEADER, source.getHeader(), source.getPrefix())
+                      : source.getQuery() != null
+                          ? new TokenSource(TokenSource.Kind.QUERY, source.getQuery(), null)
+                          : new TokenSource(
+                              TokenSource.Kind.COOKIE,
+                              Objects.requireNonNullElse(source.getCookie(), ""),
+                              null)));
+    }
+    return sources;
+  }
+
+  /** The key material a JWT key names; problems name the Secret and key, never a value. */
+  private static String keyMaterial(
+      String namespace, String path, SecretKeyRef ref, Map<ObjectKey, Secret> secrets) {
+    if (ref == null || ref.getName() == null || ref.getKey() == null) {
+      throw new IllegalArgumentException(path + "secretKeyRef: name and key are required");
+    }
+    ObjectKey secretKey = new ObjectKey(namespace, ref.getName());
+    SecretRead read = read(secretKey, secrets);
+    if (read.problem() != null) {
+      throw new IllegalArgumentException(
+          path + "secretKeyRef: " + read.problem().reason() + ": " + read.problem().message());
+    }
+    String value = read.values().get(ref.getKey());
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(
+          path
+              + "secretKeyRef: "
+              + Reason.SecretKeyMissing
+              + ": Secret "
+              + secretKey
+              + (value == null ? " has no key " : " has an empty value under key ")
+              + quote(ref.getKey()));
+    }
+    return value;
+  }
+
+  private record SecretRead(Map<String, String> values, Verdict problem) {}
+
+  /** A labelled Secret's values, or why it cannot be read. */
+  private static SecretRead read(ObjectKey secretKey, Map<ObjectKey, Secret> secrets) {
+    Secret secret = secrets.get(secretKey);
+    if (secret == null) {
+      return new SecretRead(
+          null,
+          Verdict.fail(
+              Reason.SecretNotFound,
+              "Secret "
+                  + secretKey
+                  + " not found; create it with the label "
+                  + Labels.CREDENTIALS
+                  + ": \"true\""));
+    }
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    if (labels == null || !"true".equals(labels.get(Labels.CREDENTIALS))) {
+      return new SecretRead(
+          null,
+          Verdict.fail(
+              Reason.SecretNotLabelled,
+              "Secret "
+                  + secretKey
+                  + " is not labelled "
+                  + Labels.CREDENTIALS
+                  + ": \"true\", so the operator does not read it; run: kubectl label secret "
+                  + secretKey.name()
+                  + " -n "
+                  + secretKey.namespace()
+                  + " "
+                  + Labels.CREDENTIALS
+                  + "=true"));
+    }
+    return new SecretRead(decode(secret), null);
+  }
+
+  private static URI uri(String field, String text) {
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          field + ": is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")");
+    }
   }
 
   private static URI endpoint(String text) {
@@ -404,7 +642,8 @@ public final class ConfigRenderer {
           d.maxRequestHeaderBytes(),
           d.maxUriBytes(),
           d.idleTimeout(),
-          d.transport());
+          d.transport(),
+          d.trustedProxies());
     }
     return new ServerConfig(
         new ListenAddress("0.0.0.0", or(settings.getPort(), d.listen().port())),
@@ -413,7 +652,8 @@ public final class ConfigRenderer {
         duration("idleTimeout", settings.getIdleTimeout(), d.idleTimeout()),
         settings.getTransport() == null
             ? d.transport()
-            : Transport.valueOf(settings.getTransport().name()));
+            : Transport.valueOf(settings.getTransport().name()),
+        listOrEmpty(settings.getTrustedProxies()));
   }
 
   private static AdminConfig admin(ServerSettings settings) {
