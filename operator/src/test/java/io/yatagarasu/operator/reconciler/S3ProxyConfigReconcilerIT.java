@@ -17,8 +17,11 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.yatagarasu.operator.OperatorHarness;
+import io.yatagarasu.operator.crd.JwtSettings;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.crd.SecretKeyRef;
 import io.yatagarasu.operator.render.PodLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -449,5 +452,53 @@ class S3ProxyConfigReconcilerIT {
     await()
         .atMost(TIMEOUT)
         .until(() -> harness.bucketVerdict(ns, "files", "Programmed").equals("False FleetInvalid"));
+  }
+
+  @Test
+  void rotatingAJwtKeySecretReRendersTheFleetThatUsesIt() {
+    String ns = harness.newNamespace();
+    Secret keys = credentials(ns, "jwt-keys", "unused", true);
+    keys.getData().put("hmac", OperatorHarness.base64("first-hmac-secret-of-32-bytes-long!"));
+    harness.create(keys);
+    S3ProxyConfig fleet = fleet(ns, "edge", 1);
+    JwtSettings jwt = new JwtSettings();
+    JwtSettings.Issuer issuer = new JwtSettings.Issuer();
+    issuer.setName("corp");
+    issuer.setIssuer("https://login.example.com/");
+    JwtSettings.Key key = new JwtSettings.Key();
+    key.setAlgorithm(JwtSettings.Algorithm.HS256);
+    SecretKeyRef ref = new SecretKeyRef();
+    ref.setName("jwt-keys");
+    ref.setKey("hmac");
+    key.setSecretKeyRef(ref);
+    issuer.setKeys(java.util.List.of(key));
+    jwt.setIssuers(java.util.List.of(issuer));
+    fleet.getSpec().setJwt(jwt);
+    harness.create(fleet);
+    S3ProxyBucket bucket = bucket(ns, "private", "edge", "/private", null);
+    S3ProxyBucketSpec.Auth auth = new S3ProxyBucketSpec.Auth();
+    auth.setType(S3ProxyBucketSpec.Auth.Type.JWT);
+    bucket.getSpec().setAuth(auth);
+    harness.create(bucket);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.configSecret(ns, "edge") != null
+                    && harness.renderedDocument(ns, "edge").contains("first-hmac-secret")
+                    && harness.renderedDocument(ns, "edge").contains("/private"));
+
+    harness.edit(
+        Secret.class,
+        ns,
+        "jwt-keys",
+        s -> {
+          s.getData().put("hmac", OperatorHarness.base64("second-hmac-secret-of-32-bytes-long"));
+          return s;
+        });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.renderedDocument(ns, "edge").contains("second-hmac-secret"));
   }
 }
