@@ -48,6 +48,14 @@ class ConfigRendererScaleTest {
                 .build());
       }
     }
+    // Class loading (Jackson, the config records) is paid once per JVM by whichever fleet renders
+    // first; time it apart from the first large render, which an operator pays after a restart.
+    long loadStart = System.nanoTime();
+    render(proxy, buckets.subList(0, 1), secrets);
+    Duration classLoading = Duration.ofNanos(System.nanoTime() - loadStart);
+    long coldStart = System.nanoTime();
+    render(proxy, buckets, secrets);
+    Duration cold = Duration.ofNanos(System.nanoTime() - coldStart);
     // Warm up the JIT the way a running operator is warm, then take the best of a few runs.
     for (int i = 0; i < 5; i++) {
       render(proxy, buckets, secrets);
@@ -60,16 +68,13 @@ class ConfigRendererScaleTest {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       best = took.compareTo(best) < 0 ? took : best;
     }
-    // A cold render is what the first reconcile after start pays.
-    long coldStart = System.nanoTime();
-    render(proxy, buckets, secrets);
     System.out.printf(
-        "render of %d buckets: best %d ms (snapshot %d bytes), last %d ms%n",
-        BUCKETS,
-        best.toMillis(),
-        result.json().length(),
-        Duration.ofNanos(System.nanoTime() - coldStart).toMillis());
+        "render of %d buckets: first %d ms (after %d ms of class loading by a one-bucket render),"
+            + " warm best of 5 %d ms (snapshot %d bytes)%n",
+        BUCKETS, cold.toMillis(), classLoading.toMillis(), best.toMillis(), result.json().length());
     assertThat(result.acceptedCount()).isEqualTo(BUCKETS);
+    // Only the warm figure is asserted: the first render runs mostly interpreted and its time
+    // follows the machine's load; it is recorded in docs/benchmarks.md.
     assertThat(best).isLessThan(Duration.ofSeconds(1));
   }
 
