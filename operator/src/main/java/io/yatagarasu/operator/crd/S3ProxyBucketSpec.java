@@ -58,7 +58,8 @@ public class S3ProxyBucketSpec {
     @Pattern("^https?://")
     private String endpoint;
 
-    @JsonPropertyDescription("Path-style addressing, needed by most S3 clones (default false).")
+    @JsonPropertyDescription(
+        "Path-style addressing (default: true with an endpoint, false without).")
     private Boolean pathStyle;
 
     @JsonPropertyDescription("Prepended to every object key; must not start with '/'.")

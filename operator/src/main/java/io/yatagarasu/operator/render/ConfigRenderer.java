@@ -364,6 +364,8 @@ public final class ConfigRenderer {
   private static BucketConfig bucketConfig(
       String routeName, S3ProxyBucketSpec spec, S3Credentials credentials) {
     S3ProxyBucketSpec.S3 s3 = spec.getS3();
+    // As in the proxy's own documents, path-style addressing defaults to on with an endpoint.
+    boolean pathStyle = s3.getPathStyle() == null ? s3.getEndpoint() != null : s3.getPathStyle();
     S3Target target =
         prefixed(
             "spec.s3.",
@@ -372,7 +374,7 @@ public final class ConfigRenderer {
                     Objects.requireNonNullElse(s3.getBucket(), ""),
                     Objects.requireNonNullElse(s3.getRegion(), ""),
                     endpoint(s3.getEndpoint()),
-                    Boolean.TRUE.equals(s3.getPathStyle()),
+                    pathStyle,
                     Objects.requireNonNullElse(s3.getKeyPrefix(), ""),
                     credentials));
     AuthConfig auth = prefixed("spec.auth.", () -> auth(spec.getAuth()));

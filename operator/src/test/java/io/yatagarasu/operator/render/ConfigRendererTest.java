@@ -74,4 +74,32 @@ class ConfigRendererTest {
     assertThat(described)
         .doesNotContain("custom-secret", "AKIACUSTOM", "AKIAPLAIN", "AKIAONLYID", "AKIAEMPTY");
   }
+
+  @Test
+  void pathStyleDefaultsToOnWithAnEndpointAsInTheProxysOwnDocuments() throws IOException {
+    Fixtures fixtures = basic();
+    var photos =
+        fixtures.buckets().stream()
+            .filter(b -> b.getMetadata().getName().equals("photos"))
+            .findFirst()
+            .orElseThrow();
+    photos.getSpec().getS3().setPathStyle(null);
+    RenderResult result = fixtures.render();
+    assertThat(
+            result.config().buckets().stream()
+                .filter(b -> b.name().equals("photos"))
+                .findFirst()
+                .orElseThrow()
+                .s3()
+                .pathStyle())
+        .isTrue();
+    assertThat(
+            result.config().buckets().stream()
+                .filter(b -> b.name().equals("public-assets"))
+                .findFirst()
+                .orElseThrow()
+                .s3()
+                .pathStyle())
+        .isFalse();
+  }
 }
