@@ -179,9 +179,35 @@ final class ConfigBinder {
     Duration idleTimeout = timeout(r, "idleTimeout", d.idleTimeout());
     Transport transport = r.choice("transport", d.transport(), Transport.class);
     List<String> trustedProxies = r.strings("trustedProxies", true, Rules::cidr);
+    Duration requestHeaderTimeout = timeout(r, "requestHeaderTimeout", d.requestHeaderTimeout());
+    int maxConcurrentRequests =
+        r.integer("maxConcurrentRequests", d.maxConcurrentRequests(), Rules.CONCURRENT_REQUESTS);
+    Duration drainDelay =
+        r.parsed(
+            "drainDelay",
+            d.drainDelay(),
+            "a duration",
+            Durations::parse,
+            Rules.DRAIN_DELAY::problem);
+    Duration grace =
+        r.parsed(
+            "shutdownGracePeriod",
+            d.shutdownGracePeriod(),
+            "a duration",
+            Durations::parse,
+            Rules.GRACE_PERIOD::problem);
     return r.finish()
         ? new ServerConfig(
-            listen, maxRequestHeaderBytes, maxUriBytes, idleTimeout, transport, trustedProxies)
+            listen,
+            maxRequestHeaderBytes,
+            maxUriBytes,
+            idleTimeout,
+            transport,
+            trustedProxies,
+            requestHeaderTimeout,
+            maxConcurrentRequests,
+            drainDelay,
+            grace)
         : null;
   }
 
@@ -202,7 +228,28 @@ final class ConfigBinder {
             "maxConnectionsPerEndpoint",
             d.maxConnectionsPerEndpoint(),
             Rules.CONNECTIONS_PER_ENDPOINT);
-    return r.finish() ? new UpstreamConfig(connectTimeout, responseTimeout, maxConnections) : null;
+    Duration bodyIdleTimeout = timeout(r, "bodyIdleTimeout", d.bodyIdleTimeout());
+    RetryConfig retry = retry(r.object("retry"));
+    return r.finish()
+        ? new UpstreamConfig(
+            connectTimeout, responseTimeout, maxConnections, bodyIdleTimeout, retry)
+        : null;
+  }
+
+  private static RetryConfig retry(NodeReader r) {
+    RetryConfig d = RetryConfig.defaults();
+    int maxAttempts = r.integer("maxAttempts", d.maxAttempts(), Rules.ATTEMPTS);
+    Duration baseDelay =
+        r.parsed(
+            "baseDelay", d.baseDelay(), "a duration", Durations::parse, Rules.RETRY_DELAY::problem);
+    Duration maxDelay =
+        r.parsed(
+            "maxDelay", d.maxDelay(), "a duration", Durations::parse, Rules.RETRY_DELAY::problem);
+    int budgetPercent = r.integer("budgetPercent", d.budgetPercent(), Rules.PERCENT);
+    if (baseDelay != null && maxDelay != null && maxDelay.compareTo(baseDelay) < 0) {
+      r.problem("maxDelay", Durations.format(maxDelay) + " (expected: >= baseDelay)");
+    }
+    return r.finish() ? new RetryConfig(maxAttempts, baseDelay, maxDelay, budgetPercent) : null;
   }
 
   private static LoggingConfig logging(NodeReader r) {

@@ -109,6 +109,21 @@ public final class ConfigWriter {
         .put("idleTimeout", formatDuration(server.idleTimeout()))
         .put("transport", Rules.spelling(server.transport()));
     strings((ObjectNode) root.get("server"), "trustedProxies", server.trustedProxies());
+    ObjectNode serverNode = (ObjectNode) root.get("server");
+    // Settings added after the first release are written only when they differ from their
+    // defaults, so that older documents keep their bytes and hashes.
+    if (!server.requestHeaderTimeout().equals(ServerConfig.DEFAULT_REQUEST_HEADER_TIMEOUT)) {
+      serverNode.put("requestHeaderTimeout", formatDuration(server.requestHeaderTimeout()));
+    }
+    if (server.maxConcurrentRequests() != ServerConfig.DEFAULT_MAX_CONCURRENT_REQUESTS) {
+      serverNode.put("maxConcurrentRequests", server.maxConcurrentRequests());
+    }
+    if (!server.drainDelay().equals(ServerConfig.DEFAULT_DRAIN_DELAY)) {
+      serverNode.put("drainDelay", formatDuration(server.drainDelay()));
+    }
+    if (!server.shutdownGracePeriod().equals(ServerConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD)) {
+      serverNode.put("shutdownGracePeriod", formatDuration(server.shutdownGracePeriod()));
+    }
     ObjectNode admin = root.putObject("admin").put("listen", config.admin().listen().toString());
     if (config.admin().tokenFile() != null) {
       admin.put("tokenFile", literal(config.admin().tokenFile()));
@@ -119,6 +134,19 @@ public final class ConfigWriter {
         .put("connectTimeout", formatDuration(upstream.connectTimeout()))
         .put("responseTimeout", formatDuration(upstream.responseTimeout()))
         .put("maxConnectionsPerEndpoint", upstream.maxConnectionsPerEndpoint());
+    ObjectNode upstreamNode = (ObjectNode) root.get("upstream");
+    if (!upstream.bodyIdleTimeout().equals(UpstreamConfig.DEFAULT_BODY_IDLE_TIMEOUT)) {
+      upstreamNode.put("bodyIdleTimeout", formatDuration(upstream.bodyIdleTimeout()));
+    }
+    if (!upstream.retry().equals(RetryConfig.defaults())) {
+      RetryConfig retry = upstream.retry();
+      upstreamNode
+          .putObject("retry")
+          .put("maxAttempts", retry.maxAttempts())
+          .put("baseDelay", formatDuration(retry.baseDelay()))
+          .put("maxDelay", formatDuration(retry.maxDelay()))
+          .put("budgetPercent", retry.budgetPercent());
+    }
     root.putObject("logging")
         .put("format", Rules.spelling(config.logging().format()))
         .put("accessLog", config.logging().accessLog());

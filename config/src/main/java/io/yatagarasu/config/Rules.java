@@ -49,6 +49,13 @@ final class Rules {
   static final String ONLY_FOR_JWT = "only applies to auth type jwt";
   static final DurationRange JWKS_REFRESH =
       new DurationRange(Duration.ofSeconds(10), Duration.ofDays(1));
+  static final Range ATTEMPTS = new Range(1, 10);
+  static final Range PERCENT = new Range(0, 100);
+  static final Range CONCURRENT_REQUESTS = new Range(1, 1_000_000);
+  static final DurationRange RETRY_DELAY =
+      new DurationRange(Duration.ofMillis(1), Duration.ofMinutes(1));
+  static final DurationRange DRAIN_DELAY = new DurationRange(Duration.ZERO, Duration.ofMinutes(5));
+  static final DurationRange GRACE_PERIOD = new DurationRange(Duration.ZERO, Duration.ofHours(1));
   static final DurationRange CLOCK_SKEW = new DurationRange(Duration.ZERO, Duration.ofMinutes(10));
   private static final Pattern CLAIM_PATH =
       Pattern.compile("[A-Za-z0-9_:\\-]+(\\.[A-Za-z0-9_:\\-]+)*");

@@ -11,7 +11,15 @@ public record ServerConfig(
     int maxUriBytes,
     Duration idleTimeout,
     Transport transport,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    Duration requestHeaderTimeout,
+    int maxConcurrentRequests,
+    Duration drainDelay,
+    Duration shutdownGracePeriod) {
+  public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 10_000;
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(30);
   private static final ServerConfig DEFAULTS =
       new ServerConfig(
           new ListenAddress("0.0.0.0", 8080),
@@ -33,6 +41,35 @@ public record ServerConfig(
     for (int i = 0; i < trustedProxies.size(); i++) {
       Rules.require("trustedProxies[" + i + "]", Rules.cidr(trustedProxies.get(i)));
     }
+    Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
+    Objects.requireNonNull(drainDelay, "drainDelay");
+    Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+    Rules.require("requestHeaderTimeout", Rules.timeout(requestHeaderTimeout));
+    Rules.require(
+        "maxConcurrentRequests", Rules.CONCURRENT_REQUESTS.problem(maxConcurrentRequests));
+    Rules.require("drainDelay", Rules.DRAIN_DELAY.problem(drainDelay));
+    Rules.require("shutdownGracePeriod", Rules.GRACE_PERIOD.problem(shutdownGracePeriod));
+  }
+
+  /** Settings with default timeouts, limits and shutdown behaviour. */
+  public ServerConfig(
+      ListenAddress listen,
+      int maxRequestHeaderBytes,
+      int maxUriBytes,
+      Duration idleTimeout,
+      Transport transport,
+      List<String> trustedProxies) {
+    this(
+        listen,
+        maxRequestHeaderBytes,
+        maxUriBytes,
+        idleTimeout,
+        transport,
+        trustedProxies,
+        DEFAULT_REQUEST_HEADER_TIMEOUT,
+        DEFAULT_MAX_CONCURRENT_REQUESTS,
+        DEFAULT_DRAIN_DELAY,
+        DEFAULT_SHUTDOWN_GRACE_PERIOD);
   }
 
   /** Settings that believe no {@code X-Forwarded-For}. */

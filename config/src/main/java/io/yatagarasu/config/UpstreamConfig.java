@@ -5,7 +5,12 @@ import java.util.Objects;
 
 /** Connection settings toward S3 shared by every bucket. */
 public record UpstreamConfig(
-    Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerEndpoint) {
+    Duration connectTimeout,
+    Duration responseTimeout,
+    int maxConnectionsPerEndpoint,
+    Duration bodyIdleTimeout,
+    RetryConfig retry) {
+  public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(30);
   private static final UpstreamConfig DEFAULTS =
       new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
 
@@ -17,9 +22,26 @@ public record UpstreamConfig(
     Rules.require(
         "maxConnectionsPerEndpoint",
         Rules.CONNECTIONS_PER_ENDPOINT.problem(maxConnectionsPerEndpoint));
+    Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
+    Objects.requireNonNull(retry, "retry");
+    Rules.require("bodyIdleTimeout", Rules.timeout(bodyIdleTimeout));
   }
 
-  /** 2s to connect, 30s until the first response byte, 256 connections per endpoint. */
+  /** Settings with the default body idle timeout and retries. */
+  public UpstreamConfig(
+      Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerEndpoint) {
+    this(
+        connectTimeout,
+        responseTimeout,
+        maxConnectionsPerEndpoint,
+        DEFAULT_BODY_IDLE_TIMEOUT,
+        RetryConfig.defaults());
+  }
+
+  /**
+   * 2s to connect, 30s until the first response byte, 256 connections per endpoint, 30s between
+   * body chunks, default retries.
+   */
   public static UpstreamConfig defaults() {
     return DEFAULTS;
   }

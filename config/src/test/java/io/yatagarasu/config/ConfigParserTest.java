@@ -209,10 +209,11 @@ class ConfigParserTest {
                 """))
         .containsExactly(
             "server.listne: unknown key (expected one of: listen, maxRequestHeaderBytes,"
-                + " maxUriBytes, idleTimeout, transport, trustedProxies)",
+                + " maxUriBytes, idleTimeout, transport, trustedProxies, requestHeaderTimeout,"
+                + " maxConcurrentRequests, drainDelay, shutdownGracePeriod)",
             "admin.port: unknown key (expected one of: listen, tokenFile, maxBodyBytes)",
             "upstream.timeout: unknown key (expected one of: connectTimeout, responseTimeout,"
-                + " maxConnectionsPerEndpoint)",
+                + " maxConnectionsPerEndpoint, bodyIdleTimeout, retry)",
             "logging.level: unknown key (expected one of: format, accessLog)",
             "buckets[0].s3.credentials.token: unknown key (expected one of: accessKeyId,"
                 + " secretAccessKey, sessionToken)",

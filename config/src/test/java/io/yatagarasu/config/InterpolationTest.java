@@ -168,7 +168,8 @@ class InterpolationTest {
     assertThat(errors(parser(Map.of("K", "listen")), "server: {'${K}': 0.0.0.0:80}"))
         .containsExactly(
             "server.${K}: unknown key (expected one of: listen, maxRequestHeaderBytes,"
-                + " maxUriBytes, idleTimeout, transport, trustedProxies)");
+                + " maxUriBytes, idleTimeout, transport, trustedProxies, requestHeaderTimeout,"
+                + " maxConcurrentRequests, drainDelay, shutdownGracePeriod)");
   }
 
   @Test

@@ -1,0 +1,79 @@
+package io.yatagarasu.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResilienceConfigTest {
+  private static final ConfigParser PARSER = new ConfigParser(Environment.of(Map.of()));
+
+  @Test
+  void readsTimeoutsLimitsShutdownAndRetries() throws Exception {
+    ProxyConfig config =
+        PARSER.parseYaml(
+            """
+            server:
+              requestHeaderTimeout: 5s
+              maxConcurrentRequests: 500
+              drainDelay: 1s
+              shutdownGracePeriod: 10s
+            upstream:
+              bodyIdleTimeout: 15s
+              retry: { maxAttempts: 4, baseDelay: 20ms, maxDelay: 500ms, budgetPercent: 10 }
+            """);
+    assertThat(config.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.server().maxConcurrentRequests()).isEqualTo(500);
+    assertThat(config.server().drainDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.server().shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.upstream().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.upstream().retry())
+        .isEqualTo(new RetryConfig(4, Duration.ofMillis(20), Duration.ofMillis(500), 10));
+    assertThat(PARSER.parseJson(ConfigWriter.toJson(config))).isEqualTo(config);
+  }
+
+  @Test
+  void hasSafeDefaults() throws Exception {
+    ProxyConfig config = PARSER.parseYaml("buckets: []\n");
+    assertThat(config.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.server().maxConcurrentRequests()).isEqualTo(10_000);
+    assertThat(config.server().drainDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.server().shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.upstream().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.upstream().retry()).isEqualTo(RetryConfig.defaults());
+    assertThat(ConfigWriter.toCanonicalJson(config))
+        .doesNotContain("retry")
+        .doesNotContain("drainDelay");
+  }
+
+  @Test
+  void reportsEveryOutOfRangeSetting() {
+    assertThat(
+            catchThrowableOfType(
+                    ConfigException.class,
+                    () ->
+                        PARSER.parseYaml(
+                            """
+                            server:
+                              requestHeaderTimeout: 0s
+                              maxConcurrentRequests: 0
+                              drainDelay: 6m
+                              shutdownGracePeriod: 2h
+                            upstream:
+                              bodyIdleTimeout: 0s
+                              retry: { maxAttempts: 11, baseDelay: 2s, maxDelay: 1s, budgetPercent: 101 }
+                            """))
+                .errors())
+        .containsExactly(
+            "server.requestHeaderTimeout: 0s (expected: > 0)",
+            "server.maxConcurrentRequests: 0 (expected: 1..1000000)",
+            "server.drainDelay: 6m (expected: 0s..5m)",
+            "server.shutdownGracePeriod: 2h (expected: 0s..1h)",
+            "upstream.bodyIdleTimeout: 0s (expected: > 0)",
+            "upstream.retry.maxAttempts: 11 (expected: 1..10)",
+            "upstream.retry.budgetPercent: 101 (expected: 0..100)",
+            "upstream.retry.maxDelay: 1s (expected: >= baseDelay)");
+  }
+}
