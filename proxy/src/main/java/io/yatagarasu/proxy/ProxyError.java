@@ -31,6 +31,8 @@ public enum ProxyError {
       "ServiceUnavailable", 503, "The storage service is temporarily unavailable."),
   UPSTREAM_TIMEOUT("GatewayTimeout", 504, "The storage service did not answer in time."),
   NOT_READY("ServiceUnavailable", 503, "The proxy has no configuration loaded yet."),
+  OVERLOADED("ServiceUnavailable", 503, "The proxy is answering as many requests as it may."),
+  REQUEST_TIMEOUT("RequestTimeout", 408, "The request headers did not arrive in time."),
   INTERNAL("InternalError", 500, "The proxy failed to handle the request.");
 
   private final String code;

@@ -6,6 +6,7 @@ import io.yatagarasu.config.ConfigParser;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.proxy.auth.JwtVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -102,6 +103,21 @@ public final class ProxyMain {
     }
     Signals.onHangup(() -> watcher.requestReload("SIGHUP"));
     CountDownLatch stopped = new CountDownLatch(1);
+    Runnable graceful =
+        () -> {
+          try {
+            watcher.close();
+            ProxySnapshot current = server.snapshot();
+            ServerConfig settings = current == null ? config.server() : current.config().server();
+            server.shutdown(settings.drainDelay(), settings.shutdownGracePeriod());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            stopped.countDown();
+          }
+          System.exit(EXIT_OK);
+        };
+    Signals.onTerminate(graceful);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

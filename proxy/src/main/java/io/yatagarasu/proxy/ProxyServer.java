@@ -49,6 +49,11 @@ public final class ProxyServer implements AutoCloseable {
   private final JwksRegistry jwks;
   private Channel dataChannel;
   private Channel adminChannel;
+  private ServerContext context;
+  private final java.util.concurrent.atomic.AtomicBoolean draining =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config) {
     this.transports = Transports.select(config.server().transport());
@@ -111,7 +116,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void bind(ProxyConfig config) throws InterruptedException {
-    ServerContext context = new ServerContext(snapshots, metrics);
+    context = new ServerContext(snapshots, metrics);
     dataChannel =
         bindListener(
             group,
@@ -127,6 +132,7 @@ public final class ProxyServer implements AutoCloseable {
                 snapshots,
                 metrics,
                 blocking,
+                draining::get,
                 () -> {
                   ProxySnapshot snapshot = snapshots.current();
                   return (snapshot == null ? config : snapshot.config()).admin().maxBodyBytes();
@@ -190,8 +196,68 @@ public final class ProxyServer implements AutoCloseable {
     return transports.name();
   }
 
+  /** What a graceful shutdown did. */
+  public record ShutdownReport(int drained, int cut, long millis) {}
+
+  /**
+   * Stops gracefully: readiness turns 503 at once, requests are still served for {@code drainDelay}
+   * (so load balancers notice), then the listener stops accepting, idle connections close,
+   * in-flight requests get until {@code gracePeriod} to finish, and whatever remains is cut. Blocks
+   * the calling thread (never an event loop) until done, then closes everything.
+   */
+  public ShutdownReport shutdown(java.time.Duration drainDelay, java.time.Duration gracePeriod)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    draining.set(true);
+    LOG.info(
+        "shutdown: readiness off, serving for {}ms more, inFlight={}",
+        drainDelay.toMillis(),
+        context == null ? 0 : context.inFlight());
+    Thread.sleep(drainDelay.toMillis());
+    if (dataChannel != null) {
+      dataChannel.close().syncUninterruptibly();
+    }
+    int drained = context == null ? 0 : context.inFlight();
+    if (context != null) {
+      context
+          .connections()
+          .forEach(
+              ch ->
+                  ch.pipeline()
+                      .fireUserEventTriggered(
+                          io.yatagarasu.proxy.pipeline.ProxyFrontendHandler.DRAIN));
+    }
+    long deadline = System.nanoTime() + gracePeriod.toNanos();
+    while (context != null && context.inFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    int cut = context == null ? 0 : context.inFlight();
+    if (context != null) {
+      context.connections().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    LOG.info(
+        "shutdown: stopped accepting with {} requests in flight; {} finished, {} cut at the"
+            + " {}ms grace deadline; took {}ms",
+        drained,
+        drained - cut,
+        cut,
+        gracePeriod.toMillis(),
+        millis);
+    close();
+    return new ShutdownReport(drained - cut, cut, millis);
+  }
+
+  /** Whether a shutdown has begun (readiness is then 503). */
+  public boolean draining() {
+    return draining.get();
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (dataChannel != null) {
       dataChannel.close().syncUninterruptibly();
     }

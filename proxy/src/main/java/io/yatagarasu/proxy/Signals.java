@@ -9,6 +9,29 @@ final class Signals {
 
   private Signals() {}
 
+  /**
+   * Runs {@code action} on SIGTERM and SIGINT instead of the JVM's immediate shutdown, on a thread
+   * of its own (the action may take the whole grace period).
+   */
+  @SuppressWarnings("restriction")
+  static void onTerminate(Runnable action) {
+    java.util.concurrent.atomic.AtomicBoolean started =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            signal -> {
+              if (started.compareAndSet(false, true)) {
+                new Thread(action, "yatagarasu-graceful-shutdown").start();
+              }
+            });
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        LOG.warn("SIG{} cannot be handled here; the JVM's default shutdown applies", name);
+      }
+    }
+  }
+
   /** Runs {@code action} on SIGHUP, where the platform has it. */
   @SuppressWarnings("restriction")
   static void onHangup(Runnable action) {

@@ -51,13 +51,19 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   private final ProxyMetrics metrics;
   private final Executor blocking;
   private final AdminToken token;
+  private final java.util.function.BooleanSupplier draining;
 
   public AdminHandler(
-      SnapshotManager snapshots, ProxyMetrics metrics, Executor blocking, AdminToken token) {
+      SnapshotManager snapshots,
+      ProxyMetrics metrics,
+      Executor blocking,
+      AdminToken token,
+      java.util.function.BooleanSupplier draining) {
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.blocking = blocking;
     this.token = token;
+    this.draining = draining;
   }
 
   /** A token holder to share between the admin listener's connections. */
@@ -190,6 +196,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   }
 
   private FullHttpResponse ready() {
+    if (draining.getAsBoolean()) {
+      return status("draining", HttpResponseStatus.SERVICE_UNAVAILABLE);
+    }
     ProxySnapshot snapshot = snapshots.current();
     if (snapshot == null) {
       return status("not ready", HttpResponseStatus.SERVICE_UNAVAILABLE);

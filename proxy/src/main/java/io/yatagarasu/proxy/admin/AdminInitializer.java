@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /** The pipeline of an admin connection; bodies over the configured limit get 413. */
@@ -18,6 +19,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
   private final SnapshotManager snapshots;
   private final ProxyMetrics metrics;
   private final Executor blocking;
+  private final BooleanSupplier draining;
   private final IntSupplier maxBodyBytes;
   private final AdminToken token = AdminHandler.newToken();
 
@@ -25,10 +27,12 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
       SnapshotManager snapshots,
       ProxyMetrics metrics,
       Executor blocking,
+      BooleanSupplier draining,
       IntSupplier maxBodyBytes) {
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.blocking = blocking;
+    this.draining = draining;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -37,7 +41,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline()
         .addLast(new HttpServerCodec(4096, 16384, 65536))
         .addLast(new JsonLimitAggregator(maxBodyBytes.getAsInt()))
-        .addLast(new AdminHandler(snapshots, metrics, blocking, token));
+        .addLast(new AdminHandler(snapshots, metrics, blocking, token, draining));
   }
 
   /** Answers an oversized body with the admin API's JSON error, then closes. */

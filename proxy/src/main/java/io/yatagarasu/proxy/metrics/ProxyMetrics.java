@@ -152,6 +152,7 @@ public final class ProxyMetrics {
     private final Timer upstreamLatency;
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> auth = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
 
     BucketMeters(MeterRegistry registry, String bucket) {
       this.registry = registry;
@@ -206,6 +207,20 @@ public final class ProxyMetrics {
                       .description("Upstream failures by bucket and kind")
                       .tag("bucket", bucket)
                       .tag("kind", k)
+                      .register(registry))
+          .increment();
+    }
+
+    /** A retry of an upstream request, by reason (or {@code budget_exhausted} when refused). */
+    public void retry(String reason) {
+      retries
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("yatagarasu.upstream.retries")
+                      .description("Upstream retries by bucket and reason")
+                      .tag("bucket", bucket)
+                      .tag("reason", r)
                       .register(registry))
           .increment();
     }

@@ -73,6 +73,7 @@ public final class ErrorResponses {
               .set(
                   HttpHeaderNames.WWW_AUTHENTICATE,
                   "Bearer realm=\"yatagarasu\", error=\"insufficient_scope\"");
+      case OVERLOADED -> response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
       default -> {}
     }
     return response;

@@ -23,6 +23,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.yatagarasu.config.RetryConfig;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.ProxySnapshot;
@@ -30,6 +31,7 @@ import io.yatagarasu.proxy.auth.BucketPolicy;
 import io.yatagarasu.proxy.auth.TokenProblem;
 import io.yatagarasu.proxy.auth.Verification;
 import io.yatagarasu.proxy.auth.VerifiedToken;
+import io.yatagarasu.proxy.s3.CredentialSource;
 import io.yatagarasu.proxy.s3.S3ErrorCodes;
 import io.yatagarasu.proxy.s3.S3RequestSigner;
 import java.net.InetSocketAddress;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +122,8 @@ final class Exchange implements UpstreamListener {
   private long bytesSent;
   private int clientStatus;
   private boolean completed;
+  private boolean staleRetried;
+  private boolean credentialsRefreshed;
 
   Exchange(
       ProxyFrontendHandler frontend,
@@ -158,6 +163,7 @@ final class Exchange implements UpstreamListener {
 
   /** Checks the client's address and token against the bucket's policy, then fetches. */
   void start() {
+    server.retryBudget().deposit(snapshot.config().upstream().retry().budgetPercent());
     BucketPolicy policy = route.policy();
     String forwardedFor = requestHeaders.get("X-Forwarded-For");
     if (!policy.allowsAddress(snapshot.clientAddresses().resolve(peerAddress(), forwardedFor))) {
@@ -284,7 +290,9 @@ final class Exchange implements UpstreamListener {
                   info.requestId(),
                   rootMessage(f.cause()));
               route.meters().upstreamError("connect");
-              respondError(ProxyError.UPSTREAM_UNREACHABLE);
+              if (!retry("connect", false)) {
+                respondError(ProxyError.UPSTREAM_UNREACHABLE);
+              }
             }
             return;
           }
@@ -573,6 +581,20 @@ final class Exchange implements UpstreamListener {
           errorStatus,
           code);
     }
+    if ((errorStatus == 500
+            || errorStatus == 502
+            || errorStatus == 503
+            || errorStatus == 504
+            || "SlowDown".equals(code))
+        && retry("status_" + errorStatus, false)) {
+      return;
+    }
+    if ("ExpiredToken".equals(code)
+        && !(route.credentials() instanceof CredentialSource.StaticCredentialSource)
+        && !credentialsRefreshed
+        && retry("expired_token", true)) {
+      return;
+    }
     if (error == ProxyError.INVALID_RANGE) {
       OptionalLong size = S3ErrorCodes.actualObjectSize(body);
       if (size.isPresent()) {
@@ -645,13 +667,84 @@ final class Exchange implements UpstreamListener {
     }
   }
 
+  /**
+   * Tries again after a capped, fully jittered backoff when attempts and the retry budget allow and
+   * nothing has reached the client yet.
+   *
+   * @param refreshCredentials fetch the credentials anew first (S3 said they expired)
+   */
+  private boolean retry(String reason, boolean refreshCredentials) {
+    RetryConfig settings = snapshot.config().upstream().retry();
+    if (clientStatus != 0 || attempt >= settings.maxAttempts() || state == State.DONE) {
+      return false;
+    }
+    if (!server.retryBudget().tryWithdraw()) {
+      route.meters().retry("budget_exhausted");
+      return false;
+    }
+    route.meters().retry(reason);
+    state = State.CONNECTING;
+    long cap =
+        Math.min(
+            settings.maxDelay().toNanos(),
+            settings.baseDelay().toNanos() << Math.min(20, attempt - 1));
+    long delay = ThreadLocalRandom.current().nextLong(cap + 1);
+    ctx.executor()
+        .schedule(
+            () -> {
+              if (state != State.CONNECTING) {
+                return;
+              }
+              if (refreshCredentials) {
+                credentialsRefreshed = true;
+                route
+                    .credentials()
+                    .fetch()
+                    .whenComplete(
+                        (id, error) ->
+                            ctx.executor()
+                                .execute(
+                                    () -> {
+                                      if (state == State.CONNECTING) {
+                                        fetch();
+                                      }
+                                    }));
+              } else {
+                fetch();
+              }
+            },
+            delay,
+            TimeUnit.NANOSECONDS);
+    return true;
+  }
+
+  @Override
+  public void onUpstreamIdle() {
+    if ((state == State.STREAMING && !readPending) || state == State.ERROR_BODY) {
+      LOG.warn(
+          "upstream body stalled bucket={} requestId={} bytesSent={} after={}ms",
+          route.name(),
+          info.requestId(),
+          bytesSent,
+          snapshot.config().upstream().bodyIdleTimeout().toMillis());
+      route.meters().upstreamError("body_idle");
+      State before = state;
+      releaseUpstream(false);
+      if (before == State.STREAMING) {
+        abandon("upstream_stalled");
+      } else {
+        respondError(ProxyError.UPSTREAM_ERROR);
+      }
+    }
+  }
+
   @Override
   public void onUpstreamClosed(Throwable cause) {
     Channel ch = upstream;
     if (ch == null || state == State.DONE) {
       return;
     }
-    onUpstreamFailure(Boolean.TRUE.equals(ch.attr(USED).get()) && attempt == 1, cause);
+    onUpstreamFailure(Boolean.TRUE.equals(ch.attr(USED).get()) && !staleRetried, cause);
   }
 
   private void onUpstreamFailure(boolean retryable, Throwable cause) {
@@ -659,7 +752,9 @@ final class Exchange implements UpstreamListener {
     releaseUpstream(false);
     cancelTimeout();
     if (before == State.WAITING_HEAD && retryable && upstreamStatus == 0) {
-      // A pooled connection that the server closed while idle: one fresh attempt.
+      // A pooled connection that the server closed while idle: one fresh attempt, free of the
+      // retry budget, since S3 never saw the request.
+      staleRetried = true;
       fetch();
       return;
     }
@@ -679,7 +774,9 @@ final class Exchange implements UpstreamListener {
           route.name(),
           info.requestId(),
           cause == null ? "connection closed" : rootMessage(cause));
-      respondError(ProxyError.UPSTREAM_ERROR);
+      if (!retry("closed", false)) {
+        respondError(ProxyError.UPSTREAM_ERROR);
+      }
     }
   }
 

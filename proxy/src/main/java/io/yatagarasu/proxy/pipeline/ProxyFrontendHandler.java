@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.ProxySnapshot;
@@ -49,6 +50,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
   private Exchange exchange;
   private boolean closing;
+  private boolean draining;
 
   public ProxyFrontendHandler(ServerContext server) {
     this.server = server;
@@ -116,10 +118,27 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof IdleStateEvent && exchange == null) {
       closing = true;
       ctx.close();
+    } else if (evt == RequestHeaderTimeoutHandler.TIMED_OUT && exchange == null && !closing) {
+      FullHttpResponse response =
+          ErrorResponses.render(
+              ctx.alloc(), ProxyError.REQUEST_TIMEOUT, RequestIds.generate(), false);
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      closing = true;
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else if (evt == DRAIN) {
+      // Shutting down: idle connections close now, busy ones after their current answer.
+      draining = true;
+      if (exchange == null && pending.isEmpty()) {
+        closing = true;
+        ctx.close();
+      }
     } else {
       ctx.fireUserEventTriggered(evt);
     }
   }
+
+  /** Sent to every client connection when the proxy stops accepting. */
+  public static final Object DRAIN = new Object();
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -137,7 +156,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange = null;
-    if (!keepAlive || closing) {
+    if (!keepAlive || closing || draining) {
       closing = true;
       ctx.close();
       return;
@@ -146,12 +165,24 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (next != null) {
       handle(ctx, next);
     } else {
+      awaitNextHead(ctx);
       ctx.read();
+    }
+  }
+
+  private static void awaitNextHead(ChannelHandlerContext ctx) {
+    RequestHeaderTimeoutHandler timeout = ctx.pipeline().get(RequestHeaderTimeoutHandler.class);
+    if (timeout != null) {
+      timeout.awaitNext();
     }
   }
 
   private void handle(ChannelHandlerContext ctx, HttpRequest request) {
     long startNanos = System.nanoTime();
+    RequestHeaderTimeoutHandler timeout = ctx.pipeline().get(RequestHeaderTimeoutHandler.class);
+    if (timeout != null) {
+      timeout.headReceived();
+    }
     String requestId =
         RequestIds.acceptOrGenerate(request.headers().get(ErrorResponses.REQUEST_ID));
     boolean head = HttpMethod.HEAD.equals(request.method());
@@ -160,7 +191,15 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     RequestInfo info =
         new RequestInfo(
             requestId, clientAddress(ctx), request.method().name(), rawPath, head, startNanos);
-    server.started();
+    ProxySnapshot settings = server.current();
+    int maxConcurrent =
+        settings == null
+            ? ServerConfig.DEFAULT_MAX_CONCURRENT_REQUESTS
+            : settings.config().server().maxConcurrentRequests();
+    if (!server.tryStart(maxConcurrent)) {
+      respondLocally(ctx, info, null, ProxyError.OVERLOADED, keepAlive);
+      return;
+    }
 
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
@@ -274,16 +313,17 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                   0,
                   -1,
                   errorCode);
-              if (!f.isSuccess() || !keepAlive) {
+              if (!f.isSuccess() || !keepAlive || draining) {
                 closing = true;
                 ctx.close();
               }
             });
-    if (keepAlive) {
+    if (keepAlive && !draining) {
       HttpRequest next = pending.poll();
       if (next != null) {
         handle(ctx, next);
       } else {
+        awaitNextHead(ctx);
         ctx.read();
       }
     } else {

@@ -24,7 +24,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   protected void initChannel(SocketChannel ch) {
     // Limits and timeouts come from the snapshot in force when the connection opens.
     ServerConfig settings = server.serverSettings(this.settings);
+    server.track(ch);
     ch.pipeline()
+        .addLast(
+            "header-timeout",
+            new RequestHeaderTimeoutHandler(settings.requestHeaderTimeout().toNanos()))
         .addLast(
             "http",
             new HttpServerCodec(

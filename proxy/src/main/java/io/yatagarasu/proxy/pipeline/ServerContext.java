@@ -14,6 +14,12 @@ public final class ServerContext {
   private final SnapshotManager snapshots;
   private final ProxyMetrics metrics;
   private final ProxyMetrics.BucketMeters noBucket;
+  private final RetryBudget retryBudget = new RetryBudget();
+  private final io.netty.channel.group.ChannelGroup connections =
+      new io.netty.channel.group.DefaultChannelGroup(
+          io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public ServerContext(SnapshotManager snapshots, ProxyMetrics metrics) {
     this.snapshots = snapshots;
@@ -26,14 +32,44 @@ public final class ServerContext {
     return snapshots.acquire();
   }
 
+  /** The snapshot in force, not retained: for reading settings only. */
+  ProxySnapshot current() {
+    return snapshots.current();
+  }
+
   /** The data listener's settings in force, for a new connection. */
   ServerConfig serverSettings(ServerConfig fallback) {
     ProxySnapshot snapshot = snapshots.current();
     return snapshot == null ? fallback : snapshot.config().server();
   }
 
-  void started() {
+  /** Client connections, so that a shutdown can close the idle ones and cut the rest. */
+  void track(io.netty.channel.Channel channel) {
+    connections.add(channel);
+  }
+
+  /** The open client connections. */
+  public io.netty.channel.group.ChannelGroup connections() {
+    return connections;
+  }
+
+  /** Counts a request in; false when the proxy is at {@code server.maxConcurrentRequests}. */
+  boolean tryStart(int maxConcurrentRequests) {
     metrics.requestStarted();
+    return inFlight.incrementAndGet() <= maxConcurrentRequests;
+  }
+
+  /** Requests being answered now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  ProxyMetrics metrics() {
+    return metrics;
   }
 
   void completed(
@@ -62,6 +98,7 @@ public final class ServerContext {
       String issuer) {
     long nanos = System.nanoTime() - info.startNanos();
     metrics.requestFinished();
+    inFlight.decrementAndGet();
     (meters == null ? noBucket : meters).request(info.head(), status, bytesSent, nanos);
     ProxySnapshot snapshot = snapshots.current();
     LoggingConfig logging =

@@ -32,6 +32,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
   private final Bootstrap template;
   private final int maxConnectionsPerLoop;
   private final long acquireTimeoutMillis;
+  private final long bodyIdleMillis;
   private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
@@ -42,13 +43,15 @@ public final class UpstreamEndpoint implements AutoCloseable {
       SslContext sslContext,
       Bootstrap template,
       int maxConnectionsPerLoop,
-      long connectTimeoutMillis) {
+      long connectTimeoutMillis,
+      long bodyIdleMillis) {
     this.host = host;
     this.port = port;
     this.sslContext = sslContext;
     this.template = template;
     this.maxConnectionsPerLoop = maxConnectionsPerLoop;
     this.acquireTimeoutMillis = connectTimeoutMillis;
+    this.bodyIdleMillis = bodyIdleMillis;
   }
 
   /** Whether {@link #close()} was called: the endpoint's snapshots are all gone. */
@@ -88,7 +91,12 @@ public final class UpstreamEndpoint implements AutoCloseable {
               ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), host, port));
             }
             ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, IDLE_CLOSE_SECONDS, TimeUnit.SECONDS))
+                // Reader idle: a response that stalls mid-body; all idle: a pooled connection
+                // closed before S3 closes it.
+                .addLast(
+                    "idle",
+                    new IdleStateHandler(
+                        bodyIdleMillis, 0, IDLE_CLOSE_SECONDS * 1000, TimeUnit.MILLISECONDS))
                 .addLast("http", new HttpClientCodec(4096, 65536, 65536))
                 .addLast(HANDLER, new UpstreamHandler());
           }

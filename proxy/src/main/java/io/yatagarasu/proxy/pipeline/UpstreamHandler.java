@@ -3,6 +3,7 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -64,8 +65,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && listener == null) {
-      ctx.close();
+    if (evt instanceof IdleStateEvent idle) {
+      UpstreamListener l = listener;
+      if (l == null) {
+        if (idle.state() == IdleState.ALL_IDLE) {
+          ctx.close();
+        }
+      } else if (idle.state() == IdleState.READER_IDLE) {
+        l.onUpstreamIdle();
+      }
     } else {
       ctx.fireUserEventTriggered(evt);
     }

@@ -10,6 +10,9 @@ interface UpstreamListener {
   /** The end of one read batch: time to flush and ask for more if the client keeps up. */
   void onUpstreamReadComplete();
 
+  /** Nothing arrived for the body idle timeout (whether the proxy was reading or not). */
+  void onUpstreamIdle();
+
   /** The connection closed or failed. */
   void onUpstreamClosed(Throwable cause);
 }

@@ -61,7 +61,8 @@ public final class Upstreams implements AutoCloseable {
         target.tls() ? sslContext : null,
         template,
         perLoop,
-        connectMillis);
+        connectMillis,
+        settings.bodyIdleTimeout().toMillis());
   }
 
   private int executorCount() {
