@@ -124,6 +124,9 @@ class ExamplesIT {
                 harness
                     .fleetVerdict("default", "monitored", "Degraded")
                     .equals("True ServiceMonitorUnavailable"));
-    assertThat(harness.fleetVerdict("default", "edge", "Degraded")).isEqualTo("False AsExpected");
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> harness.fleetVerdict("default", "edge", "Degraded").equals("False AsExpected"));
   }
 }

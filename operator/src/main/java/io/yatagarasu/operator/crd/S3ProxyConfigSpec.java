@@ -36,7 +36,8 @@ public class S3ProxyConfigSpec {
   private Map<String, String> podAnnotations;
 
   @JsonPropertyDescription(
-      "Seconds a proxy pod has to finish in-flight requests after SIGTERM (default 30).")
+      "Seconds the kubelet waits after SIGTERM before killing a proxy pod (default: the proxy's"
+          + " server.drainDelay + server.shutdownGracePeriod + 5, i.e. 40).")
   @Min(1)
   @Max(3600)
   private Integer terminationGracePeriodSeconds;

@@ -59,6 +59,26 @@ public class ServerSettings {
       "CIDRs of load balancers whose X-Forwarded-For is believed (default: none).")
   private List<String> trustedProxies;
 
+  @JsonPropertyDescription("Time a client has to send the request head (default 10s).")
+  @Pattern(Durations.PATTERN)
+  private String requestHeaderTimeout;
+
+  @JsonPropertyDescription("Requests in flight per pod before 503 (default 10000).")
+  @Min(1)
+  @Max(1000000)
+  private Integer maxConcurrentRequests;
+
+  @JsonPropertyDescription(
+      "After SIGTERM, time the pod keeps serving while reporting not ready, so load balancers"
+          + " stop sending to it (default 5s).")
+  @Pattern(Durations.PATTERN)
+  private String drainDelay;
+
+  @JsonPropertyDescription(
+      "After the drain delay, time in-flight requests have to finish (default 30s).")
+  @Pattern(Durations.PATTERN)
+  private String shutdownGracePeriod;
+
   public Integer getPort() {
     return port;
   }
@@ -97,6 +117,38 @@ public class ServerSettings {
 
   public void setIdleTimeout(String idleTimeout) {
     this.idleTimeout = idleTimeout;
+  }
+
+  public String getRequestHeaderTimeout() {
+    return requestHeaderTimeout;
+  }
+
+  public void setRequestHeaderTimeout(String requestHeaderTimeout) {
+    this.requestHeaderTimeout = requestHeaderTimeout;
+  }
+
+  public Integer getMaxConcurrentRequests() {
+    return maxConcurrentRequests;
+  }
+
+  public void setMaxConcurrentRequests(Integer maxConcurrentRequests) {
+    this.maxConcurrentRequests = maxConcurrentRequests;
+  }
+
+  public String getDrainDelay() {
+    return drainDelay;
+  }
+
+  public void setDrainDelay(String drainDelay) {
+    this.drainDelay = drainDelay;
+  }
+
+  public String getShutdownGracePeriod() {
+    return shutdownGracePeriod;
+  }
+
+  public void setShutdownGracePeriod(String shutdownGracePeriod) {
+    this.shutdownGracePeriod = shutdownGracePeriod;
   }
 
   public List<String> getTrustedProxies() {

@@ -22,6 +22,67 @@ public class UpstreamSettings {
   @Max(65536)
   private Integer maxConnectionsPerEndpoint;
 
+  @JsonPropertyDescription("Longest pause between two chunks of an S3 response body (default 30s).")
+  @Pattern(Durations.PATTERN)
+  private String bodyIdleTimeout;
+
+  @JsonPropertyDescription("Retries of GET and HEAD before the first byte reaches the client.")
+  private Retry retry;
+
+  /** Retries toward S3, bounded by a budget so an outage does not become a retry storm. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Retry {
+    @JsonPropertyDescription("Attempts in all, the first included (default 3).")
+    @Min(1)
+    @Max(10)
+    private Integer maxAttempts;
+
+    @JsonPropertyDescription("Smallest backoff (default 50ms).")
+    @Pattern(Durations.PATTERN)
+    private String baseDelay;
+
+    @JsonPropertyDescription("Largest backoff (default 1s).")
+    @Pattern(Durations.PATTERN)
+    private String maxDelay;
+
+    @JsonPropertyDescription("Retries stay under this percentage of requests (default 20).")
+    @Min(0)
+    @Max(100)
+    private Integer budgetPercent;
+
+    public Integer getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(Integer maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public String getBaseDelay() {
+      return baseDelay;
+    }
+
+    public void setBaseDelay(String baseDelay) {
+      this.baseDelay = baseDelay;
+    }
+
+    public String getMaxDelay() {
+      return maxDelay;
+    }
+
+    public void setMaxDelay(String maxDelay) {
+      this.maxDelay = maxDelay;
+    }
+
+    public Integer getBudgetPercent() {
+      return budgetPercent;
+    }
+
+    public void setBudgetPercent(Integer budgetPercent) {
+      this.budgetPercent = budgetPercent;
+    }
+  }
+
   public String getConnectTimeout() {
     return connectTimeout;
   }
@@ -36,6 +97,22 @@ public class UpstreamSettings {
 
   public void setResponseTimeout(String responseTimeout) {
     this.responseTimeout = responseTimeout;
+  }
+
+  public String getBodyIdleTimeout() {
+    return bodyIdleTimeout;
+  }
+
+  public void setBodyIdleTimeout(String bodyIdleTimeout) {
+    this.bodyIdleTimeout = bodyIdleTimeout;
+  }
+
+  public Retry getRetry() {
+    return retry;
+  }
+
+  public void setRetry(Retry retry) {
+    this.retry = retry;
   }
 
   public Integer getMaxConnectionsPerEndpoint() {

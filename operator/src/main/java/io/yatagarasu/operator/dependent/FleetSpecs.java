@@ -1,16 +1,18 @@
 package io.yatagarasu.operator.dependent;
 
 import io.yatagarasu.config.AdminConfig;
+import io.yatagarasu.config.Durations;
 import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.operator.crd.Monitoring;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
 import io.yatagarasu.operator.crd.ServiceSettings;
+import java.time.Duration;
 
 /** A fleet's spec with the defaults filled in, for the objects the fleet owns. */
 public final class FleetSpecs {
   public static final int DEFAULT_REPLICAS = 2;
-  public static final int DEFAULT_GRACE_SECONDS = 30;
+  public static final int GRACE_MARGIN_SECONDS = 5;
   public static final int DEFAULT_SERVICE_HTTP_PORT = 80;
   public static final String DEFAULT_SCRAPE_INTERVAL = "30s";
 
@@ -39,9 +41,39 @@ public final class FleetSpecs {
         : server.getAdminPort();
   }
 
+  /**
+   * The pod's termination grace period: as set, or long enough for the proxy's drain delay and
+   * shutdown grace period plus {@link #GRACE_MARGIN_SECONDS}, so the kubelet never kills a pod that
+   * is still finishing requests.
+   */
   public static int graceSeconds(S3ProxyConfig fleet) {
     Integer seconds = spec(fleet).getTerminationGracePeriodSeconds();
-    return seconds == null ? DEFAULT_GRACE_SECONDS : seconds;
+    if (seconds != null) {
+      return seconds;
+    }
+    ServerConfig d = ServerConfig.defaults();
+    var server = spec(fleet).getServer();
+    Duration drain = d.drainDelay();
+    Duration grace = d.shutdownGracePeriod();
+    if (server != null) {
+      drain = parseOr(server.getDrainDelay(), drain);
+      grace = parseOr(server.getShutdownGracePeriod(), grace);
+    }
+    Duration total = drain.plus(grace);
+    long whole = total.getSeconds() + (total.getNano() > 0 ? 1 : 0);
+    return (int) Math.min(whole + GRACE_MARGIN_SECONDS, Integer.MAX_VALUE);
+  }
+
+  // An unparsable duration is reported by the renderer; the pod keeps the default meanwhile.
+  private static Duration parseOr(String text, Duration fallback) {
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      return fallback;
+    }
   }
 
   public static ServiceSettings service(S3ProxyConfig fleet) {

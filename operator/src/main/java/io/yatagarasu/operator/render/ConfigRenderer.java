@@ -17,6 +17,7 @@ import io.yatagarasu.config.LogFormat;
 import io.yatagarasu.config.LoggingConfig;
 import io.yatagarasu.config.PathClaim;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.config.RetryConfig;
 import io.yatagarasu.config.S3Credentials;
 import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
@@ -639,13 +640,7 @@ public final class ConfigRenderer {
   private static ServerConfig server(ServerSettings settings) {
     ServerConfig d = ServerConfig.defaults();
     if (settings == null) {
-      return new ServerConfig(
-          new ListenAddress("0.0.0.0", d.listen().port()),
-          d.maxRequestHeaderBytes(),
-          d.maxUriBytes(),
-          d.idleTimeout(),
-          d.transport(),
-          d.trustedProxies());
+      settings = new ServerSettings();
     }
     return new ServerConfig(
         new ListenAddress("0.0.0.0", or(settings.getPort(), d.listen().port())),
@@ -655,7 +650,13 @@ public final class ConfigRenderer {
         settings.getTransport() == null
             ? d.transport()
             : Transport.valueOf(settings.getTransport().name()),
-        listOrEmpty(settings.getTrustedProxies()));
+        listOrEmpty(settings.getTrustedProxies()),
+        duration(
+            "requestHeaderTimeout", settings.getRequestHeaderTimeout(), d.requestHeaderTimeout()),
+        or(settings.getMaxConcurrentRequests(), d.maxConcurrentRequests()),
+        duration("drainDelay", settings.getDrainDelay(), d.drainDelay()),
+        duration(
+            "shutdownGracePeriod", settings.getShutdownGracePeriod(), d.shutdownGracePeriod()));
   }
 
   private static AdminConfig admin(ServerSettings settings) {
@@ -677,7 +678,20 @@ public final class ConfigRenderer {
     return new UpstreamConfig(
         duration("connectTimeout", settings.getConnectTimeout(), d.connectTimeout()),
         duration("responseTimeout", settings.getResponseTimeout(), d.responseTimeout()),
-        or(settings.getMaxConnectionsPerEndpoint(), d.maxConnectionsPerEndpoint()));
+        or(settings.getMaxConnectionsPerEndpoint(), d.maxConnectionsPerEndpoint()),
+        duration("bodyIdleTimeout", settings.getBodyIdleTimeout(), d.bodyIdleTimeout()),
+        prefixed("retry.", () -> retry(settings.getRetry(), d.retry())));
+  }
+
+  private static RetryConfig retry(UpstreamSettings.Retry settings, RetryConfig d) {
+    if (settings == null) {
+      return d;
+    }
+    return new RetryConfig(
+        or(settings.getMaxAttempts(), d.maxAttempts()),
+        duration("baseDelay", settings.getBaseDelay(), d.baseDelay()),
+        duration("maxDelay", settings.getMaxDelay(), d.maxDelay()),
+        or(settings.getBudgetPercent(), d.budgetPercent()));
   }
 
   private static LoggingConfig logging(LoggingSettings settings) {

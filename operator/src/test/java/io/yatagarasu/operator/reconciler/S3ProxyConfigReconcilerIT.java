@@ -233,7 +233,9 @@ class S3ProxyConfigReconcilerIT {
                 harness
                     .bucketVerdict(ns, "private", "ResolvedRefs")
                     .equals("False SecretNotFound"));
-    assertThat(harness.fleetVerdict(ns, "edge", "Degraded")).isEqualTo("True BucketsRejected");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.fleetVerdict(ns, "edge", "Degraded").equals("True BucketsRejected"));
 
     harness.create(credentials(ns, "later", "later-secret", true));
 
@@ -392,7 +394,7 @@ class S3ProxyConfigReconcilerIT {
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(30L);
+    assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(40L);
     assertThat(container.getVolumeMounts())
         .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
         .contains(PodLayout.CONFIG_DIR + ":true", PodLayout.ADMIN_TOKEN_DIR + ":true");
