@@ -123,6 +123,7 @@ final class Exchange implements UpstreamListener {
   private int clientStatus;
   private boolean completed;
   private boolean staleRetried;
+  private boolean reusedConnection;
   private boolean credentialsRefreshed;
 
   Exchange(
@@ -308,6 +309,7 @@ final class Exchange implements UpstreamListener {
   private void send(Channel ch, AwsCredentialsIdentity identity) {
     upstream = ch;
     boolean reused = Boolean.TRUE.equals(ch.attr(USED).getAndSet(Boolean.TRUE));
+    reusedConnection = reused;
     UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
     handler.attach(this);
 
@@ -346,7 +348,7 @@ final class Exchange implements UpstreamListener {
         .addListener(
             f -> {
               if (!f.isSuccess() && upstream == ch) {
-                onUpstreamFailure(reused, f.cause());
+                onUpstreamFailure(reused && !staleRetried, f.cause());
               }
             });
     ch.read();
@@ -744,7 +746,7 @@ final class Exchange implements UpstreamListener {
     if (ch == null || state == State.DONE) {
       return;
     }
-    onUpstreamFailure(Boolean.TRUE.equals(ch.attr(USED).get()) && !staleRetried, cause);
+    onUpstreamFailure(reusedConnection && !staleRetried, cause);
   }
 
   private void onUpstreamFailure(boolean retryable, Throwable cause) {
