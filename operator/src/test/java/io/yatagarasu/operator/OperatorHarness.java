@@ -58,6 +58,11 @@ public final class OperatorHarness implements AutoCloseable {
     return harness;
   }
 
+  /** A harness whose tests start their own operators. */
+  public static OperatorHarness startWithoutOperator(KubernetesClient client) {
+    return new OperatorHarness(client);
+  }
+
   public static void installCrds(KubernetesClient client) throws IOException {
     Path crds = Path.of(System.getProperty("yatagarasu.repoRoot", "..")).resolve("crds");
     try (var files = Files.list(crds)) {
@@ -70,15 +75,26 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator =
-        YatagarasuOperator.create(
-            client,
-            new OperatorSettings(
-                Set.of(), "example.org/yatagarasu-proxy:test", null, "lease", 0, Duration.ZERO),
-            new OperatorMetrics(registry),
-            Clock.systemUTC());
+    operator = newOperator(null, null);
     operator.start();
     await().atMost(TIMEOUT).until(operator::ready);
+  }
+
+  /** An operator that is not started; with a lease namespace, it elects a leader first. */
+  public YatagarasuOperator newOperator(String leaseNamespace, String identity) {
+    return YatagarasuOperator.create(
+        client,
+        new OperatorSettings(
+            Set.of(),
+            "example.org/yatagarasu-proxy:test",
+            leaseNamespace,
+            "yatagarasu-operator",
+            identity,
+            false,
+            0,
+            Duration.ZERO),
+        new OperatorMetrics(registry),
+        Clock.systemUTC());
   }
 
   public void stopOperator() {

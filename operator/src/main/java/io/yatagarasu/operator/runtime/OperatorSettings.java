@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param defaultImage the proxy image of fleets that set no {@code spec.image}
  * @param leaseNamespace where the leader-election Lease lives; null turns leader election off
  * @param leaseName the Lease's name
+ * @param leaseIdentity this replica's name in the Lease; null means the HOSTNAME (the pod's name)
+ * @param exitOnLostLease exit when leadership is lost, so the pod restarts as a standby
  * @param httpPort port of /healthz, /readyz and /metrics (0 picks a free port)
  * @param serviceMonitorCrdCheck how long the presence of the ServiceMonitor CRD is remembered
  */
@@ -22,6 +24,8 @@ public record OperatorSettings(
     String defaultImage,
     String leaseNamespace,
     String leaseName,
+    String leaseIdentity,
+    boolean exitOnLostLease,
     int httpPort,
     Duration serviceMonitorCrdCheck) {
   public static final String WATCH_NAMESPACES = "YATAGARASU_WATCH_NAMESPACES";
@@ -29,6 +33,7 @@ public record OperatorSettings(
   public static final String LEASE_NAMESPACE = "YATAGARASU_LEASE_NAMESPACE";
   public static final String LEASE_NAME = "YATAGARASU_LEASE_NAME";
   public static final String HTTP_PORT = "YATAGARASU_HTTP_PORT";
+  public static final String POD_NAME = "POD_NAME";
   public static final String DEFAULT_IMAGE = "ghcr.io/yatagarasu/yatagarasu-proxy:0.1.0";
 
   public OperatorSettings {
@@ -64,6 +69,8 @@ public record OperatorSettings(
         env.getOrDefault(PROXY_IMAGE, DEFAULT_IMAGE),
         leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace.trim(),
         env.getOrDefault(LEASE_NAME, "yatagarasu-operator"),
+        env.get(POD_NAME),
+        true,
         httpPort,
         Duration.ofMinutes(1));
   }

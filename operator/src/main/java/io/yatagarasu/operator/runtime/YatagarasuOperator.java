@@ -38,7 +38,14 @@ public final class YatagarasuOperator implements AutoCloseable {
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace()));
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        settings.leaseIdentity(),
+                        null,
+                        settings.exitOnLostLease()));
               }
             });
     FleetRegistry registry = new FleetRegistry();
