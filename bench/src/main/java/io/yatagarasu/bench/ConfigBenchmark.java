@@ -9,6 +9,7 @@ import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.Transports;
+import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.Upstreams;
 import io.yatagarasu.proxy.s3.CredentialSource;
@@ -52,6 +53,7 @@ public class ConfigBenchmark {
   private Upstreams upstreams;
   private CredentialSource defaultChain;
   private ProxyMetrics metrics;
+  private ProxySnapshot.Services services;
   private ProxySnapshot previous;
 
   @Setup
@@ -83,11 +85,19 @@ public class ConfigBenchmark {
     upstreams = new Upstreams(group, Transports.select(Transport.NIO));
     defaultChain = CredentialSource.defaultChain(blocking);
     metrics = new ProxyMetrics();
+    services =
+        new ProxySnapshot.Services(
+            upstreams,
+            defaultChain,
+            metrics,
+            new JwksRegistry(
+                blocking, Executors.newSingleThreadScheduledExecutor(), System::currentTimeMillis),
+            System::currentTimeMillis);
     previous = build(config);
   }
 
   private ProxySnapshot build(ProxyConfig document) {
-    return ProxySnapshot.build(document, 1, "file", previous, upstreams, defaultChain, metrics);
+    return ProxySnapshot.build(document, 1, "file", previous, services);
   }
 
   @TearDown
