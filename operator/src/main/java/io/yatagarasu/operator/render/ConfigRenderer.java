@@ -51,6 +51,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns one S3ProxyConfig, the S3ProxyBuckets that reference it and the Secrets they name into the
@@ -63,8 +66,11 @@ import java.util.TreeSet;
  */
 public final class ConfigRenderer {
   /** The contract's bucket name rule; Kubernetes names may be longer and contain dots. */
-  private static final java.util.regex.Pattern ROUTE_NAME =
-      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  /** A ProxyConfig problem that names one bucket: {@code buckets[3].auth.issuers[0]: ...}. */
+  private static final Pattern BUCKET_PROBLEM =
+      Pattern.compile("buckets\\[(\\d+)\\]\\.(.*)", Pattern.DOTALL);
 
   private static final Comparator<S3ProxyBucket> AGE_ORDER =
       Comparator.comparing((S3ProxyBucket b) -> creation(b)).thenComparing(b -> ObjectKey.of(b));
@@ -141,7 +147,7 @@ public final class ConfigRenderer {
         return new RenderResult(
             new ProxyConfig(server, admin, upstream, logging, jwt, included), List.of(), outcomes);
       } catch (IllegalArgumentException e) {
-        java.util.regex.Matcher at = BUCKET_PROBLEM.matcher(e.getMessage());
+        Matcher at = BUCKET_PROBLEM.matcher(e.getMessage());
         if (!at.matches()) {
           throw e;
         }
@@ -160,9 +166,6 @@ public final class ConfigRenderer {
       }
     }
   }
-
-  private static final java.util.regex.Pattern BUCKET_PROBLEM =
-      java.util.regex.Pattern.compile("buckets\\[(\\d+)\\]\\.(.*)", java.util.regex.Pattern.DOTALL);
 
   private record BucketDecision(BucketOutcome outcome, BucketConfig config) {}
 
@@ -719,8 +722,7 @@ public final class ConfigRenderer {
     return value == null ? fallback : value;
   }
 
-  private static <T> T attempt(
-      List<String> problems, String path, java.util.function.Supplier<T> build) {
+  private static <T> T attempt(List<String> problems, String path, Supplier<T> build) {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {
@@ -729,7 +731,7 @@ public final class ConfigRenderer {
     }
   }
 
-  private static <T> T prefixed(String path, java.util.function.Supplier<T> build) {
+  private static <T> T prefixed(String path, Supplier<T> build) {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {
