@@ -31,6 +31,7 @@ final class FaultProxy implements AutoCloseable {
   private final AtomicInteger resetsLeft = new AtomicInteger(Integer.MAX_VALUE);
   private final AtomicInteger connections = new AtomicInteger();
   private volatile long stallAfter = 64 * 1024;
+  private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
 
   FaultProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -40,6 +41,13 @@ final class FaultProxy implements AutoCloseable {
 
   int port() {
     return server.getLocalPort();
+  }
+
+  /** Everything sent upstream so far, as ISO-8859-1 text. */
+  String sent() {
+    synchronized (sent) {
+      return sent.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** Connections accepted so far. */
@@ -80,8 +88,8 @@ final class FaultProxy implements AutoCloseable {
         }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         long limit = now == Mode.STALL_AFTER_BYTES ? stallAfter : Long.MAX_VALUE;
-        threads.submit(() -> pump(client, upstream, Long.MAX_VALUE));
-        threads.submit(() -> pump(upstream, client, limit));
+        threads.submit(() -> pump(client, upstream, Long.MAX_VALUE, sent));
+        threads.submit(() -> pump(upstream, client, limit, null));
       } catch (IOException e) {
         return;
       }
@@ -98,7 +106,8 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void pump(Socket from, Socket to, long limit) {
+  private static void pump(
+      Socket from, Socket to, long limit, java.io.ByteArrayOutputStream record) {
     byte[] buffer = new byte[16 * 1024];
     long sent = 0;
     try {
@@ -107,6 +116,11 @@ final class FaultProxy implements AutoCloseable {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         int allowed = (int) Math.min(n, limit - sent);
+        if (record != null) {
+          synchronized (record) {
+            record.write(buffer, 0, n);
+          }
+        }
         if (allowed > 0) {
           out.write(buffer, 0, allowed);
           out.flush();

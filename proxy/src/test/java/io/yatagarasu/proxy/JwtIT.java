@@ -47,7 +47,7 @@ class JwtIT {
   private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
   private static S3ProxyServer store;
-  private static RecordingRelay relay;
+  private static FaultProxy relay;
   private static HttpServer idp;
   private static ProxyServer proxy;
   private static HttpClient http;
@@ -85,7 +85,7 @@ class JwtIT {
     for (String key : List.of("public.txt", "acme/q3.csv", "other/q3.csv")) {
       store.putObject("files", key, key.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
     }
-    relay = new RecordingRelay(store.port());
+    relay = new FaultProxy(store.port());
 
     String edJwk =
         new OctetKeyPair.Builder(
