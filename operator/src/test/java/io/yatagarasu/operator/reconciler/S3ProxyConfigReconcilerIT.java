@@ -503,4 +503,56 @@ class S3ProxyConfigReconcilerIT {
         .atMost(TIMEOUT)
         .until(() -> harness.renderedDocument(ns, "edge").contains("second-hmac-secret"));
   }
+
+  @Test
+  void deletingACredentialsSecretTakesItsBucketOutOfTheSnapshot() {
+    String ns = harness.newNamespace();
+    harness.create(credentials(ns, "short-lived", "short-lived-secret", true));
+    harness.create(fleet(ns, "edge", 1));
+    harness.create(bucket(ns, "private", "edge", "/private", "short-lived"));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.configSecret(ns, "edge") != null
+                    && harness.renderedDocument(ns, "edge").contains("short-lived-secret"));
+
+    client.secrets().inNamespace(ns).withName("short-lived").delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness
+                    .bucketVerdict(ns, "private", "ResolvedRefs")
+                    .equals("False SecretNotFound"));
+    assertThat(harness.renderedDocument(ns, "edge")).doesNotContain("short-lived-secret");
+  }
+
+  @Test
+  void deletedOwnedObjectsAreRecreated() {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 2));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.apps().deployments().inNamespace(ns).withName("edge").get() != null
+                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null);
+    var token = client.secrets().inNamespace(ns).withName("edge-admin-token").get().getData();
+
+    client.apps().deployments().inNamespace(ns).withName("edge").delete();
+    client.services().inNamespace(ns).withName("edge").delete();
+    client.secrets().inNamespace(ns).withName("edge-admin-token").delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.apps().deployments().inNamespace(ns).withName("edge").get() != null
+                    && client.services().inNamespace(ns).withName("edge").get() != null
+                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null);
+    assertThat(client.secrets().inNamespace(ns).withName("edge-admin-token").get().getData())
+        .isNotEqualTo(token);
+  }
 }
