@@ -13,7 +13,8 @@ public record BucketConfig(
     S3Target s3,
     AuthConfig auth,
     List<String> ipAllow,
-    List<String> ipDeny) {
+    List<String> ipDeny,
+    CorsConfig cors) {
   public BucketConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -32,8 +33,19 @@ public record BucketConfig(
     }
   }
 
-  /** A bucket open to every client address. */
+  /** A bucket open to every client address, without CORS. */
   public BucketConfig(String name, String pathPrefix, S3Target s3, AuthConfig auth) {
-    this(name, pathPrefix, s3, auth, List.of(), List.of());
+    this(name, pathPrefix, s3, auth, List.of(), List.of(), null);
+  }
+
+  /** A bucket without CORS. */
+  public BucketConfig(
+      String name,
+      String pathPrefix,
+      S3Target s3,
+      AuthConfig auth,
+      List<String> ipAllow,
+      List<String> ipDeny) {
+    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, null);
   }
 }

@@ -276,8 +276,9 @@ final class ConfigBinder {
       AuthConfig auth = auth(r.requiredObject("auth"));
       List<String> ipAllow = r.strings("ipAllow", true, Rules::cidr);
       List<String> ipDeny = r.strings("ipDeny", true, Rules::cidr);
+      CorsConfig cors = cors(r.object("cors"));
       if (r.finish()) {
-        buckets.add(new BucketConfig(name, pathPrefix, s3, auth, ipAllow, ipDeny));
+        buckets.add(new BucketConfig(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors));
         bucketPaths.add(r.path());
       }
     }
@@ -342,6 +343,41 @@ final class ConfigBinder {
       }
     }
     return r.finish() ? new AuthConfig(type, issuers, claims, pathClaim) : null;
+  }
+
+  private static CorsConfig cors(NodeReader r) {
+    if (!r.present()) {
+      r.finish();
+      return null;
+    }
+    List<String> origins = r.strings("allowedOrigins", true, Rules::origin);
+    if (origins.isEmpty()) {
+      r.problem("allowedOrigins", "must list at least one origin (or \"*\")");
+    }
+    List<String> methods = r.strings("allowedMethods", true, Rules::corsMethod);
+    List<String> headers = r.strings("allowedHeaders", true, Rules::notEmpty);
+    List<String> exposed = r.strings("exposedHeaders", true, Rules::notEmpty);
+    Duration maxAge =
+        r.parsed(
+            "maxAge",
+            CorsConfig.DEFAULT_MAX_AGE,
+            "a duration",
+            Durations::parse,
+            Rules.CORS_MAX_AGE::problem);
+    boolean credentials = r.bool("allowCredentials", false);
+    if (credentials && origins.contains("*")) {
+      r.problem(
+          "allowCredentials", "cannot be true with the origin \"*\" (expected: list the origins)");
+    }
+    return r.finish()
+        ? new CorsConfig(
+            origins,
+            methods.isEmpty() ? CorsConfig.DEFAULT_METHODS : methods,
+            headers,
+            exposed,
+            maxAge,
+            credentials)
+        : null;
   }
 
   private static ClaimRule claimRule(NodeReader r) {

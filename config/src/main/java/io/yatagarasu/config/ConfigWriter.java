@@ -176,6 +176,16 @@ public final class ConfigWriter {
       auth(b.putObject("auth"), bucket.auth());
       strings(b, "ipAllow", bucket.ipAllow());
       strings(b, "ipDeny", bucket.ipDeny());
+      if (bucket.cors() != null) {
+        CorsConfig cors = bucket.cors();
+        ObjectNode c = b.putObject("cors");
+        strings(c, "allowedOrigins", cors.allowedOrigins());
+        strings(c, "allowedMethods", cors.allowedMethods());
+        strings(c, "allowedHeaders", cors.allowedHeaders());
+        strings(c, "exposedHeaders", cors.exposedHeaders());
+        c.put("maxAge", formatDuration(cors.maxAge()))
+            .put("allowCredentials", cors.allowCredentials());
+      }
     }
     return root;
   }

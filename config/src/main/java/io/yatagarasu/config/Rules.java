@@ -56,6 +56,10 @@ final class Rules {
       new DurationRange(Duration.ofMillis(1), Duration.ofMinutes(1));
   static final DurationRange DRAIN_DELAY = new DurationRange(Duration.ZERO, Duration.ofMinutes(5));
   static final DurationRange GRACE_PERIOD = new DurationRange(Duration.ZERO, Duration.ofHours(1));
+  static final DurationRange CORS_MAX_AGE = new DurationRange(Duration.ZERO, Duration.ofDays(1));
+  private static final Pattern ORIGIN =
+      Pattern.compile(
+          "https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
   static final DurationRange CLOCK_SKEW = new DurationRange(Duration.ZERO, Duration.ofMinutes(10));
   private static final Pattern CLAIM_PATH =
       Pattern.compile("[A-Za-z0-9_:\\-]+(\\.[A-Za-z0-9_:\\-]+)*");
@@ -74,6 +78,20 @@ final class Rules {
       }
       return null;
     }
+  }
+
+  /** A CORS origin: {@code *} or {@code scheme://host[:port]}, no path. */
+  static String origin(String origin) {
+    return origin.equals("*") || ORIGIN.matcher(origin).matches()
+        ? null
+        : quote(origin) + " is not an origin (expected: * or scheme://host[:port])";
+  }
+
+  /** The methods a read-only gateway can allow across origins. */
+  static String corsMethod(String method) {
+    return method.equals("GET") || method.equals("HEAD")
+        ? null
+        : quote(method) + " is not allowed (expected: GET or HEAD; the proxy only reads)";
   }
 
   /** An IPv4 or IPv6 address, with an optional prefix length: {@code 10.0.0.0/8}, {@code ::1}. */

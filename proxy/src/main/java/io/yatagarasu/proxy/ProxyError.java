@@ -19,6 +19,8 @@ public enum ProxyError {
   INVALID_TOKEN("InvalidToken", 401, "The token is not valid."),
   FORBIDDEN_CLAIMS("AccessDenied", 403, "The token's claims do not allow access to this bucket."),
   FORBIDDEN_PATH("AccessDenied", 403, "The token may not read this path."),
+  CORS_REJECTED(
+      "CorsRejected", 403, "The origin, method or a header of this preflight is not allowed."),
   ADDRESS_DENIED("AccessDenied", 403, "Requests from this address may not use this bucket."),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "Only GET and HEAD are allowed."),
   PRECONDITION_FAILED("PreconditionFailed", 412, "A precondition in the request does not hold."),

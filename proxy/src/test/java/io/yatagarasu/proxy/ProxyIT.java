@@ -10,6 +10,7 @@ import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.AuthConfig;
 import io.yatagarasu.config.AuthType;
 import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.CorsConfig;
 import io.yatagarasu.config.ListenAddress;
 import io.yatagarasu.config.LogFormat;
 import io.yatagarasu.config.LoggingConfig;
@@ -153,6 +154,21 @@ class ProxyIT {
                 "bucket-a",
                 "",
                 creds("key-a", SECRET_A)),
+            new BucketConfig(
+                "web",
+                "/web",
+                new S3Target(
+                    "bucket-a", "us-east-1", storeA.endpoint(), true, "", creds("key-a", SECRET_A)),
+                new AuthConfig(AuthType.PUBLIC),
+                List.of(),
+                List.of(),
+                new CorsConfig(
+                    List.of("https://app.example.com"),
+                    List.of("GET", "HEAD"),
+                    List.of(),
+                    List.of("ETag", "Content-Range"),
+                    Duration.ofMinutes(5),
+                    false)),
             // Same store under another host name: a separate endpoint whose connections are
             // counted on their own by the disconnect test.
             bucket(
@@ -287,6 +303,67 @@ class ProxyIT {
     HttpResponse<byte[]> r = send(get("/health").build());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(text(r)).isEqualTo("{\"status\":\"ok\"}");
+  }
+
+  @Test
+  void answersCorsPreflightsForAConfiguredOrigin() throws Exception {
+    HttpResponse<byte[]> ok =
+        send(
+            get("/web/hello.txt")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "range, if-none-match")
+                .build());
+    assertThat(ok.statusCode()).isEqualTo(204);
+    var h = ok.headers();
+    assertThat(h.firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+    assertThat(h.firstValue("access-control-allow-methods")).hasValue("GET, HEAD");
+    assertThat(h.firstValue("access-control-allow-headers")).hasValue("range, if-none-match");
+    assertThat(h.firstValue("access-control-max-age")).hasValue("300");
+    assertThat(h.firstValue("vary")).hasValue("Origin");
+
+    HttpResponse<byte[]> evil =
+        send(
+            get("/web/hello.txt")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example.com")
+                .header("Access-Control-Request-Method", "GET")
+                .build());
+    assertThat(evil.statusCode()).isEqualTo(403);
+    assertThat(evil.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+    HttpResponse<byte[]> noCors =
+        send(
+            get("/a/hello.txt")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "GET")
+                .build());
+    assertThat(noCors.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void addsCorsHeadersOnlyWhereConfigured() throws Exception {
+    HttpResponse<byte[]> web =
+        send(get("/web/hello.txt").header("Origin", "https://app.example.com").build());
+    assertThat(web.statusCode()).isEqualTo(200);
+    assertThat(web.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://app.example.com");
+    assertThat(web.headers().firstValue("access-control-expose-headers"))
+        .hasValue("ETag, Content-Range");
+    HttpResponse<byte[]> missing =
+        send(get("/web/nope.txt").header("Origin", "https://app.example.com").build());
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://app.example.com");
+    HttpResponse<byte[]> other =
+        send(get("/web/hello.txt").header("Origin", "https://evil.example.com").build());
+    assertThat(other.headers().map().keySet()).noneMatch(k -> k.startsWith("access-control-"));
+    HttpResponse<byte[]> unconfigured =
+        send(get("/a/hello.txt").header("Origin", "https://app.example.com").build());
+    assertThat(unconfigured.headers().map().keySet())
+        .noneMatch(k -> k.startsWith("access-control-"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.yatagarasu.config.AuthType;
 import io.yatagarasu.config.BucketConfig;
 import io.yatagarasu.config.ClaimRule;
 import io.yatagarasu.config.PathClaim;
+import io.yatagarasu.proxy.cors.CorsPolicy;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
 public final class BucketPolicy {
   private final AuthConfig auth;
   private final IpRules ipRules;
+  private final CorsPolicy cors;
 
   /** The outcome of a policy check on a verified token. */
   public enum Decision {
@@ -22,13 +24,20 @@ public final class BucketPolicy {
     PATH
   }
 
-  private BucketPolicy(AuthConfig auth, IpRules ipRules) {
+  private BucketPolicy(AuthConfig auth, IpRules ipRules, CorsPolicy cors) {
     this.auth = auth;
     this.ipRules = ipRules;
+    this.cors = cors;
   }
 
   public static BucketPolicy of(BucketConfig bucket) {
-    return new BucketPolicy(bucket.auth(), IpRules.of(bucket.ipAllow(), bucket.ipDeny()));
+    return new BucketPolicy(
+        bucket.auth(), IpRules.of(bucket.ipAllow(), bucket.ipDeny()), CorsPolicy.of(bucket.cors()));
+  }
+
+  /** The bucket's CORS policy, or null when it has none. */
+  public CorsPolicy cors() {
+    return cors;
   }
 
   public boolean requiresToken() {

@@ -152,8 +152,8 @@ public final class JwtVerifier {
   }
 
   /**
-   * Checks a token as a first sight would, without reading or filling the cache: what a token
-   * costs the first time (benchmarks and diagnostics).
+   * Checks a token as a first sight would, without reading or filling the cache: what a token costs
+   * the first time (benchmarks and diagnostics).
    */
   public Verification verifyUncached(String token, List<String> allowedIssuers) {
     if (token.length() > MAX_TOKEN_CHARS) {

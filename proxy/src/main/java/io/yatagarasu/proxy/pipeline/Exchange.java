@@ -31,6 +31,7 @@ import io.yatagarasu.proxy.auth.BucketPolicy;
 import io.yatagarasu.proxy.auth.TokenProblem;
 import io.yatagarasu.proxy.auth.Verification;
 import io.yatagarasu.proxy.auth.VerifiedToken;
+import io.yatagarasu.proxy.cors.CorsPolicy;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import io.yatagarasu.proxy.s3.S3ErrorCodes;
 import io.yatagarasu.proxy.s3.S3RequestSigner;
@@ -234,6 +235,15 @@ final class Exchange implements UpstreamListener {
     }
     route.meters().auth("ok");
     fetch();
+  }
+
+  /** CORS headers for a browser origin the bucket allows; none for any other request. */
+  private void addCors(HttpHeaders headers) {
+    CorsPolicy cors = route.policy().cors();
+    String origin = requestHeaders.get(HttpHeaderNames.ORIGIN);
+    if (cors != null && origin != null) {
+      cors.response(origin).forEach(headers::set);
+    }
   }
 
   private byte[] peerAddress() {
@@ -484,6 +494,7 @@ final class Exchange implements UpstreamListener {
       HttpUtil.setTransferEncodingChunked(response, true);
     }
     to.set(ErrorResponses.REQUEST_ID, info.requestId());
+    addCors(to);
     if (!keepAlive) {
       to.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
@@ -627,6 +638,7 @@ final class Exchange implements UpstreamListener {
   private void writeError(FullHttpResponse response, ProxyError error) {
     cancelTimeout();
     state = State.DONE;
+    addCors(response.headers());
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }

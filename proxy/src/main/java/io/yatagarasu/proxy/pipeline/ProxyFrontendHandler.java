@@ -26,12 +26,14 @@ import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.RequestIds;
+import io.yatagarasu.proxy.cors.CorsPolicy;
 import io.yatagarasu.proxy.routing.PathNormalizer;
 import io.yatagarasu.proxy.routing.RoutingTable;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,6 +217,13 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       respondLocally(ctx, info, null, error, false);
       return;
     }
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (HttpMethod.OPTIONS.equals(request.method())
+        && origin != null
+        && request.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
+        && preflight(ctx, request, info, origin, rawPath, keepAlive)) {
+      return;
+    }
     if (!head && !HttpMethod.GET.equals(request.method())) {
       boolean hasBody =
           HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
@@ -243,7 +252,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       if (match == null) {
         respondLocally(ctx, info, null, ProxyError.ROUTE_NOT_FOUND, keepAlive);
       } else {
-        respondLocally(ctx, info, match.route(), ProxyError.LISTING_NOT_ALLOWED, keepAlive);
+        respondLocally(ctx, info, match.route(), ProxyError.LISTING_NOT_ALLOWED, keepAlive, origin);
       }
       return;
     }
@@ -261,6 +270,56 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             info,
             keepAlive);
     exchange.start();
+  }
+
+  /**
+   * Answers a CORS preflight for a bucket that has a CORS policy: 204 with the allowed methods and
+   * headers, or 403 when the origin, method or a header is not allowed. Returns false (so the
+   * request gets the usual 405) when the path has no bucket with CORS.
+   */
+  private boolean preflight(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      RequestInfo info,
+      String origin,
+      String rawPath,
+      boolean keepAlive) {
+    ProxySnapshot snapshot = server.acquire();
+    if (snapshot == null) {
+      return false;
+    }
+    CorsPolicy cors;
+    BucketRoute route;
+    try {
+      RoutingTable.Match<BucketRoute> match =
+          snapshot.routes().match(PathNormalizer.normalize(rawPath));
+      route = match == null ? null : match.route();
+      cors = route == null ? null : route.policy().cors();
+    } catch (PathNormalizer.InvalidPathException e) {
+      cors = null;
+      route = null;
+    } finally {
+      snapshot.release();
+    }
+    if (cors == null) {
+      return false;
+    }
+    Map<String, String> allowed =
+        cors.preflight(
+            origin,
+            request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD),
+            request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS));
+    if (allowed == null) {
+      respondLocally(ctx, info, route, ProxyError.CORS_REJECTED, keepAlive);
+      return true;
+    }
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
+    allowed.forEach(response.headers()::set);
+    response.headers().set(ErrorResponses.REQUEST_ID, info.requestId());
+    finishLocal(ctx, info, route, response, keepAlive, null);
+    return true;
   }
 
   private void respondHealth(ChannelHandlerContext ctx, RequestInfo info, boolean keepAlive) {
@@ -284,8 +343,21 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       BucketRoute bucket,
       ProxyError error,
       boolean keepAlive) {
+    respondLocally(ctx, info, bucket, error, keepAlive, null);
+  }
+
+  private void respondLocally(
+      ChannelHandlerContext ctx,
+      RequestInfo info,
+      BucketRoute bucket,
+      ProxyError error,
+      boolean keepAlive,
+      String origin) {
     FullHttpResponse response =
         ErrorResponses.render(ctx.alloc(), error, info.requestId(), info.head());
+    if (bucket != null && origin != null && bucket.policy().cors() != null) {
+      bucket.policy().cors().response(origin).forEach(response.headers()::set);
+    }
     finishLocal(ctx, info, bucket, response, keepAlive, error.code());
   }
 
