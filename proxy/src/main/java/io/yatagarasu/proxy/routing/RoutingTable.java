@@ -47,7 +47,11 @@ public final class RoutingTable<R> {
       }
       depth = Math.max(depth, segments(prefix));
     }
-    this.byPrefix = Map.copyOf(index);
+    // The HashMap itself (never modified after this point), not Map.copyOf: the immutable map
+    // probes linearly, prefixes that differ only in their last characters have neighbouring
+    // hashes, and most lookups start with a miss (the deepest candidate first), which then scans
+    // long runs of slots. RoutingBenchmark.matchNone at 1,000 buckets: 437 ns before, 83 ns after.
+    this.byPrefix = index;
     this.root = rootRoute;
     this.maxDepth = depth;
   }
