@@ -14,7 +14,8 @@ public record BucketConfig(
     AuthConfig auth,
     List<String> ipAllow,
     List<String> ipDeny,
-    CorsConfig cors) {
+    CorsConfig cors,
+    RateLimit rateLimit) {
   public BucketConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -35,7 +36,7 @@ public record BucketConfig(
 
   /** A bucket open to every client address, without CORS. */
   public BucketConfig(String name, String pathPrefix, S3Target s3, AuthConfig auth) {
-    this(name, pathPrefix, s3, auth, List.of(), List.of(), null);
+    this(name, pathPrefix, s3, auth, List.of(), List.of(), null, null);
   }
 
   /** A bucket without CORS. */
@@ -46,6 +47,18 @@ public record BucketConfig(
       AuthConfig auth,
       List<String> ipAllow,
       List<String> ipDeny) {
-    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, null);
+    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, null, null);
+  }
+
+  /** A bucket without a rate limit of its own. */
+  public BucketConfig(
+      String name,
+      String pathPrefix,
+      S3Target s3,
+      AuthConfig auth,
+      List<String> ipAllow,
+      List<String> ipDeny,
+      CorsConfig cors) {
+    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, null);
   }
 }

@@ -32,6 +32,7 @@ final class ConfigBinder {
     UpstreamConfig upstream = upstream(root.object("upstream"));
     LoggingConfig logging = logging(root.object("logging"));
     JwtConfig jwt = jwt(root.object("jwt"));
+    RateLimitsConfig rateLimits = rateLimits(root.object("rateLimits"));
     List<NodeReader> bucketReaders = root.list("buckets");
     List<BucketConfig> buckets = buckets(bucketReaders);
     if (jwt != null) {
@@ -48,7 +49,7 @@ final class ConfigBinder {
       throw new ConfigException(problems.errors());
     }
     return new ConfigDocument(
-        new ProxyConfig(server, admin, upstream, logging, jwt, buckets),
+        new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, buckets),
         generation == null ? OptionalLong.empty() : OptionalLong.of(generation));
   }
 
@@ -277,8 +278,9 @@ final class ConfigBinder {
       List<String> ipAllow = r.strings("ipAllow", true, Rules::cidr);
       List<String> ipDeny = r.strings("ipDeny", true, Rules::cidr);
       CorsConfig cors = cors(r.object("cors"));
+      RateLimit rateLimit = rateLimit(r.object("rateLimit"));
       if (r.finish()) {
-        buckets.add(new BucketConfig(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors));
+        buckets.add(new BucketConfig(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit));
         bucketPaths.add(r.path());
       }
     }
@@ -343,6 +345,40 @@ final class ConfigBinder {
       }
     }
     return r.finish() ? new AuthConfig(type, issuers, claims, pathClaim) : null;
+  }
+
+  private static RateLimitsConfig rateLimits(NodeReader r) {
+    RateLimit global = rateLimit(r.object("global"));
+    RateLimit perClientIp = rateLimit(r.object("perClientIp"));
+    RateLimit perSubject = rateLimit(r.object("perSubject"));
+    int maxTracked =
+        r.integer("maxTrackedKeys", RateLimitsConfig.DEFAULT_MAX_TRACKED_KEYS, Rules.TRACKED_KEYS);
+    return r.finish() ? new RateLimitsConfig(global, perClientIp, perSubject, maxTracked) : null;
+  }
+
+  /** A token bucket, or null when the section is absent. */
+  private static RateLimit rateLimit(NodeReader r) {
+    if (!r.present()) {
+      r.finish();
+      return null;
+    }
+    Double rate = r.requiredParsed("requestsPerSecond", "a number", ConfigBinder::positiveNumber);
+    int burst =
+        r.integer("burst", rate == null ? 1 : (int) Math.max(1, Math.ceil(rate)), Rules.BURST);
+    return r.finish() && rate != null ? new RateLimit(rate, burst) : null;
+  }
+
+  private static Double positiveNumber(String text) {
+    double value;
+    try {
+      value = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(Rules.quote(text) + " is not a number");
+    }
+    if (!(value > 0) || value > 1_000_000) {
+      throw new IllegalArgumentException(text + " (expected: > 0 and <= 1000000)");
+    }
+    return value;
   }
 
   private static CorsConfig cors(NodeReader r) {

@@ -153,6 +153,14 @@ public final class ConfigWriter {
     if (!config.jwt().equals(JwtConfig.defaults())) {
       jwt(root.putObject("jwt"), config.jwt());
     }
+    if (!config.rateLimits().equals(RateLimitsConfig.none())) {
+      RateLimitsConfig limits = config.rateLimits();
+      ObjectNode r = root.putObject("rateLimits");
+      rateLimit(r, "global", limits.global());
+      rateLimit(r, "perClientIp", limits.perClientIp());
+      rateLimit(r, "perSubject", limits.perSubject());
+      r.put("maxTrackedKeys", limits.maxTrackedKeys());
+    }
     ArrayNode buckets = root.putArray("buckets");
     for (BucketConfig bucket : config.buckets()) {
       ObjectNode b = buckets.addObject();
@@ -176,6 +184,7 @@ public final class ConfigWriter {
       auth(b.putObject("auth"), bucket.auth());
       strings(b, "ipAllow", bucket.ipAllow());
       strings(b, "ipDeny", bucket.ipDeny());
+      rateLimit(b, "rateLimit", bucket.rateLimit());
       if (bucket.cors() != null) {
         CorsConfig cors = bucket.cors();
         ObjectNode c = b.putObject("cors");
@@ -196,6 +205,15 @@ public final class ConfigWriter {
     if (!values.isEmpty()) {
       ArrayNode list = parent.putArray(key);
       values.forEach(v -> list.add(literal(v)));
+    }
+  }
+
+  private static void rateLimit(ObjectNode parent, String key, RateLimit limit) {
+    if (limit != null) {
+      parent
+          .putObject(key)
+          .put("requestsPerSecond", limit.requestsPerSecond())
+          .put("burst", limit.burst());
     }
   }
 

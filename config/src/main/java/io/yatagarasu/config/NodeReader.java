@@ -225,6 +225,11 @@ final class NodeReader {
     return value(key, fallback, false, expected, false, parser, rule);
   }
 
+  /** Like {@link #parsed}, and the key must be there. */
+  <T> T requiredParsed(String key, String expected, Function<String, T> parser) {
+    return value(key, null, true, expected, false, parser, Rule.none());
+  }
+
   <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
     return value(
         key, fallback, false, "a string", false, text -> constant(type, text), Rule.none());

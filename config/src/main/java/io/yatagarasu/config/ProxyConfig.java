@@ -10,6 +10,7 @@ public record ProxyConfig(
     UpstreamConfig upstream,
     LoggingConfig logging,
     JwtConfig jwt,
+    RateLimitsConfig rateLimits,
     List<BucketConfig> buckets) {
   public ProxyConfig {
     Objects.requireNonNull(server, "server");
@@ -17,6 +18,7 @@ public record ProxyConfig(
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(jwt, "jwt");
+    Objects.requireNonNull(rateLimits, "rateLimits");
     buckets = List.copyOf(Objects.requireNonNull(buckets, "buckets"));
     requireUnique(buckets.stream().map(BucketConfig::name).toList(), "name");
     requireUnique(buckets.stream().map(BucketConfig::pathPrefix).toList(), "pathPrefix");
@@ -35,7 +37,18 @@ public record ProxyConfig(
       UpstreamConfig upstream,
       LoggingConfig logging,
       List<BucketConfig> buckets) {
-    this(server, admin, upstream, logging, JwtConfig.defaults(), buckets);
+    this(server, admin, upstream, logging, JwtConfig.defaults(), RateLimitsConfig.none(), buckets);
+  }
+
+  /** A configuration without rate limits. */
+  public ProxyConfig(
+      ServerConfig server,
+      AdminConfig admin,
+      UpstreamConfig upstream,
+      LoggingConfig logging,
+      JwtConfig jwt,
+      List<BucketConfig> buckets) {
+    this(server, admin, upstream, logging, jwt, RateLimitsConfig.none(), buckets);
   }
 
   private static void requireUnique(List<String> values, String field) {
