@@ -12,6 +12,7 @@ import io.yatagarasu.proxy.auth.JwtVerifier;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.UpstreamEndpoint;
 import io.yatagarasu.proxy.pipeline.Upstreams;
+import io.yatagarasu.proxy.ratelimit.RateLimiters;
 import io.yatagarasu.proxy.routing.RoutingTable;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import io.yatagarasu.proxy.s3.S3Target;
@@ -34,6 +35,7 @@ public final class ProxySnapshot {
   private final RoutingTable<BucketRoute> routes;
   private final Map<String, UpstreamEndpoint> endpoints;
   private final JwtVerifier jwt;
+  private final RateLimiters.Limits limits;
   private final ClientAddresses clientAddresses;
   private final Instant builtAt = Instant.now();
   // One reference belongs to the holder while the snapshot is current; each request holds one.
@@ -49,9 +51,11 @@ public final class ProxySnapshot {
       String source,
       RoutingTable<BucketRoute> routes,
       Map<String, UpstreamEndpoint> endpoints,
-      JwtVerifier jwt) {
+      JwtVerifier jwt,
+      RateLimiters.Limits limits) {
     this.config = config;
     this.jwt = jwt;
+    this.limits = limits;
     this.clientAddresses = new ClientAddresses(config.server().trustedProxies());
     this.hash = hash;
     this.generation = generation;
@@ -66,13 +70,25 @@ public final class ProxySnapshot {
       CredentialSource defaultChain,
       ProxyMetrics metrics,
       JwksRegistry jwks,
-      LongSupplier clock) {
+      LongSupplier clock,
+      RateLimiters rateLimiters) {
     public Services {
+      requireNonNull(rateLimiters, "rateLimiters");
       requireNonNull(upstreams, "upstreams");
       requireNonNull(defaultChain, "defaultChain");
       requireNonNull(metrics, "metrics");
       requireNonNull(jwks, "jwks");
       requireNonNull(clock, "clock");
+    }
+
+    /** Services with rate limiters of their own. */
+    public Services(
+        Upstreams upstreams,
+        CredentialSource defaultChain,
+        ProxyMetrics metrics,
+        JwksRegistry jwks,
+        LongSupplier clock) {
+      this(upstreams, defaultChain, metrics, jwks, clock, new RateLimiters(System::nanoTime));
     }
   }
 
@@ -121,14 +137,16 @@ public final class ProxySnapshot {
                 metrics.bucket(bucket.name()),
                 BucketPolicy.of(bucket)));
       }
+      RoutingTable<BucketRoute> table = new RoutingTable<>(routes, BucketRoute::pathPrefix);
       return new ProxySnapshot(
           config,
           ConfigWriter.contentHash(config),
           generation,
           source,
-          new RoutingTable<>(routes, BucketRoute::pathPrefix),
+          table,
           endpoints,
-          jwt);
+          jwt,
+          services.rateLimiters().forConfig(config));
     } catch (RuntimeException e) {
       for (UpstreamEndpoint created : endpoints.values()) {
         if (!reusable.containsValue(created)) {
@@ -162,6 +180,11 @@ public final class ProxySnapshot {
 
   public RoutingTable<BucketRoute> routes() {
     return routes;
+  }
+
+  /** The rate limiters of this configuration. */
+  public RateLimiters.Limits limits() {
+    return limits;
   }
 
   /** Verifies tokens for this configuration's issuers. */

@@ -153,6 +153,7 @@ public final class ProxyMetrics {
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> auth = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
 
     BucketMeters(MeterRegistry registry, String bucket) {
       this.registry = registry;
@@ -221,6 +222,20 @@ public final class ProxyMetrics {
                       .description("Upstream retries by bucket and reason")
                       .tag("bucket", bucket)
                       .tag("reason", r)
+                      .register(registry))
+          .increment();
+    }
+
+    /** A request refused by a rate limit of {@code scope}: global, bucket, client, subject. */
+    public void rateLimited(String scope) {
+      rateLimited
+          .computeIfAbsent(
+              scope,
+              s ->
+                  Counter.builder("yatagarasu.rate.limited")
+                      .description("Requests refused by a rate limit, by bucket and scope")
+                      .tag("bucket", bucket)
+                      .tag("scope", s)
                       .register(registry))
           .increment();
     }

@@ -32,6 +32,7 @@ import io.yatagarasu.proxy.auth.TokenProblem;
 import io.yatagarasu.proxy.auth.Verification;
 import io.yatagarasu.proxy.auth.VerifiedToken;
 import io.yatagarasu.proxy.cors.CorsPolicy;
+import io.yatagarasu.proxy.ratelimit.RateLimiters;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import io.yatagarasu.proxy.s3.S3ErrorCodes;
 import io.yatagarasu.proxy.s3.S3RequestSigner;
@@ -168,9 +169,15 @@ final class Exchange implements UpstreamListener {
     server.retryBudget().deposit(snapshot.config().upstream().retry().budgetPercent());
     BucketPolicy policy = route.policy();
     String forwardedFor = requestHeaders.get("X-Forwarded-For");
-    if (!policy.allowsAddress(snapshot.clientAddresses().resolve(peerAddress(), forwardedFor))) {
+    byte[] client = snapshot.clientAddresses().resolve(peerAddress(), forwardedFor);
+    if (!policy.allowsAddress(client)) {
       route.meters().auth("address_denied");
       respondError(ProxyError.ADDRESS_DENIED);
+      return;
+    }
+    RateLimiters.Refusal refusal = snapshot.limits().admit(route.name(), client);
+    if (refusal != null) {
+      rateLimited(refusal);
       return;
     }
     if (!policy.requiresToken()) {
@@ -224,6 +231,11 @@ final class Exchange implements UpstreamListener {
     VerifiedToken token = verification.token();
     subject = token.subject();
     issuer = token.issuerName();
+    RateLimiters.Refusal refusal = snapshot.limits().admitSubject(issuer, subject);
+    if (refusal != null) {
+      rateLimited(refusal);
+      return;
+    }
     BucketPolicy.Decision decision = route.policy().check(token, path);
     if (decision != BucketPolicy.Decision.ALLOW) {
       route.meters().auth("forbidden");
@@ -235,6 +247,20 @@ final class Exchange implements UpstreamListener {
     }
     route.meters().auth("ok");
     fetch();
+  }
+
+  private void rateLimited(RateLimiters.Refusal refusal) {
+    route.meters().rateLimited(refusal.scope());
+    FullHttpResponse response =
+        ErrorResponses.render(ctx.alloc(), ProxyError.RATE_LIMITED, info.requestId(), info.head());
+    String seconds = String.valueOf(refusal.retryAfterSeconds());
+    response
+        .headers()
+        .set(HttpHeaderNames.RETRY_AFTER, seconds)
+        .set("RateLimit-Limit", String.valueOf(refusal.limit().burst()))
+        .set("RateLimit-Remaining", "0")
+        .set("RateLimit-Reset", seconds);
+    writeError(response, ProxyError.RATE_LIMITED);
   }
 
   /** CORS headers for a browser origin the bucket allows; none for any other request. */
