@@ -231,10 +231,21 @@ final class ConfigBinder {
             Rules.CONNECTIONS_PER_ENDPOINT);
     Duration bodyIdleTimeout = timeout(r, "bodyIdleTimeout", d.bodyIdleTimeout());
     RetryConfig retry = retry(r.object("retry"));
+    CircuitBreakerConfig breaker = circuitBreaker(r.object("circuitBreaker"));
     return r.finish()
         ? new UpstreamConfig(
-            connectTimeout, responseTimeout, maxConnections, bodyIdleTimeout, retry)
+            connectTimeout, responseTimeout, maxConnections, bodyIdleTimeout, retry, breaker)
         : null;
+  }
+
+  private static CircuitBreakerConfig circuitBreaker(NodeReader r) {
+    CircuitBreakerConfig d = CircuitBreakerConfig.defaults();
+    int percent = r.integer("failureRatePercent", d.failureRatePercent(), Rules.FAILURE_PERCENT);
+    int minimum = r.integer("minimumRequests", d.minimumRequests(), Rules.BURST);
+    Duration window = timeout(r, "window", d.window());
+    Duration open = timeout(r, "openDuration", d.openDuration());
+    int probes = r.integer("halfOpenProbes", d.halfOpenProbes(), Rules.ATTEMPTS);
+    return r.finish() ? new CircuitBreakerConfig(percent, minimum, window, open, probes) : null;
   }
 
   private static RetryConfig retry(NodeReader r) {
@@ -297,6 +308,10 @@ final class ConfigBinder {
   }
 
   private static S3Target s3(NodeReader r) {
+    return s3(r, true);
+  }
+
+  private static S3Target s3(NodeReader r, boolean mayHaveReplicas) {
     String bucket = r.requiredString("bucket", Rules::s3Bucket);
     String region = r.requiredString("region", Rules::region);
     URI endpoint =
@@ -304,8 +319,17 @@ final class ConfigBinder {
     boolean pathStyle = r.bool("pathStyle", endpoint != null);
     String keyPrefix = r.string("keyPrefix", "", Rules::keyPrefix);
     S3Credentials credentials = credentials(r.object("credentials"));
+    List<S3Target> replicas = new ArrayList<>();
+    if (mayHaveReplicas) {
+      for (NodeReader replica : r.list("replicas")) {
+        S3Target target = s3(replica, false);
+        if (target != null) {
+          replicas.add(target);
+        }
+      }
+    }
     return r.finish()
-        ? new S3Target(bucket, region, endpoint, pathStyle, keyPrefix, credentials)
+        ? new S3Target(bucket, region, endpoint, pathStyle, keyPrefix, credentials, replicas)
         : null;
   }
 

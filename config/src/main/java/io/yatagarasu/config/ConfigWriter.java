@@ -147,6 +147,16 @@ public final class ConfigWriter {
           .put("maxDelay", formatDuration(retry.maxDelay()))
           .put("budgetPercent", retry.budgetPercent());
     }
+    if (!upstream.circuitBreaker().equals(CircuitBreakerConfig.defaults())) {
+      CircuitBreakerConfig breaker = upstream.circuitBreaker();
+      upstreamNode
+          .putObject("circuitBreaker")
+          .put("failureRatePercent", breaker.failureRatePercent())
+          .put("minimumRequests", breaker.minimumRequests())
+          .put("window", formatDuration(breaker.window()))
+          .put("openDuration", formatDuration(breaker.openDuration()))
+          .put("halfOpenProbes", breaker.halfOpenProbes());
+    }
     root.putObject("logging")
         .put("format", Rules.spelling(config.logging().format()))
         .put("accessLog", config.logging().accessLog());
@@ -165,22 +175,7 @@ public final class ConfigWriter {
     for (BucketConfig bucket : config.buckets()) {
       ObjectNode b = buckets.addObject();
       b.put("name", bucket.name()).put("pathPrefix", literal(bucket.pathPrefix()));
-      S3Target target = bucket.s3();
-      ObjectNode s3 = b.putObject("s3");
-      s3.put("bucket", target.bucket()).put("region", target.region());
-      if (target.endpoint() != null) {
-        s3.put("endpoint", literal(target.endpoint().toString()));
-      }
-      s3.put("pathStyle", target.pathStyle()).put("keyPrefix", literal(target.keyPrefix()));
-      S3Credentials credentials = target.credentials();
-      if (credentials != null) {
-        ObjectNode c = s3.putObject("credentials");
-        c.put("accessKeyId", literal(credentials.accessKeyId()))
-            .put("secretAccessKey", literal(credentials.secretAccessKey()));
-        if (credentials.sessionToken() != null) {
-          c.put("sessionToken", literal(credentials.sessionToken()));
-        }
-      }
+      s3(b.putObject("s3"), bucket.s3());
       auth(b.putObject("auth"), bucket.auth());
       strings(b, "ipAllow", bucket.ipAllow());
       strings(b, "ipDeny", bucket.ipDeny());
@@ -205,6 +200,27 @@ public final class ConfigWriter {
     if (!values.isEmpty()) {
       ArrayNode list = parent.putArray(key);
       values.forEach(v -> list.add(literal(v)));
+    }
+  }
+
+  private static void s3(ObjectNode s3, S3Target target) {
+    s3.put("bucket", target.bucket()).put("region", target.region());
+    if (target.endpoint() != null) {
+      s3.put("endpoint", literal(target.endpoint().toString()));
+    }
+    s3.put("pathStyle", target.pathStyle()).put("keyPrefix", literal(target.keyPrefix()));
+    S3Credentials credentials = target.credentials();
+    if (credentials != null) {
+      ObjectNode c = s3.putObject("credentials");
+      c.put("accessKeyId", literal(credentials.accessKeyId()))
+          .put("secretAccessKey", literal(credentials.secretAccessKey()));
+      if (credentials.sessionToken() != null) {
+        c.put("sessionToken", literal(credentials.sessionToken()));
+      }
+    }
+    if (!target.replicas().isEmpty()) {
+      ArrayNode replicas = s3.putArray("replicas");
+      target.replicas().forEach(replica -> s3(replicas.addObject(), replica));
     }
   }
 

@@ -51,6 +51,7 @@ final class Rules {
       new DurationRange(Duration.ofSeconds(10), Duration.ofDays(1));
   static final Range ATTEMPTS = new Range(1, 10);
   static final Range BURST = new Range(1, 10_000_000);
+  static final Range FAILURE_PERCENT = new Range(1, 100);
   static final Range TRACKED_KEYS = new Range(1, 10_000_000);
   static final Range PERCENT = new Range(0, 100);
   static final Range CONCURRENT_REQUESTS = new Range(1, 1_000_000);

@@ -9,7 +9,8 @@ public record UpstreamConfig(
     Duration responseTimeout,
     int maxConnectionsPerEndpoint,
     Duration bodyIdleTimeout,
-    RetryConfig retry) {
+    RetryConfig retry,
+    CircuitBreakerConfig circuitBreaker) {
   public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(30);
   private static final UpstreamConfig DEFAULTS =
       new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
@@ -24,6 +25,7 @@ public record UpstreamConfig(
         Rules.CONNECTIONS_PER_ENDPOINT.problem(maxConnectionsPerEndpoint));
     Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
     Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(circuitBreaker, "circuitBreaker");
     Rules.require("bodyIdleTimeout", Rules.timeout(bodyIdleTimeout));
   }
 
@@ -35,7 +37,24 @@ public record UpstreamConfig(
         responseTimeout,
         maxConnectionsPerEndpoint,
         DEFAULT_BODY_IDLE_TIMEOUT,
-        RetryConfig.defaults());
+        RetryConfig.defaults(),
+        CircuitBreakerConfig.defaults());
+  }
+
+  /** Settings with the default circuit breaker. */
+  public UpstreamConfig(
+      Duration connectTimeout,
+      Duration responseTimeout,
+      int maxConnectionsPerEndpoint,
+      Duration bodyIdleTimeout,
+      RetryConfig retry) {
+    this(
+        connectTimeout,
+        responseTimeout,
+        maxConnectionsPerEndpoint,
+        bodyIdleTimeout,
+        retry,
+        CircuitBreakerConfig.defaults());
   }
 
   /**

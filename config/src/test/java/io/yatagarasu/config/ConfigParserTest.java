@@ -213,12 +213,12 @@ class ConfigParserTest {
                 + " maxConcurrentRequests, drainDelay, shutdownGracePeriod)",
             "admin.port: unknown key (expected one of: listen, tokenFile, maxBodyBytes)",
             "upstream.timeout: unknown key (expected one of: connectTimeout, responseTimeout,"
-                + " maxConnectionsPerEndpoint, bodyIdleTimeout, retry)",
+                + " maxConnectionsPerEndpoint, bodyIdleTimeout, retry, circuitBreaker)",
             "logging.level: unknown key (expected one of: format, accessLog)",
             "buckets[0].s3.credentials.token: unknown key (expected one of: accessKeyId,"
                 + " secretAccessKey, sessionToken)",
             "buckets[0].s3.acl: unknown key (expected one of: bucket, region, endpoint, pathStyle,"
-                + " keyPrefix, credentials)",
+                + " keyPrefix, credentials, replicas)",
             "buckets[0].auth.issuer: unknown key (expected one of: type, issuers, claims, pathClaim)",
             "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit)",
             "servr: unknown key (expected one of: generation, server, admin, upstream, logging, jwt, rateLimits, buckets)");

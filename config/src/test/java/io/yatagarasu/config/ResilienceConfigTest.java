@@ -23,6 +23,7 @@ class ResilienceConfigTest {
             upstream:
               bodyIdleTimeout: 15s
               retry: { maxAttempts: 4, baseDelay: 20ms, maxDelay: 500ms, budgetPercent: 10 }
+              circuitBreaker: { failureRatePercent: 40, minimumRequests: 5, window: 5s, openDuration: 2s, halfOpenProbes: 2 }
             """);
     assertThat(config.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.server().maxConcurrentRequests()).isEqualTo(500);
@@ -31,6 +32,9 @@ class ResilienceConfigTest {
     assertThat(config.upstream().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(config.upstream().retry())
         .isEqualTo(new RetryConfig(4, Duration.ofMillis(20), Duration.ofMillis(500), 10));
+    assertThat(config.upstream().circuitBreaker())
+        .isEqualTo(
+            new CircuitBreakerConfig(40, 5, Duration.ofSeconds(5), Duration.ofSeconds(2), 2));
     assertThat(PARSER.parseJson(ConfigWriter.toJson(config))).isEqualTo(config);
   }
 
