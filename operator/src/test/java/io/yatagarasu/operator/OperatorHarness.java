@@ -17,6 +17,7 @@ import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
 import io.yatagarasu.operator.dependent.FleetNames;
+import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.PodLayout;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
@@ -44,6 +45,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final KubernetesClient client;
   private final PrometheusMeterRegistry registry;
   private YatagarasuOperator operator;
+  private DistributorSettings distribution = DistributorSettings.defaults();
 
   private OperatorHarness(KubernetesClient client) {
     this.client = client;
@@ -54,6 +56,16 @@ public final class OperatorHarness implements AutoCloseable {
   public static OperatorHarness start(KubernetesClient client) throws IOException {
     installCrds(client);
     OperatorHarness harness = new OperatorHarness(client);
+    harness.startOperator();
+    return harness;
+  }
+
+  /** Installs the CRDs and starts an operator whose pushes follow {@code distribution}. */
+  public static OperatorHarness start(KubernetesClient client, DistributorSettings distribution)
+      throws IOException {
+    installCrds(client);
+    OperatorHarness harness = new OperatorHarness(client);
+    harness.distribution = distribution;
     harness.startOperator();
     return harness;
   }
@@ -94,7 +106,8 @@ public final class OperatorHarness implements AutoCloseable {
             0,
             Duration.ZERO),
         new OperatorMetrics(registry),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        distribution);
   }
 
   public void stopOperator() {

@@ -121,9 +121,14 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
     }
     List<Condition> previous =
         bucket.getStatus() == null ? null : bucket.getStatus().getConditions();
+    FleetRegistry.Programming programming =
+        fleet == null ? FleetRegistry.Programming.UNKNOWN : registry.programming(fleet, key);
     List<Condition> conditions =
         Conditions.merge(
-            previous, BucketConditions.of(outcome), outcome.generation(), clock.instant());
+            previous,
+            BucketConditions.of(outcome, programming.podsAtLeast(), programming.includedSince()),
+            outcome.generation(),
+            clock.instant());
     metrics.reconciled("S3ProxyBucket", true);
     if (bucket.getStatus() != null
         && Objects.equals(bucket.getStatus().getObservedGeneration(), outcome.generation())

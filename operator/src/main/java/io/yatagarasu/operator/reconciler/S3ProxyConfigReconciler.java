@@ -1,6 +1,11 @@
 package io.yatagarasu.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,7 +20,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.operator.crd.BucketNamespaces;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
@@ -29,15 +36,21 @@ import io.yatagarasu.operator.dependent.PodDisruptionBudgetDependentResource;
 import io.yatagarasu.operator.dependent.ServiceDependentResource;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.dependent.Snapshot;
+import io.yatagarasu.operator.distribute.Distributor;
+import io.yatagarasu.operator.distribute.FleetProgress;
+import io.yatagarasu.operator.distribute.PodTarget;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
+import io.yatagarasu.operator.render.PodLayout;
 import io.yatagarasu.operator.render.RenderResult;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.status.Conditions;
 import io.yatagarasu.operator.status.FleetConditions;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,6 +79,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   static final String BUCKETS = "buckets";
   static final String CREDENTIALS = "credentials";
   static final String NAMESPACES = "namespaces";
+  static final String PODS = "pods";
+  static final String PUSHES = "pushes";
   private static final Logger log = LoggerFactory.getLogger(S3ProxyConfigReconciler.class);
   private static final int MAX_MESSAGE = 1024;
 
@@ -73,6 +88,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private final OperatorMetrics metrics;
   private final ServiceMonitors serviceMonitors;
   private final Clock clock;
+  private final Distributor distributor;
   private final DeploymentDependentResource deployment;
   private final ServiceDependentResource service = new ServiceDependentResource();
   private final ConfigSecretDependentResource configSecret = new ConfigSecretDependentResource();
@@ -83,14 +99,17 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private volatile InformerEventSource<S3ProxyBucket, S3ProxyConfig> buckets;
   private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
   private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
+  private volatile InformerEventSource<Pod, S3ProxyConfig> pods;
 
   public S3ProxyConfigReconciler(
       FleetRegistry registry,
       OperatorMetrics metrics,
       ServiceMonitors serviceMonitors,
       String defaultImage,
-      Clock clock) {
+      Clock clock,
+      Distributor distributor) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.distributor = Objects.requireNonNull(distributor, "distributor");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.serviceMonitors = Objects.requireNonNull(serviceMonitors, "serviceMonitors");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -131,10 +150,39 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
+    // Proxy pods, by the label every fleet's pod template carries; the instance label names the
+    // fleet. A pod appearing, getting an IP, restarting or turning ready triggers a push to it.
+    pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, S3ProxyConfig.class)
+                .withName(PODS)
+                .withLabelSelector(Labels.APP_NAME + "=" + FleetNames.APP)
+                .withSecondaryToPrimaryMapper(
+                    pod -> {
+                      Map<String, String> podLabels = pod.getMetadata().getLabels();
+                      String fleet = podLabels == null ? null : podLabels.get(Labels.APP_INSTANCE);
+                      return fleet == null
+                          ? Set.of()
+                          : Set.of(new ResourceID(fleet, pod.getMetadata().getNamespace()));
+                    })
+                .build(),
+            context);
+    // Pod answers come back on the distributor's thread; they re-run the reconcile, the only
+    // writer of the fleet's status.
+    SimpleInboundEventSource<S3ProxyConfig> pushes = new SimpleInboundEventSource<>(PUSHES);
+    distributor.onProgress(
+        fleet -> {
+          if (pushes.isRunning()) {
+            pushes.propagateEvent(new ResourceID(fleet.name(), fleet.namespace()));
+          }
+        });
+    registry.onFleetForgotten(distributor::forget);
     List<EventSource<?, S3ProxyConfig>> sources = new ArrayList<>();
     sources.add(buckets);
     sources.add(credentials);
     sources.add(namespaces);
+    sources.add(pods);
+    sources.add(pushes);
     sources.addAll(
         EventSourceUtils.dependentEventSources(
             context, deployment, service, configSecret, adminToken, disruptionBudget));
@@ -144,20 +192,21 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   @Override
   public UpdateControl<S3ProxyConfig> reconcile(
       S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    long observedNanos = System.nanoTime();
     ObjectKey key = ObjectKey.of(fleet);
     List<S3ProxyBucket> attached = buckets.list(b -> key.equals(target(b))).toList();
     List<Secret> secrets = referencedSecrets(fleet, attached, context);
     Map<String, Map<String, String>> labels = namespaceLabels(fleet, attached);
     RenderResult result =
         metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets, labels));
-    registry.publish(key, result.byBucket());
 
     Optional<Secret> stored = configSecret.getSecondaryResource(fleet, context);
     long generation = annotation(stored, FleetNames.CONFIG_GENERATION_ANNOTATION);
     String hash =
         stored.map(s -> annotationText(s, FleetNames.CONFIG_HASH_ANNOTATION)).orElse(null);
+    Snapshot snapshot = null;
     if (result.config() != null) {
-      Snapshot snapshot = snapshot(fleet, result, stored);
+      snapshot = snapshot(fleet, result, stored);
       if (snapshot.generation() != generation) {
         metrics.snapshotChanged();
         log.info(
@@ -175,7 +224,29 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     } else {
       log.warn("fleet={} invalid, keeping the stored snapshot: {}", key, result.fleetProblems());
     }
-    adminToken.reconcile(fleet, context);
+    registry.publish(key, result.byBucket(), generation);
+    Optional<Secret> token = adminToken.reconcile(fleet, context).getSingleResource();
+    if (token.isEmpty()) {
+      token = adminToken.getSecondaryResource(fleet, context);
+    }
+    String adminPassword = token.map(S3ProxyConfigReconciler::tokenOf).orElse(null);
+    if (adminPassword != null) {
+      int adminPort =
+          snapshot != null ? snapshot.config().admin().listen().port() : specAdminPort(fleet);
+      distributor.offer(
+          key,
+          snapshot == null
+              ? null
+              : new Distributor.Desired(
+                  snapshot.config(),
+                  snapshot.hash(),
+                  snapshot.generation(),
+                  adminPassword,
+                  observedNanos),
+          targets(fleet, adminPort));
+    }
+    FleetProgress progress = distributor.progress(key);
+    registry.programmed(key, progress == null ? -1 : progress.programmedGeneration());
     Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
     service.reconcile(fleet, context);
     if (PodDisruptionBudgetDependentResource.wanted(fleet)) {
@@ -219,7 +290,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     ready,
                     result.acceptedCount(),
                     result.rejectedCount(),
-                    monitor == ServiceMonitors.Outcome.CRD_MISSING)),
+                    monitor == ServiceMonitors.Outcome.CRD_MISSING,
+                    progress)),
             observed,
             clock.instant()));
     metrics.reconciled("S3ProxyConfig", true);
@@ -282,6 +354,84 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
           hash.equals(statusHash) && statusGeneration > 0 ? statusGeneration : statusGeneration + 1;
     }
     return new Snapshot(result.config(), hash, generation);
+  }
+
+  /** The fleet's running pods with an IP: those the distributor pushes to. */
+  private List<PodTarget> targets(S3ProxyConfig fleet, int defaultAdminPort) {
+    Map<String, String> selector = FleetNames.selector(fleet);
+    List<PodTarget> targets = new ArrayList<>();
+    pods.list(
+            fleet.getMetadata().getNamespace(),
+            pod ->
+                pod.getMetadata().getLabels() != null
+                    && pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+        .forEach(
+            pod -> {
+              var status = pod.getStatus();
+              if (status == null
+                  || status.getPodIP() == null
+                  || status.getPodIP().isEmpty()
+                  || pod.getMetadata().getDeletionTimestamp() != null
+                  || !"Running".equals(status.getPhase())) {
+                return;
+              }
+              boolean ready =
+                  status.getConditions() != null
+                      && status.getConditions().stream()
+                          .anyMatch(
+                              (PodCondition c) ->
+                                  "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+              int restarts =
+                  status.getContainerStatuses() == null
+                      ? 0
+                      : status.getContainerStatuses().stream()
+                          .mapToInt(
+                              (ContainerStatus c) ->
+                                  c.getRestartCount() == null ? 0 : c.getRestartCount())
+                          .sum();
+              targets.add(
+                  new PodTarget(
+                      pod.getMetadata().getName(),
+                      pod.getMetadata().getUid() + "/" + status.getPodIP() + "/" + restarts,
+                      status.getPodIP(),
+                      adminPort(pod, defaultAdminPort),
+                      ready));
+            });
+    return targets;
+  }
+
+  /** The pod's own admin container port (what its kubelet runs), else the snapshot's. */
+  private static int adminPort(Pod pod, int fallback) {
+    if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+      return fallback;
+    }
+    for (Container container : pod.getSpec().getContainers()) {
+      if (container.getPorts() == null) {
+        continue;
+      }
+      for (ContainerPort port : container.getPorts()) {
+        if ("admin".equals(port.getName()) && port.getContainerPort() != null) {
+          return port.getContainerPort();
+        }
+      }
+    }
+    return fallback;
+  }
+
+  private static int specAdminPort(S3ProxyConfig fleet) {
+    var server = fleet.getSpec() == null ? null : fleet.getSpec().getServer();
+    return server == null || server.getAdminPort() == null
+        ? AdminConfig.defaults().listen().port()
+        : server.getAdminPort();
+  }
+
+  private static String tokenOf(Secret secret) {
+    String data = secret.getData() == null ? null : secret.getData().get(PodLayout.ADMIN_TOKEN_KEY);
+    if (data == null) {
+      return null;
+    }
+    String token = new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8).strip();
+    return token.isEmpty() ? null : token;
   }
 
   private static long annotation(Optional<Secret> secret, String name) {

@@ -3,15 +3,20 @@ package io.yatagarasu.operator.runtime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.yatagarasu.operator.distribute.PodAnswer;
+import io.yatagarasu.operator.distribute.PushMetrics;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Every meter of the operator itself; tags are bounded (kind and result, never object names). */
-public final class OperatorMetrics {
+public final class OperatorMetrics implements PushMetrics {
   private final MeterRegistry registry;
   private final Timer renderTime;
+  private final Timer programmedTime;
+  private final ConcurrentMap<PodAnswer.Result, Timer> pushTimes = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
 
   public OperatorMetrics(MeterRegistry registry) {
@@ -21,6 +26,32 @@ public final class OperatorMetrics {
             .description("Time to render one fleet's snapshot")
             .publishPercentileHistogram()
             .register(registry);
+    this.programmedTime =
+        Timer.builder("yatagarasu.operator.programmed")
+            .description(
+                "Time from a change being observed to every ready pod of the fleet running it")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  /** One push to one pod, by result; the count of a result is the timer's count. */
+  @Override
+  public void pushed(PodAnswer.Result result, long nanos) {
+    pushTimes
+        .computeIfAbsent(
+            result,
+            r ->
+                Timer.builder("yatagarasu.operator.push")
+                    .description("Snapshot pushes to proxy pods by result, and their latency")
+                    .tag("result", r.tag())
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void programmed(long nanosSinceChange) {
+    programmedTime.record(nanosSinceChange, TimeUnit.NANOSECONDS);
   }
 
   public MeterRegistry registry() {

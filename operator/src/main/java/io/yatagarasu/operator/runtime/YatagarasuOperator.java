@@ -5,6 +5,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
+import io.yatagarasu.operator.distribute.Distributor;
+import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.operator.reconciler.FleetRegistry;
 import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
 import io.yatagarasu.operator.reconciler.S3ProxyConfigReconciler;
@@ -18,13 +20,25 @@ import java.util.Objects;
  */
 public final class YatagarasuOperator implements AutoCloseable {
   private final Operator operator;
+  private final Distributor distributor;
 
-  private YatagarasuOperator(Operator operator) {
+  private YatagarasuOperator(Operator operator, Distributor distributor) {
     this.operator = operator;
+    this.distributor = distributor;
   }
 
   public static YatagarasuOperator create(
       KubernetesClient client, OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
+    return create(client, settings, metrics, clock, DistributorSettings.defaults());
+  }
+
+  /** An operator whose snapshot pushes follow {@code distribution}. */
+  public static YatagarasuOperator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      OperatorMetrics metrics,
+      Clock clock,
+      DistributorSettings distribution) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(settings, "settings");
     Operator operator =
@@ -49,11 +63,12 @@ public final class YatagarasuOperator implements AutoCloseable {
               }
             });
     FleetRegistry registry = new FleetRegistry();
+    Distributor distributor = new Distributor(distribution, metrics);
     ServiceMonitors serviceMonitors =
         new ServiceMonitors(client, settings.serviceMonitorCrdCheck(), clock);
     S3ProxyConfigReconciler fleets =
         new S3ProxyConfigReconciler(
-            registry, metrics, serviceMonitors, settings.defaultImage(), clock);
+            registry, metrics, serviceMonitors, settings.defaultImage(), clock, distributor);
     S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock);
     if (settings.watchNamespaces().isEmpty()) {
       operator.register(fleets);
@@ -62,7 +77,7 @@ public final class YatagarasuOperator implements AutoCloseable {
       operator.register(fleets, c -> c.settingNamespaces(settings.watchNamespaces()));
       operator.register(buckets, c -> c.settingNamespaces(settings.watchNamespaces()));
     }
-    return new YatagarasuOperator(operator);
+    return new YatagarasuOperator(operator, distributor);
   }
 
   /** Starts the controllers; with leader election, only once this replica holds the Lease. */
@@ -84,5 +99,6 @@ public final class YatagarasuOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    distributor.close();
   }
 }

@@ -12,13 +12,26 @@ public final class BucketConditions {
   public static final String RESOLVED_REFS = "ResolvedRefs";
   public static final String PROGRAMMED = "Programmed";
 
-  /** Programmed while snapshots reach running pods only through pod start-up. */
+  /** Programmed while no ready proxy pod has answered a push yet. */
   public static final String NOT_PUSHED = "NotPushed";
+
+  public static final String PROGRAMMED_REASON = "Programmed";
+  public static final String NOT_PROGRAMMED = "NotProgrammed";
 
   private BucketConditions() {}
 
-  /** The conditions for an outcome, without observedGeneration or transition times. */
+  /** The conditions for an outcome before any pod answered a push. */
   public static List<Condition> of(BucketOutcome outcome) {
+    return of(outcome, -1, 0);
+  }
+
+  /**
+   * The conditions for an outcome, without observedGeneration or transition times.
+   *
+   * @param podsAtLeast the generation every ready pod of the fleet runs at least, -1 when unknown
+   * @param includedSince the first snapshot generation holding this outcome
+   */
+  public static List<Condition> of(BucketOutcome outcome, long podsAtLeast, long includedSince) {
     Verdict accepted = outcome.accepted();
     Condition acceptedCondition =
         Conditions.of(
@@ -42,15 +55,34 @@ public final class BucketConditions {
                 refs.reason().name(),
                 refs.message());
     Condition programmed;
-    if (outcome.included()) {
+    if (outcome.included() && podsAtLeast < 0) {
       programmed =
           Conditions.of(
               PROGRAMMED,
               Conditions.UNKNOWN,
               NOT_PUSHED,
               "the route is in the fleet's rendered snapshot (see the S3ProxyConfig's"
-                  + " status.configGeneration), which proxy pods load when they start; this"
-                  + " operator version does not push snapshots to running pods");
+                  + " status.configGeneration); no ready proxy pod has answered a push yet, and"
+                  + " pods load the snapshot when they start");
+    } else if (outcome.included() && podsAtLeast >= includedSince) {
+      programmed =
+          Conditions.of(
+              PROGRAMMED,
+              Conditions.TRUE,
+              PROGRAMMED_REASON,
+              "every ready proxy pod runs a snapshot with this route (generation "
+                  + includedSince
+                  + " or later)");
+    } else if (outcome.included()) {
+      programmed =
+          Conditions.of(
+              PROGRAMMED,
+              Conditions.FALSE,
+              NOT_PROGRAMMED,
+              "snapshot generation "
+                  + includedSince
+                  + " with this route has not reached every ready proxy pod yet; see the"
+                  + " S3ProxyConfig's Programmed condition for which pod and why");
     } else if (accepted.reason() == Reason.Pending) {
       programmed =
           Conditions.of(PROGRAMMED, Conditions.UNKNOWN, Reason.Pending.name(), accepted.message());

@@ -1,6 +1,7 @@
 package io.yatagarasu.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.yatagarasu.operator.distribute.FleetProgress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,7 @@ public final class FleetConditions {
    * @param accepted buckets in the snapshot
    * @param rejected buckets left out
    * @param serviceMonitorMissing ServiceMonitor enabled but its CRD is not installed
+   * @param pods where the pods stand against the pushed snapshot, or null before any push
    */
   public record Inputs(
       String fleet,
@@ -36,7 +38,8 @@ public final class FleetConditions {
       int readyReplicas,
       long accepted,
       long rejected,
-      boolean serviceMonitorMissing) {}
+      boolean serviceMonitorMissing,
+      FleetProgress pods) {}
 
   public static List<Condition> of(Inputs in) {
     List<Condition> conditions = new ArrayList<>();
@@ -89,7 +92,9 @@ public final class FleetConditions {
                       : "the spec is invalid; no snapshot is stored")
                   + ": "
                   + String.join("; ", in.fleetProblems())));
-    } else {
+    } else if (in.pods() == null
+        || in.pods().readyPods() == 0
+        || in.pods().generation() != in.snapshotGeneration()) {
       conditions.add(
           Conditions.of(
               PROGRAMMED,
@@ -103,8 +108,26 @@ public final class FleetConditions {
                   + in.accepted()
                   + " buckets) is stored in Secret "
                   + in.configSecret()
-                  + "; proxy pods load it when they start; this operator version does not push"
-                  + " snapshots to running pods"));
+                  + "; no ready proxy pod has answered a push of it yet; pods load it when they"
+                  + " start"));
+    } else if (in.pods().programmed()) {
+      conditions.add(
+          Conditions.of(
+              PROGRAMMED,
+              Conditions.TRUE,
+              "Programmed",
+              in.pods().describe()
+                  + " (hash "
+                  + in.snapshotHash().substring(0, 12)
+                  + ", "
+                  + in.accepted()
+                  + " buckets)"));
+    } else {
+      String reason =
+          !in.pods().rejected().isEmpty()
+              ? "Rejected"
+              : !in.pods().unreachable().isEmpty() ? "Unreachable" : "Pushing";
+      conditions.add(Conditions.of(PROGRAMMED, Conditions.FALSE, reason, in.pods().describe()));
     }
 
     List<String> reasons = new ArrayList<>();
@@ -119,6 +142,16 @@ public final class FleetConditions {
           "spec.monitoring.serviceMonitor.enabled is true but the Prometheus Operator CRD"
               + " servicemonitors.monitoring.coreos.com is not installed; install the Prometheus"
               + " Operator or set enabled to false");
+    }
+    if (in.pods() != null
+        && in.pods().generation() == in.snapshotGeneration()
+        && !in.pods().rejected().isEmpty()) {
+      reasons.add("SnapshotRejected");
+      messages.add(
+          "proxy pods rejected snapshot generation "
+              + in.snapshotGeneration()
+              + " and keep serving their previous one: "
+              + in.pods().describe());
     }
     if (in.rejected() > 0) {
       reasons.add("BucketsRejected");

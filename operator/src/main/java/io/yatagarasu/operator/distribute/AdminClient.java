@@ -1,0 +1,121 @@
+package io.yatagarasu.operator.distribute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Talks to a proxy pod's admin listener: {@code PUT /admin/config} with the generation header and
+ * the bearer token, and turns the answer into a {@link PodAnswer}. The token is only ever put in
+ * the Authorization header.
+ */
+final class AdminClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http;
+  private final Duration timeout;
+
+  AdminClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  CompletableFuture<PodAnswer> push(PodTarget pod, byte[] document, long generation, String token) {
+    String host = pod.ip().indexOf(':') >= 0 ? "[" + pod.ip() + "]" : pod.ip();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://" + host + ":" + pod.adminPort() + "/admin/config"))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + token)
+            .header("X-Config-Generation", Long.toString(generation))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(document))
+            .build();
+    try {
+      return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .handle((response, error) -> answer(response, error, generation));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(unreachable(e, generation));
+    }
+  }
+
+  private static PodAnswer answer(HttpResponse<String> response, Throwable error, long pushed) {
+    if (error != null) {
+      return unreachable(error, pushed);
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (Exception e) {
+      body = null;
+    }
+    long generation = body == null ? 0 : body.path("generation").asLong(0);
+    String hash = body == null || !body.path("hash").isTextual() ? null : body.get("hash").asText();
+    List<String> errors = new ArrayList<>();
+    if (body != null && body.path("errors").isArray()) {
+      body.get("errors").forEach(e -> errors.add(e.asText()));
+    }
+    String status = body == null ? "" : body.path("status").asText("");
+    int code = response.statusCode();
+    if (code == 200 && ("applied".equals(status) || "unchanged".equals(status))) {
+      return new PodAnswer(
+          "applied".equals(status) ? PodAnswer.Result.APPLIED : PodAnswer.Result.UNCHANGED,
+          generation,
+          hash,
+          List.of(),
+          pushed);
+    }
+    if (code == 409) {
+      return new PodAnswer(PodAnswer.Result.STALE, generation, hash, errors, pushed);
+    }
+    if (code == 400 || code == 413 || code == 422) {
+      if (errors.isEmpty()) {
+        errors.add("HTTP " + code + " " + (status.isEmpty() ? "rejected" : status));
+      }
+      return new PodAnswer(PodAnswer.Result.REJECTED, generation, hash, errors, pushed);
+    }
+    if (code == 401 || code == 403) {
+      return new PodAnswer(
+          PodAnswer.Result.UNAUTHORIZED,
+          0,
+          null,
+          List.of("HTTP " + code + " from the admin listener"),
+          pushed);
+    }
+    return new PodAnswer(
+        PodAnswer.Result.UNREACHABLE,
+        0,
+        null,
+        List.of("HTTP " + code + " from the admin listener"),
+        pushed);
+  }
+
+  private static PodAnswer unreachable(Throwable error, long pushed) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    String message;
+    if (cause instanceof HttpTimeoutException) {
+      message = "no answer within the push timeout";
+    } else if (cause instanceof java.net.ConnectException) {
+      message = "connection refused";
+    } else {
+      message =
+          cause.getClass().getSimpleName()
+              + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+    return new PodAnswer(PodAnswer.Result.UNREACHABLE, 0, null, List.of(message), pushed);
+  }
+}

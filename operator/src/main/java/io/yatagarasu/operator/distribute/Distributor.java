@@ -1,0 +1,373 @@
+package io.yatagarasu.operator.distribute;
+
+import io.yatagarasu.config.ConfigDocument;
+import io.yatagarasu.config.ConfigWriter;
+import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.operator.render.ObjectKey;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes each fleet's latest snapshot to every running pod of the fleet and keeps each pod's
+ * answer. Offers are debounced (a burst of changes becomes one push of the latest snapshot), a
+ * generation older than the one already offered is ignored, a pod that acknowledged the snapshot is
+ * not pushed again until it restarts, and failed pushes are retried with capped exponential backoff
+ * and jitter. Every answer is reported to a listener, which rewrites the fleet's status.
+ */
+public final class Distributor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Distributor.class);
+
+  /**
+   * The snapshot a fleet's pods should run.
+   *
+   * @param config the rendered configuration (holds credentials: never logged)
+   * @param hash its content hash
+   * @param generation its generation
+   * @param token the fleet's admin token (never logged)
+   * @param observedNanos {@link System#nanoTime()} when the change was observed
+   */
+  public record Desired(
+      ProxyConfig config, String hash, long generation, String token, long observedNanos) {
+    public Desired {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(hash, "hash");
+      Objects.requireNonNull(token, "token");
+    }
+
+    @Override
+    public String toString() {
+      return "Desired[generation=" + generation + ", hash=" + hash + "]";
+    }
+  }
+
+  private final DistributorSettings settings;
+  private final PushMetrics metrics;
+  private final AdminClient client;
+  private final ScheduledExecutorService scheduler;
+  private final Map<ObjectKey, Fleet> fleets = new ConcurrentHashMap<>();
+  private volatile Consumer<ObjectKey> listener = fleet -> {};
+
+  public Distributor(DistributorSettings settings, PushMetrics metrics) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.client = new AdminClient(settings.timeout());
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "yatagarasu-distributor");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Called (on the distributor's thread) whenever a pod of the fleet answered. */
+  public void onProgress(Consumer<ObjectKey> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * The fleet's latest snapshot (null to keep the one offered before) and its running pods. Pushes
+   * happen after the debounce delay, to the pods that do not run the snapshot yet.
+   */
+  public void offer(ObjectKey key, Desired desired, List<PodTarget> pods) {
+    Fleet fleet = fleets.computeIfAbsent(key, Fleet::new);
+    synchronized (fleet) {
+      if (desired != null) {
+        if (fleet.desired == null || desired.generation() > fleet.desired.generation()) {
+          long observed =
+              fleet.desired != null && fleet.convergedGeneration < fleet.desired.generation()
+                  ? fleet.desired.observedNanos()
+                  : desired.observedNanos();
+          fleet.desired =
+              new Desired(
+                  desired.config(),
+                  desired.hash(),
+                  desired.generation(),
+                  desired.token(),
+                  Math.min(observed, desired.observedNanos()));
+          fleet.bodies.clear();
+          fleet.hashes.clear();
+        } else if (desired.generation() == fleet.desired.generation()
+            && !desired.token().equals(fleet.desired.token())) {
+          fleet.desired =
+              new Desired(
+                  fleet.desired.config(),
+                  fleet.desired.hash(),
+                  fleet.desired.generation(),
+                  desired.token(),
+                  fleet.desired.observedNanos());
+          fleet.pods.values().forEach(p -> p.failures = 0);
+        }
+      }
+      Map<String, PodTarget> seen = new HashMap<>();
+      for (PodTarget pod : pods) {
+        seen.put(pod.name(), pod);
+        Pod state = fleet.pods.get(pod.name());
+        if (state == null || !state.target.instance().equals(pod.instance())) {
+          if (state != null) {
+            state.cancelRetry();
+          }
+          fleet.pods.put(pod.name(), new Pod(pod));
+        } else {
+          state.target = pod;
+        }
+      }
+      fleet
+          .pods
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (!seen.containsKey(e.getKey())) {
+                  e.getValue().cancelRetry();
+                  return true;
+                }
+                return false;
+              });
+      if (!fleet.flushScheduled && fleet.desired != null && fleet.needsPush()) {
+        fleet.flushScheduled = true;
+        scheduler.schedule(() -> flush(fleet), settings.debounce().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  /** Forgets a deleted fleet. */
+  public void forget(ObjectKey key) {
+    Fleet fleet = fleets.remove(key);
+    if (fleet != null) {
+      synchronized (fleet) {
+        fleet.pods.values().forEach(Pod::cancelRetry);
+        fleet.pods.clear();
+      }
+    }
+  }
+
+  /** Where the fleet's pods stand, or null when nothing was offered for it. */
+  public FleetProgress progress(ObjectKey key) {
+    Fleet fleet = fleets.get(key);
+    if (fleet == null) {
+      return null;
+    }
+    synchronized (fleet) {
+      return fleet.progress();
+    }
+  }
+
+  private void flush(Fleet fleet) {
+    synchronized (fleet) {
+      fleet.flushScheduled = false;
+      if (fleets.get(fleet.key) != fleet || fleet.desired == null) {
+        return;
+      }
+      for (Pod pod : fleet.pods.values()) {
+        if (fleet.shouldPush(pod)) {
+          push(fleet, pod);
+        }
+      }
+    }
+  }
+
+  /** Holds the fleet's lock. */
+  private void push(Fleet fleet, Pod pod) {
+    Desired desired = fleet.desired;
+    PodTarget target = pod.target;
+    byte[] body = fleet.body(target.ip());
+    pod.inFlight = true;
+    long started = System.nanoTime();
+    client
+        .push(target, body, desired.generation(), desired.token())
+        .whenComplete(
+            (answer, error) -> {
+              PodAnswer result =
+                  error != null
+                      ? new PodAnswer(
+                          PodAnswer.Result.UNREACHABLE,
+                          0,
+                          null,
+                          List.of(error.getClass().getSimpleName()),
+                          desired.generation())
+                      : answer;
+              metrics.pushed(result.result(), System.nanoTime() - started);
+              answered(fleet, pod, target, desired, result);
+            });
+  }
+
+  private void answered(Fleet fleet, Pod pod, PodTarget target, Desired desired, PodAnswer answer) {
+    boolean converged = false;
+    synchronized (fleet) {
+      pod.inFlight = false;
+      if (fleet.pods.get(target.name()) != pod) {
+        return;
+      }
+      pod.answer = answer;
+      if (answer.retryable()) {
+        pod.failures++;
+        long delay = backoff(pod.failures);
+        log.warn(
+            "push failed fleet={} pod={} ip={} generation={} result={} reason={} retryInMs={}",
+            fleet.key,
+            target.name(),
+            target.ip(),
+            desired.generation(),
+            answer.result().tag(),
+            answer.errors().isEmpty() ? "" : answer.errors().get(0),
+            TimeUnit.NANOSECONDS.toMillis(delay));
+        pod.retry = scheduler.schedule(() -> retry(fleet, pod), delay, TimeUnit.NANOSECONDS);
+      } else {
+        pod.failures = 0;
+        if (answer.result() == PodAnswer.Result.REJECTED
+            || answer.result() == PodAnswer.Result.STALE) {
+          log.warn(
+              "push refused fleet={} pod={} ip={} generation={} result={} errors={}",
+              fleet.key,
+              target.name(),
+              target.ip(),
+              desired.generation(),
+              answer.result().tag(),
+              answer.errors());
+        }
+      }
+      if (fleet.desired.generation() != desired.generation() && fleet.shouldPush(pod)) {
+        push(fleet, pod);
+      }
+      FleetProgress progress = fleet.progress();
+      if (progress.programmed() && fleet.convergedGeneration < progress.generation()) {
+        fleet.convergedGeneration = progress.generation();
+        metrics.programmed(System.nanoTime() - fleet.desired.observedNanos());
+        converged = true;
+      }
+    }
+    if (converged) {
+      log.info("fleet={} programmed generation={}", fleet.key, fleet.convergedGeneration);
+    }
+    listener.accept(fleet.key);
+  }
+
+  private void retry(Fleet fleet, Pod pod) {
+    synchronized (fleet) {
+      pod.retry = null;
+      if (fleet.pods.get(pod.target.name()) == pod && fleet.shouldPush(pod)) {
+        push(fleet, pod);
+      }
+    }
+  }
+
+  /** Capped exponential backoff with jitter: a random delay between half and all of the step. */
+  private long backoff(int failures) {
+    long base = settings.backoffBase().toNanos();
+    long cap = settings.backoffCap().toNanos();
+    long step = failures >= 30 ? cap : Math.min(cap, base << Math.min(failures - 1, 30));
+    return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    fleets.clear();
+  }
+
+  private final class Fleet {
+    final ObjectKey key;
+    final Map<String, Pod> pods = new HashMap<>();
+    final Map<String, byte[]> bodies = new HashMap<>();
+    final Map<String, String> hashes = new HashMap<>();
+    Desired desired;
+    boolean flushScheduled;
+    long convergedGeneration;
+
+    Fleet(ObjectKey key) {
+      this.key = key;
+    }
+
+    boolean needsPush() {
+      return pods.values().stream().anyMatch(this::shouldPush);
+    }
+
+    /** Not running the snapshot, nothing in flight or waiting for a retry, not refused already. */
+    boolean shouldPush(Pod pod) {
+      if (desired == null || pod.inFlight || pod.retry != null) {
+        return false;
+      }
+      PodAnswer answer = pod.answer;
+      if (answer == null) {
+        return true;
+      }
+      if (answer.pushedGeneration() == desired.generation()
+          && !answer.retryable()
+          && !answer.acknowledged()) {
+        return false;
+      }
+      return !current(pod);
+    }
+
+    boolean current(Pod pod) {
+      PodAnswer answer = pod.answer;
+      return answer != null
+          && answer.acknowledged()
+          && answer.generation() == desired.generation()
+          && Objects.equals(answer.hash(), expectedHash(pod.target.ip()));
+    }
+
+    String expectedHash(String ip) {
+      if (settings.view() == PodView.AS_RENDERED) {
+        return desired.hash();
+      }
+      return hashes.computeIfAbsent(
+          ip, i -> ConfigWriter.contentHash(settings.view().configFor(i, desired.config())));
+    }
+
+    byte[] body(String ip) {
+      String key = settings.view() == PodView.AS_RENDERED ? "" : ip;
+      return bodies.computeIfAbsent(
+          key,
+          k ->
+              ConfigWriter.toJson(
+                      new ConfigDocument(
+                          settings.view().configFor(ip, desired.config()),
+                          OptionalLong.of(desired.generation())))
+                  .getBytes(StandardCharsets.UTF_8));
+    }
+
+    FleetProgress progress() {
+      List<FleetProgress.PodProgress> list = new ArrayList<>();
+      for (Pod pod : pods.values()) {
+        list.add(new FleetProgress.PodProgress(pod.target, pod.answer, current(pod)));
+      }
+      list.sort(Comparator.comparing(p -> p.target().name()));
+      return new FleetProgress(desired == null ? 0 : desired.generation(), list);
+    }
+  }
+
+  private static final class Pod {
+    PodTarget target;
+    PodAnswer answer;
+    boolean inFlight;
+    int failures;
+    ScheduledFuture<?> retry;
+
+    Pod(PodTarget target) {
+      this.target = target;
+    }
+
+    void cancelRetry() {
+      if (retry != null) {
+        retry.cancel(false);
+        retry = null;
+      }
+    }
+  }
+}

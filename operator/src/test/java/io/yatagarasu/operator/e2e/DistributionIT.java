@@ -1,0 +1,271 @@
+package io.yatagarasu.operator.e2e;
+
+import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.yatagarasu.operator.OperatorHarness;
+import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.proxy.ProxyServer;
+import io.yatagarasu.testkit.S3ProxyServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator pushes snapshots to real proxies (one per Pod on 127.0.0.x, booted from the
+ * rendered-config Secret) and reports on status which pods run which generation.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DistributionIT {
+  static KubernetesClient client;
+  static OperatorHarness harness;
+  static S3ProxyServer store;
+  static Path root;
+  private Kubelet kubelet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    root = Files.createTempDirectory("yatagarasu-pods");
+    store = S3ProxyServer.start("store-key", "store-secret-0123456789");
+    for (String bucket : new String[] {"photos", "videos"}) {
+      store.createBucket(bucket);
+      store.putObject(
+          bucket,
+          "hello.txt",
+          ("hello from " + bucket).getBytes(StandardCharsets.UTF_8),
+          "text/plain",
+          Map.of());
+    }
+    harness =
+        OperatorHarness.start(
+            client,
+            DistributorSettings.defaults()
+                .withView(Kubelet.view(root))
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+    store.close();
+  }
+
+  @AfterEach
+  void stopPods() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+  }
+
+  /** Creates a fleet with a photos bucket and waits for its Deployment and snapshot. */
+  private String fleetWithPhotos(String ns) {
+    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
+    harness.create(Fleets.fleet(ns, "edge", 3));
+    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.configSecret(ns, "edge") != null
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
+                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
+                    && harness.renderedDocument(ns, "edge").contains("/photos"));
+    kubelet = new Kubelet(client, ns, "edge", root);
+    return ns;
+  }
+
+  private Condition programmed(String ns) {
+    return harness.fleetCondition(ns, "edge", "Programmed");
+  }
+
+  private void awaitAllAt(long generation) {
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                kubelet.proxies().stream().allMatch(p -> p.snapshot().generation() == generation));
+  }
+
+  @Test
+  void threePodsServeTheBucketAndStatusSaysThreeOfThreeAtTheGeneration() throws Exception {
+    String ns = fleetWithPhotos(harness.newNamespace());
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    kubelet.start("edge-c", "127.0.0.4");
+    long generation = harness.storedGeneration(ns, "edge");
+
+    for (String pod : new String[] {"edge-a", "edge-b", "edge-c"}) {
+      var response = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("hello from photos");
+    }
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition c = programmed(ns);
+              assertThat(c.getStatus()).as(c.getMessage()).isEqualTo("True");
+              assertThat(c.getMessage())
+                  .startsWith("3/3 ready pods at generation " + generation + " ");
+              assertThat(harness.bucketVerdict(ns, "photos", "Programmed"))
+                  .isEqualTo("True Programmed");
+            });
+    assertThat(harness.statusGeneration(ns, "edge")).isEqualTo(generation);
+    kubelet.proxies().forEach(p -> assertThat(p.snapshot().generation()).isEqualTo(generation));
+  }
+
+  @Test
+  void bucketsAddedChangedAndDeletedReachEveryPodAndProblemsStayOut() throws Exception {
+    String ns = fleetWithPhotos(harness.newNamespace());
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    kubelet.start("edge-c", "127.0.0.4");
+    String[] pods = {"edge-a", "edge-b", "edge-c"};
+
+    harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
+    // Same prefix as an older bucket, and a Secret that does not exist: both stay out.
+    harness.create(Fleets.bucket(ns, "copycat", "edge", "/photos", "store-creds", "videos", store));
+    harness.create(
+        Fleets.bucket(ns, "orphan", "edge", "/orphan", "no-such-secret", "videos", store));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : pods) {
+                assertThat(Fleets.status(kubelet.base(pod) + "/videos/hello.txt")).isEqualTo(200);
+              }
+              assertThat(harness.bucketVerdict(ns, "videos", "Programmed"))
+                  .isEqualTo("True Programmed");
+              assertThat(harness.bucketVerdict(ns, "copycat", "Programmed"))
+                  .isEqualTo("False PrefixConflict");
+              assertThat(harness.bucketVerdict(ns, "orphan", "Programmed"))
+                  .isEqualTo("False SecretNotFound");
+              assertThat(programmed(ns).getStatus()).isEqualTo("True");
+            });
+    for (String pod : pods) {
+      assertThat(Fleets.get(kubelet.base(pod) + "/photos/hello.txt").body())
+          .isEqualTo("hello from photos");
+      assertThat(Fleets.status(kubelet.base(pod) + "/orphan/hello.txt")).isEqualTo(404);
+    }
+
+    harness.edit(
+        S3ProxyBucket.class,
+        ns,
+        "videos",
+        b -> {
+          b.getSpec().setPathPrefix("/clips");
+          return b;
+        });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : pods) {
+                assertThat(Fleets.status(kubelet.base(pod) + "/clips/hello.txt")).isEqualTo(200);
+                assertThat(Fleets.status(kubelet.base(pod) + "/videos/hello.txt")).isEqualTo(404);
+              }
+            });
+
+    client.resources(S3ProxyBucket.class).inNamespace(ns).withName("videos").delete();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : pods) {
+                assertThat(Fleets.status(kubelet.base(pod) + "/clips/hello.txt")).isEqualTo(404);
+              }
+              assertThat(programmed(ns).getMessage())
+                  .startsWith(
+                      "3/3 ready pods at generation " + harness.storedGeneration(ns, "edge"));
+            });
+  }
+
+  @Test
+  void aRejectingPodAndAnUnreachablePodAreNamedOnStatusWhileTheOthersAreProgrammed()
+      throws Exception {
+    String ns = fleetWithPhotos(harness.newNamespace());
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    kubelet.startUnreachable("edge-c", "127.0.0.4");
+    long generation = harness.storedGeneration(ns, "edge");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition c = programmed(ns);
+              assertThat(c.getStatus() + " " + c.getReason()).isEqualTo("False Unreachable");
+              assertThat(c.getMessage())
+                  .startsWith("2/3 ready pods at generation " + generation)
+                  .contains("pod edge-c (127.0.0.4) unreachable: connection refused");
+            });
+
+    // A new data port cannot be applied by a running proxy (its listener is bound once): the
+    // pods refuse the snapshot, keep serving the previous one, and the status says so.
+    harness.edit(
+        S3ProxyConfig.class,
+        ns,
+        "edge",
+        f -> {
+          f.getSpec().getServer().setPort(io.yatagarasu.testkit.FreePorts.find());
+          return f;
+        });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition c = programmed(ns);
+              assertThat(harness.storedGeneration(ns, "edge")).isGreaterThan(generation);
+              assertThat(c.getStatus() + " " + c.getReason()).isEqualTo("False Rejected");
+              assertThat(c.getMessage())
+                  .startsWith(
+                      "0/3 ready pods at generation " + harness.storedGeneration(ns, "edge"))
+                  .contains(
+                      "pod edge-a (127.0.0.2) rejected generation "
+                          + harness.storedGeneration(ns, "edge")
+                          + ": server.listen: cannot change while the proxy runs (restart to"
+                          + " apply)")
+                  .contains("pod edge-b (127.0.0.3) rejected generation")
+                  .contains("pod edge-c (127.0.0.4) unreachable");
+              assertThat(harness.fleetVerdict(ns, "edge", "Degraded"))
+                  .isEqualTo("True SnapshotRejected");
+            });
+    for (String pod : new String[] {"edge-a", "edge-b"}) {
+      assertThat(kubelet.proxy(pod).snapshot().generation()).isEqualTo(generation);
+      assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aPodRestartedFromAnOlderMountedSnapshotConvergesToTheCurrentGeneration() throws Exception {
+    String ns = fleetWithPhotos(harness.newNamespace());
+    String old = kubelet.mountedDocument();
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
+    await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "edge").contains("/videos"));
+    long current = harness.storedGeneration(ns, "edge");
+    awaitAllAt(current);
+
+    ProxyServer restarted = kubelet.restart("edge-b", old);
+    assertThat(restarted.snapshot().generation()).isLessThan(current);
+    await().atMost(TIMEOUT).until(() -> restarted.snapshot().generation() == current);
+    assertThat(Fleets.status(kubelet.base("edge-b") + "/videos/hello.txt")).isEqualTo(200);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                programmed(ns).getMessage().startsWith("2/2 ready pods at generation " + current));
+  }
+}
