@@ -1,0 +1,39 @@
+{{/*
+Rules on namespaced objects: in cluster mode they go into the ClusterRole, in namespaced mode into a
+Role per watched namespace. Secrets: list and watch are filtered by the label
+yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filter.
+*/}}
+{{- define "yatagarasu.namespacedRules" -}}
+- apiGroups: [yatagarasu.io]
+  resources: [s3proxyconfigs, s3proxybuckets]
+  verbs: [get, list, watch]
+- apiGroups: [yatagarasu.io]
+  resources: [s3proxyconfigs/status, s3proxybuckets/status]
+  verbs: [get, patch, update]
+- apiGroups: [""]
+  resources: [secrets, services]
+  verbs: [get, list, watch, create, update, patch, delete]
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, watch, create, update, patch, delete]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [get, list, watch, create, update, patch, delete]
+- apiGroups: [monitoring.coreos.com]
+  resources: [servicemonitors]
+  verbs: [get, create, update, delete]
+{{- end }}
+
+{{/* Rules on cluster-scoped objects, needed in both modes. */}}
+{{- define "yatagarasu.clusterRules" -}}
+- apiGroups: [""]
+  resources: [namespaces]
+  verbs: [get, list, watch]
+- apiGroups: [apiextensions.k8s.io]
+  resources: [customresourcedefinitions]
+  resourceNames: [servicemonitors.monitoring.coreos.com]
+  verbs: [get]
+- apiGroups: [authorization.k8s.io]
+  resources: [selfsubjectrulesreviews]
+  verbs: [create]
+{{- end }}
