@@ -1,5 +1,6 @@
 {{/*
-Rules on namespaced objects: in cluster mode they go into the ClusterRole, in namespaced mode into a
+Rules on namespaced objects (pods: the distributor finds each proxy pod's address to push
+snapshots to): in cluster mode they go into the ClusterRole, in namespaced mode into a
 Role per watched namespace. Secrets: list and watch are filtered by the label
 yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filter.
 */}}
@@ -10,6 +11,9 @@ yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filt
 - apiGroups: [yatagarasu.io]
   resources: [s3proxyconfigs/status, s3proxybuckets/status]
   verbs: [get, patch, update]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch]
 - apiGroups: [""]
   resources: [secrets, services]
   verbs: [get, list, watch, create, update, patch, delete]
