@@ -19,6 +19,10 @@ public enum ProxyError {
   INVALID_TOKEN("InvalidToken", 401, "The token is not valid."),
   FORBIDDEN_CLAIMS("AccessDenied", 403, "The token's claims do not allow access to this bucket."),
   FORBIDDEN_PATH("AccessDenied", 403, "The token may not read this path."),
+  CIRCUIT_OPEN(
+      "ServiceUnavailable",
+      503,
+      "The storage service is failing; the proxy is not asking it for now."),
   RATE_LIMITED("TooManyRequests", 429, "Too many requests; retry after the Retry-After delay."),
   CORS_REJECTED(
       "CorsRejected", 403, "The origin, method or a header of this preflight is not allowed."),

@@ -114,28 +114,30 @@ public final class ProxySnapshot {
     List<BucketRoute> routes = new ArrayList<>();
     try {
       for (BucketConfig bucket : config.buckets()) {
-        S3Target target = S3Target.of(bucket);
-        String key = target.endpointKey() + " " + config.upstream();
-        UpstreamEndpoint endpoint = endpoints.get(key);
-        if (endpoint == null) {
-          endpoint = reusable.get(key);
+        List<io.yatagarasu.config.S3Target> targets = new ArrayList<>();
+        targets.add(bucket.s3());
+        targets.addAll(bucket.s3().replicas());
+        List<BucketRoute.Upstream> chain = new ArrayList<>();
+        for (io.yatagarasu.config.S3Target s3 : targets) {
+          S3Target target = S3Target.of(s3);
+          String key = target.endpointKey() + " " + config.upstream();
+          UpstreamEndpoint endpoint = endpoints.get(key);
           if (endpoint == null) {
-            endpoint = upstreams.endpoint(target, config.upstream());
+            endpoint = reusable.get(key);
+            if (endpoint == null) {
+              endpoint = upstreams.endpoint(target, config.upstream());
+              metrics.circuitState(endpoint.name(), endpoint.breaker(), b -> b.state().code());
+            }
+            endpoints.put(key, endpoint);
           }
-          endpoints.put(key, endpoint);
+          CredentialSource credentials =
+              s3.credentials() == null
+                  ? services.defaultChain()
+                  : CredentialSource.of(s3.credentials());
+          chain.add(new BucketRoute.Upstream(target, credentials, endpoint));
         }
-        CredentialSource credentials =
-            bucket.s3().credentials() == null
-                ? services.defaultChain()
-                : CredentialSource.of(bucket.s3().credentials());
         routes.add(
-            new BucketRoute(
-                bucket,
-                target,
-                credentials,
-                endpoint,
-                metrics.bucket(bucket.name()),
-                BucketPolicy.of(bucket)));
+            new BucketRoute(bucket, chain, metrics.bucket(bucket.name()), BucketPolicy.of(bucket)));
       }
       RoutingTable<BucketRoute> table = new RoutingTable<>(routes, BucketRoute::pathPrefix);
       return new ProxySnapshot(

@@ -30,6 +30,7 @@ final class FaultProxy implements AutoCloseable {
   private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PASS);
   private final AtomicInteger resetsLeft = new AtomicInteger(Integer.MAX_VALUE);
   private final AtomicInteger connections = new AtomicInteger();
+  private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile long stallAfter = 64 * 1024;
   private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
 
@@ -59,10 +60,21 @@ final class FaultProxy implements AutoCloseable {
     mode.set(Mode.PASS);
   }
 
-  /** Resets the next {@code count} connections once their request arrives, then passes. */
+  /**
+   * Resets the next {@code count} connections once their request arrives, then passes. Open
+   * connections (kept alive in the proxy's pool) are reset at once.
+   */
   void resetNext(int count) {
     resetsLeft.set(count);
     mode.set(Mode.RESET);
+    for (Socket socket : open) {
+      try {
+        socket.setSoLinger(true, 0);
+        socket.close();
+      } catch (IOException ignored) {
+        // already closed
+      }
+    }
   }
 
   /** Resets every connection. */
@@ -87,6 +99,7 @@ final class FaultProxy implements AutoCloseable {
           continue;
         }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
         long limit = now == Mode.STALL_AFTER_BYTES ? stallAfter : Long.MAX_VALUE;
         threads.submit(() -> pump(client, upstream, Long.MAX_VALUE, sent));
         threads.submit(() -> pump(upstream, client, limit, null));
@@ -106,8 +119,7 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void pump(
-      Socket from, Socket to, long limit, java.io.ByteArrayOutputStream record) {
+  private void pump(Socket from, Socket to, long limit, java.io.ByteArrayOutputStream record) {
     byte[] buffer = new byte[16 * 1024];
     long sent = 0;
     try {
@@ -140,6 +152,8 @@ final class FaultProxy implements AutoCloseable {
       try {
         from.close();
         to.close();
+        open.remove(from);
+        open.remove(to);
       } catch (IOException ignored) {
         // already closed
       }

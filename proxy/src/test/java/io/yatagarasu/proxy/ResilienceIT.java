@@ -65,6 +65,8 @@ class ResilienceIT {
           responseTimeout: 5s
           bodyIdleTimeout: 1s
           retry: { maxAttempts: 3, baseDelay: 10ms, maxDelay: 100ms, budgetPercent: 20 }
+          # The breaker would stop the storm first; FailoverIT covers it.
+          circuitBreaker: { minimumRequests: 1000000 }
         buckets:
           - { name: ok, pathPrefix: /ok, s3: S3_%d, auth: { type: public } }
           - { name: retried, pathPrefix: /retried, s3: S3_%d, auth: { type: public } }

@@ -121,6 +121,18 @@ public final class ProxyMetrics {
         .register(registry);
   }
 
+  /**
+   * The state of one endpoint's circuit breaker (0 closed, 1 half-open, 2 open), read at each
+   * scrape; the gauge holds the breaker weakly, so a removed endpoint's gauge goes away with it.
+   */
+  public <T> void circuitState(
+      String endpoint, T breaker, java.util.function.ToDoubleFunction<T> state) {
+    Gauge.builder("yatagarasu.upstream.circuit.state", breaker, state)
+        .description("Circuit breaker state per S3 endpoint: 0 closed, 1 half-open, 2 open")
+        .tag("endpoint", endpoint)
+        .register(registry);
+  }
+
   /** Records an attempt to apply a configuration. */
   public void configApply(String result, String source) {
     applies
@@ -154,6 +166,7 @@ public final class ProxyMetrics {
     private final Map<String, Counter> auth = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
 
     BucketMeters(MeterRegistry registry, String bucket) {
       this.registry = registry;
@@ -220,6 +233,20 @@ public final class ProxyMetrics {
               r ->
                   Counter.builder("yatagarasu.upstream.retries")
                       .description("Upstream retries by bucket and reason")
+                      .tag("bucket", bucket)
+                      .tag("reason", r)
+                      .register(registry))
+          .increment();
+    }
+
+    /** A request sent to a replica after its target failed. */
+    public void failover(String reason) {
+      failovers
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("yatagarasu.upstream.failovers")
+                      .description("Requests sent on to a replica, by bucket and reason")
                       .tag("bucket", bucket)
                       .tag("reason", r)
                       .register(registry))

@@ -125,6 +125,8 @@ final class Exchange implements UpstreamListener {
   private int clientStatus;
   private boolean completed;
   private boolean staleRetried;
+  private int targetIndex;
+  private boolean breakerPermit;
   private boolean reusedConnection;
   private boolean credentialsRefreshed;
 
@@ -283,7 +285,7 @@ final class Exchange implements UpstreamListener {
   /** Resolves signing credentials (off the loop when they must be fetched), then connects. */
   private void fetch() {
     state = State.CONNECTING;
-    AwsCredentialsIdentity identity = route.credentials().current();
+    AwsCredentialsIdentity identity = upstream().credentials().current();
     if (identity != null) {
       connect(identity);
       return;
@@ -314,9 +316,23 @@ final class Exchange implements UpstreamListener {
   }
 
   private void connect(AwsCredentialsIdentity identity) {
+    CircuitBreaker breaker = upstream().endpoint().breaker();
+    if (!breaker.tryAcquire()) {
+      route.meters().upstreamError("circuit_open");
+      if (!failover("circuit_open")) {
+        FullHttpResponse response =
+            ErrorResponses.render(
+                ctx.alloc(), ProxyError.CIRCUIT_OPEN, info.requestId(), info.head());
+        long seconds = Math.max(1, (breaker.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, String.valueOf(seconds));
+        writeError(response, ProxyError.CIRCUIT_OPEN);
+      }
+      return;
+    }
+    breakerPermit = true;
     attempt++;
     state = State.CONNECTING;
-    Future<Channel> acquired = route.endpoint().acquire(ctx.channel().eventLoop());
+    Future<Channel> acquired = upstream().endpoint().acquire(ctx.channel().eventLoop());
     acquired.addListener(
         f -> {
           if (!f.isSuccess()) {
@@ -327,7 +343,8 @@ final class Exchange implements UpstreamListener {
                   info.requestId(),
                   rootMessage(f.cause()));
               route.meters().upstreamError("connect");
-              if (!retry("connect", false)) {
+              breakerResult(false);
+              if (!failover("connect") && !retry("connect", false)) {
                 respondError(ProxyError.UPSTREAM_UNREACHABLE);
               }
             }
@@ -335,7 +352,7 @@ final class Exchange implements UpstreamListener {
           }
           Channel ch = acquired.getNow();
           if (state != State.CONNECTING) {
-            route.endpoint().release(ch);
+            upstream().endpoint().release(ch);
             return;
           }
           send(ch, identity);
@@ -360,9 +377,9 @@ final class Exchange implements UpstreamListener {
       }
     }
     Map<String, List<String>> query = forwardedQuery();
-    String path = route.target().objectPath(key);
+    String path = upstream().target().objectPath(key);
     Map<String, List<String>> signed =
-        S3RequestSigner.sign(headRequest, route.target(), path, query, headers, identity);
+        S3RequestSigner.sign(headRequest, upstream().target(), path, query, headers, identity);
 
     FullHttpRequest request =
         new DefaultFullHttpRequest(
@@ -438,6 +455,7 @@ final class Exchange implements UpstreamListener {
 
   private void onResponseHead(HttpResponse response) {
     cancelTimeout();
+    breakerResult(response.status().code() < 500);
     long latencyNanos = System.nanoTime() - upstreamSentNanos;
     upstreamMicros = latencyNanos / 1000;
     route.meters().upstreamLatency(latencyNanos);
@@ -629,7 +647,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     if ("ExpiredToken".equals(code)
-        && !(route.credentials() instanceof CredentialSource.StaticCredentialSource)
+        && !(upstream().credentials() instanceof CredentialSource.StaticCredentialSource)
         && !credentialsRefreshed
         && retry("expired_token", true)) {
       return;
@@ -795,6 +813,7 @@ final class Exchange implements UpstreamListener {
       // A pooled connection that the server closed while idle: one fresh attempt, free of the
       // retry budget, since S3 never saw the request.
       staleRetried = true;
+      breakerResult(null);
       fetch();
       return;
     }
@@ -814,7 +833,8 @@ final class Exchange implements UpstreamListener {
           route.name(),
           info.requestId(),
           cause == null ? "connection closed" : rootMessage(cause));
-      if (!retry("closed", false)) {
+      breakerResult(false);
+      if (!failover("closed") && !retry("closed", false)) {
         respondError(ProxyError.UPSTREAM_ERROR);
       }
     }
@@ -831,7 +851,10 @@ final class Exchange implements UpstreamListener {
         snapshot.config().upstream().responseTimeout().toMillis());
     route.meters().upstreamError("timeout");
     releaseUpstream(false);
-    respondError(ProxyError.UPSTREAM_TIMEOUT);
+    breakerResult(false);
+    if (!failover("timeout")) {
+      respondError(ProxyError.UPSTREAM_TIMEOUT);
+    }
   }
 
   /** The client went away: drop the upstream connection at once (it is not reused). */
@@ -853,12 +876,57 @@ final class Exchange implements UpstreamListener {
     frontend.exchangeDone(ctx, this, false);
   }
 
+  /** The target being tried: the bucket's primary, or a replica after a failover. */
+  private BucketRoute.Upstream upstream() {
+    return route.upstreams().get(targetIndex);
+  }
+
+  /** Tells the current endpoint's breaker how the attempt went, once per permit. */
+  private void breakerResult(Boolean success) {
+    if (!breakerPermit) {
+      return;
+    }
+    breakerPermit = false;
+    CircuitBreaker breaker = upstream().endpoint().breaker();
+    if (success == null) {
+      breaker.onAbandoned();
+    } else if (success) {
+      breaker.onSuccess();
+    } else {
+      breaker.onFailure();
+    }
+  }
+
+  /**
+   * Sends the request on to the next replica when nothing has reached the client yet: on 5xx,
+   * timeouts, connection failures and open circuits; never on 4xx answers.
+   */
+  private boolean failover(String reason) {
+    if (clientStatus != 0 || targetIndex + 1 >= route.upstreams().size() || state == State.DONE) {
+      return false;
+    }
+    breakerResult(null);
+    targetIndex++;
+    attempt = 0;
+    staleRetried = false;
+    route.meters().failover(reason);
+    LOG.info(
+        "failover bucket={} requestId={} reason={} to={}",
+        route.name(),
+        info.requestId(),
+        reason,
+        upstream().endpoint().name());
+    fetch();
+    return true;
+  }
+
   /** Logs and counts the request, and lets go of its snapshot: once, whatever path ended it. */
   private void complete(int status, String error) {
     if (completed) {
       return;
     }
     completed = true;
+    breakerResult(null);
     server.completed(
         info,
         route.name(),
@@ -887,7 +955,7 @@ final class Exchange implements UpstreamListener {
     if (!reusable) {
       ch.close();
     }
-    route.endpoint().release(ch);
+    upstream().endpoint().release(ch);
   }
 
   private void cancelTimeout() {

@@ -36,6 +36,8 @@ public final class UpstreamEndpoint implements AutoCloseable {
   private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
+  private final CircuitBreaker breaker;
+  private final String name;
 
   UpstreamEndpoint(
       String host,
@@ -44,7 +46,10 @@ public final class UpstreamEndpoint implements AutoCloseable {
       Bootstrap template,
       int maxConnectionsPerLoop,
       long connectTimeoutMillis,
-      long bodyIdleMillis) {
+      long bodyIdleMillis,
+      CircuitBreaker breaker) {
+    this.breaker = breaker;
+    this.name = host + ":" + port;
     this.host = host;
     this.port = port;
     this.sslContext = sslContext;
@@ -52,6 +57,16 @@ public final class UpstreamEndpoint implements AutoCloseable {
     this.maxConnectionsPerLoop = maxConnectionsPerLoop;
     this.acquireTimeoutMillis = connectTimeoutMillis;
     this.bodyIdleMillis = bodyIdleMillis;
+  }
+
+  /** The endpoint's circuit breaker. */
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /** {@code host:port}, for metrics and logs. */
+  public String name() {
+    return name;
   }
 
   /** Whether {@link #close()} was called: the endpoint's snapshots are all gone. */

@@ -62,7 +62,8 @@ public final class Upstreams implements AutoCloseable {
         template,
         perLoop,
         connectMillis,
-        settings.bodyIdleTimeout().toMillis());
+        settings.bodyIdleTimeout().toMillis(),
+        new CircuitBreaker(settings.circuitBreaker(), System::nanoTime));
   }
 
   private int executorCount() {

@@ -45,7 +45,11 @@ public record S3Target(
   }
 
   public static S3Target of(BucketConfig bucket) {
-    io.yatagarasu.config.S3Target s3 = bucket.s3();
+    return of(bucket.s3());
+  }
+
+  /** The address, Host header, base path and region of one configured target. */
+  public static S3Target of(io.yatagarasu.config.S3Target s3) {
     URI endpoint = s3.endpoint();
     String scheme;
     String host;
