@@ -6,7 +6,7 @@
 # signature-checking origin; runs every scenario against every contestant; writes raw numbers and
 # a Markdown table under bench/results/RUN_ID/; stops everything it started.
 #
-#   bench/run.sh                 the full run (about 7 minutes on 2 cores)
+#   bench/run.sh                 the full run (6 to 7 minutes on 2 cores)
 #   bench/run.sh --quick         short scenarios, to check that everything works
 #   bench/run.sh --no-build      use the proxy jar that is already built
 #   bench/run.sh --no-install    do not ask apt-get for nginx, wrk and nghttp2-client
