@@ -197,6 +197,7 @@ final class ConfigBinder {
             "a duration",
             Durations::parse,
             Rules.GRACE_PERIOD::problem);
+    TlsConfig tls = tls(r.object("tls"));
     return r.finish()
         ? new ServerConfig(
             listen,
@@ -208,8 +209,20 @@ final class ConfigBinder {
             requestHeaderTimeout,
             maxConcurrentRequests,
             drainDelay,
-            grace)
+            grace,
+            tls)
         : null;
+  }
+
+  private static TlsConfig tls(NodeReader r) {
+    if (!r.present()) {
+      r.finish();
+      return null;
+    }
+    String certificate = r.requiredString("certificateFile", Rules::notEmpty);
+    String key = r.requiredString("privateKeyFile", Rules::notEmpty);
+    boolean http2 = r.bool("http2", true);
+    return r.finish() ? new TlsConfig(certificate, key, http2) : null;
   }
 
   private static AdminConfig admin(NodeReader r) {

@@ -124,6 +124,13 @@ public final class ConfigWriter {
     if (!server.shutdownGracePeriod().equals(ServerConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD)) {
       serverNode.put("shutdownGracePeriod", formatDuration(server.shutdownGracePeriod()));
     }
+    if (server.tls() != null) {
+      serverNode
+          .putObject("tls")
+          .put("certificateFile", literal(server.tls().certificateFile()))
+          .put("privateKeyFile", literal(server.tls().privateKeyFile()))
+          .put("http2", server.tls().http2());
+    }
     ObjectNode admin = root.putObject("admin").put("listen", config.admin().listen().toString());
     if (config.admin().tokenFile() != null) {
       admin.put("tokenFile", literal(config.admin().tokenFile()));

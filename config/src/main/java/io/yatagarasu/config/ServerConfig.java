@@ -15,7 +15,8 @@ public record ServerConfig(
     Duration requestHeaderTimeout,
     int maxConcurrentRequests,
     Duration drainDelay,
-    Duration shutdownGracePeriod) {
+    Duration shutdownGracePeriod,
+    TlsConfig tls) {
   public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 10_000;
   public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
@@ -49,6 +50,32 @@ public record ServerConfig(
         "maxConcurrentRequests", Rules.CONCURRENT_REQUESTS.problem(maxConcurrentRequests));
     Rules.require("drainDelay", Rules.DRAIN_DELAY.problem(drainDelay));
     Rules.require("shutdownGracePeriod", Rules.GRACE_PERIOD.problem(shutdownGracePeriod));
+  }
+
+  /** Settings without TLS. */
+  public ServerConfig(
+      ListenAddress listen,
+      int maxRequestHeaderBytes,
+      int maxUriBytes,
+      Duration idleTimeout,
+      Transport transport,
+      List<String> trustedProxies,
+      Duration requestHeaderTimeout,
+      int maxConcurrentRequests,
+      Duration drainDelay,
+      Duration shutdownGracePeriod) {
+    this(
+        listen,
+        maxRequestHeaderBytes,
+        maxUriBytes,
+        idleTimeout,
+        transport,
+        trustedProxies,
+        requestHeaderTimeout,
+        maxConcurrentRequests,
+        drainDelay,
+        shutdownGracePeriod,
+        null);
   }
 
   /** Settings with default timeouts, limits and shutdown behaviour. */

@@ -210,7 +210,7 @@ class ConfigParserTest {
         .containsExactly(
             "server.listne: unknown key (expected one of: listen, maxRequestHeaderBytes,"
                 + " maxUriBytes, idleTimeout, transport, trustedProxies, requestHeaderTimeout,"
-                + " maxConcurrentRequests, drainDelay, shutdownGracePeriod)",
+                + " maxConcurrentRequests, drainDelay, shutdownGracePeriod, tls)",
             "admin.port: unknown key (expected one of: listen, tokenFile, maxBodyBytes)",
             "upstream.timeout: unknown key (expected one of: connectTimeout, responseTimeout,"
                 + " maxConnectionsPerEndpoint, bodyIdleTimeout, retry, circuitBreaker)",

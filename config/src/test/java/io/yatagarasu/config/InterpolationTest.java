@@ -169,7 +169,7 @@ class InterpolationTest {
         .containsExactly(
             "server.${K}: unknown key (expected one of: listen, maxRequestHeaderBytes,"
                 + " maxUriBytes, idleTimeout, transport, trustedProxies, requestHeaderTimeout,"
-                + " maxConcurrentRequests, drainDelay, shutdownGracePeriod)");
+                + " maxConcurrentRequests, drainDelay, shutdownGracePeriod, tls)");
   }
 
   @Test

@@ -20,6 +20,7 @@ class ResilienceConfigTest {
               maxConcurrentRequests: 500
               drainDelay: 1s
               shutdownGracePeriod: 10s
+              tls: { certificateFile: /etc/tls/tls.crt, privateKeyFile: /etc/tls/tls.key }
             upstream:
               bodyIdleTimeout: 15s
               retry: { maxAttempts: 4, baseDelay: 20ms, maxDelay: 500ms, budgetPercent: 10 }
@@ -29,6 +30,8 @@ class ResilienceConfigTest {
     assertThat(config.server().maxConcurrentRequests()).isEqualTo(500);
     assertThat(config.server().drainDelay()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.server().shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.server().tls())
+        .isEqualTo(new TlsConfig("/etc/tls/tls.crt", "/etc/tls/tls.key", true));
     assertThat(config.upstream().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(config.upstream().retry())
         .isEqualTo(new RetryConfig(4, Duration.ofMillis(20), Duration.ofMillis(500), 10));
