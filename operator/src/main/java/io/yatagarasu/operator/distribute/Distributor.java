@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -59,6 +61,7 @@ public final class Distributor implements AutoCloseable {
   private final PushMetrics metrics;
   private final AdminClient client;
   private final ScheduledExecutorService scheduler;
+  private final ExecutorService builders;
   private final Map<ObjectKey, Fleet> fleets = new ConcurrentHashMap<>();
   private volatile Consumer<ObjectKey> listener = fleet -> {};
 
@@ -70,6 +73,14 @@ public final class Distributor implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "yatagarasu-distributor");
+              t.setDaemon(true);
+              return t;
+            });
+    this.builders =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            r -> {
+              Thread t = new Thread(r, "yatagarasu-distributor-build");
               t.setDaemon(true);
               return t;
             });
@@ -101,7 +112,6 @@ public final class Distributor implements AutoCloseable {
                   desired.token(),
                   Math.min(observed, desired.observedNanos()));
           fleet.bodies.clear();
-          fleet.hashes.clear();
         } else if (desired.generation() == fleet.desired.generation()
             && !desired.token().equals(fleet.desired.token())) {
           fleet.desired =
@@ -185,11 +195,11 @@ public final class Distributor implements AutoCloseable {
   private void push(Fleet fleet, Pod pod) {
     Desired desired = fleet.desired;
     PodTarget target = pod.target;
-    byte[] body = fleet.body(target.ip());
     pod.inFlight = true;
     long started = System.nanoTime();
-    client
-        .push(target, body, desired.generation(), desired.token())
+    // Documents are built off the scheduler thread and outside the fleet's lock, pods in parallel.
+    CompletableFuture.supplyAsync(() -> fleet.body(desired, target.ip()), builders)
+        .thenCompose(body -> client.push(target, body, desired.generation(), desired.token()))
         .whenComplete(
             (answer, error) -> {
               PodAnswer result =
@@ -277,14 +287,14 @@ public final class Distributor implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
+    builders.shutdownNow();
     fleets.clear();
   }
 
   private final class Fleet {
     final ObjectKey key;
     final Map<String, Pod> pods = new HashMap<>();
-    final Map<String, byte[]> bodies = new HashMap<>();
-    final Map<String, String> hashes = new HashMap<>();
+    final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
     Desired desired;
     boolean flushScheduled;
     long convergedGeneration;
@@ -314,24 +324,22 @@ public final class Distributor implements AutoCloseable {
       return !current(pod);
     }
 
+    /**
+     * The pod acknowledged this generation. Within a fleet a generation names one content (it
+     * increases whenever the hash does), so an acknowledgement of the generation is one of the
+     * content.
+     */
     boolean current(Pod pod) {
       PodAnswer answer = pod.answer;
       return answer != null
           && answer.acknowledged()
-          && answer.generation() == desired.generation()
-          && Objects.equals(answer.hash(), expectedHash(pod.target.ip()));
+          && answer.pushedGeneration() == desired.generation()
+          && answer.generation() == desired.generation();
     }
 
-    String expectedHash(String ip) {
-      if (settings.view() == PodView.AS_RENDERED) {
-        return desired.hash();
-      }
-      return hashes.computeIfAbsent(
-          ip, i -> ConfigWriter.contentHash(settings.view().configFor(i, desired.config())));
-    }
-
-    byte[] body(String ip) {
-      String key = settings.view() == PodView.AS_RENDERED ? "" : ip;
+    /** The document for a pod; built once per generation (once per pod with a per-pod view). */
+    byte[] body(Desired desired, String ip) {
+      String key = desired.generation() + (settings.view() == PodView.AS_RENDERED ? "" : "/" + ip);
       return bodies.computeIfAbsent(
           key,
           k ->

@@ -100,6 +100,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
   private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
   private volatile InformerEventSource<Pod, S3ProxyConfig> pods;
+  private final Map<ObjectKey, RenderCache> renders =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public S3ProxyConfigReconciler(
       FleetRegistry registry,
@@ -176,7 +178,11 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             pushes.propagateEvent(new ResourceID(fleet.name(), fleet.namespace()));
           }
         });
-    registry.onFleetForgotten(distributor::forget);
+    registry.onFleetForgotten(
+        fleet -> {
+          distributor.forget(fleet);
+          renders.remove(fleet);
+        });
     List<EventSource<?, S3ProxyConfig>> sources = new ArrayList<>();
     sources.add(buckets);
     sources.add(credentials);
@@ -197,8 +203,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     List<S3ProxyBucket> attached = buckets.list(b -> key.equals(target(b))).toList();
     List<Secret> secrets = referencedSecrets(fleet, attached, context);
     Map<String, Map<String, String>> labels = namespaceLabels(fleet, attached);
-    RenderResult result =
-        metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets, labels));
+    RenderResult result = render(key, fleet, attached, secrets, labels);
 
     Optional<Secret> stored = configSecret.getSecondaryResource(fleet, context);
     long generation = annotation(stored, FleetNames.CONFIG_GENERATION_ANNOTATION);
@@ -355,6 +360,43 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     }
     return new Snapshot(result.config(), hash, generation);
   }
+
+  /**
+   * Renders the fleet, or reuses the previous result when none of the inputs changed: most
+   * reconciles of a programmed fleet come from pod answers and status writes, and a fleet of 1,000
+   * buckets should not be rendered again for each.
+   */
+  private RenderResult render(
+      ObjectKey key,
+      S3ProxyConfig fleet,
+      List<S3ProxyBucket> attached,
+      List<Secret> secrets,
+      Map<String, Map<String, String>> labels) {
+    List<Object> inputs = new ArrayList<>(3 + attached.size() + secrets.size());
+    inputs.add(fleet.getMetadata().getUid() + "/" + fleet.getMetadata().getGeneration());
+    inputs.add(labels);
+    for (S3ProxyBucket bucket : attached) {
+      inputs.add(bucket.getMetadata().getUid() + "/" + bucket.getMetadata().getGeneration());
+    }
+    for (Secret secret : secrets) {
+      inputs.add(
+          secret.getMetadata().getUid()
+              + "/"
+              + secret.getMetadata().getResourceVersion()
+              + "/"
+              + (secret.getData() == null));
+    }
+    RenderCache cached = renders.get(key);
+    if (cached != null && cached.inputs().equals(inputs)) {
+      return cached.result();
+    }
+    RenderResult result =
+        metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets, labels));
+    renders.put(key, new RenderCache(inputs, result));
+    return result;
+  }
+
+  private record RenderCache(List<Object> inputs, RenderResult result) {}
 
   /** The fleet's running pods with an IP: those the distributor pushes to. */
   private List<PodTarget> targets(S3ProxyConfig fleet, int defaultAdminPort) {
