@@ -19,6 +19,7 @@ import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.ProxyInitializer;
 import io.yatagarasu.proxy.pipeline.ServerContext;
+import io.yatagarasu.proxy.pipeline.TlsContexts;
 import io.yatagarasu.proxy.pipeline.Upstreams;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import java.net.InetSocketAddress;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+  private static final long TLS_CHECK_SECONDS = 2;
 
   private final Transports transports;
   private final EventLoopGroup group;
@@ -117,11 +119,31 @@ public final class ProxyServer implements AutoCloseable {
 
   private void bind(ProxyConfig config) throws InterruptedException {
     context = new ServerContext(snapshots, metrics);
+    TlsContexts tls = null;
+    if (config.server().tls() != null) {
+      try {
+        tls = new TlsContexts(config.server().tls());
+      } catch (javax.net.ssl.SSLException e) {
+        throw new IllegalStateException("server.tls: " + e.getMessage(), e);
+      }
+      TlsContexts contexts = tls;
+      // Certificates rotate by file (a renewed Secret): look for changes every few seconds.
+      scheduler.scheduleWithFixedDelay(
+          () -> {
+            ProxySnapshot snapshot = snapshots.current();
+            if (snapshot != null && snapshot.config().server().tls() != null) {
+              contexts.refresh(snapshot.config().server().tls());
+            }
+          },
+          TLS_CHECK_SECONDS,
+          TLS_CHECK_SECONDS,
+          TimeUnit.SECONDS);
+    }
     dataChannel =
         bindListener(
             group,
             config.server().listen(),
-            new ProxyInitializer(config.server(), context),
+            new ProxyInitializer(config.server(), context, tls),
             "data listener",
             false);
     adminChannel =

@@ -164,6 +164,9 @@ public final class SnapshotManager implements AutoCloseable {
     if (before.server().transport() != next.server().transport()) {
       errors.add("server.transport: cannot change while the proxy runs (restart to apply)");
     }
+    if ((before.server().tls() == null) != (next.server().tls() == null)) {
+      errors.add("server.tls: cannot be turned on or off while the proxy runs (restart to apply)");
+    }
     if (!before.admin().listen().equals(next.admin().listen())) {
       errors.add("admin.listen: cannot change while the proxy runs (restart to apply)");
     }

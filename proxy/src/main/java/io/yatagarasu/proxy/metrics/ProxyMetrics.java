@@ -60,6 +60,7 @@ public final class ProxyMetrics {
   private final AtomicLong lastAppliedEpochMillis = new AtomicLong();
   private final MultiGauge configInfo;
   private final Map<String, Counter> applies = new ConcurrentHashMap<>();
+  private final Counter tlsHandshakeFailures;
 
   public ProxyMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -86,6 +87,10 @@ public final class ProxyMetrics {
         .description("When a configuration was last applied, in seconds since the epoch")
         .baseUnit("seconds")
         .register(registry);
+    this.tlsHandshakeFailures =
+        Counter.builder("yatagarasu.tls.handshake.failures")
+            .description("TLS handshakes on the data listener that failed")
+            .register(registry);
     this.configInfo =
         MultiGauge.builder("yatagarasu.config.info")
             .description("The content hash of the configuration in force (value 1)")
@@ -104,6 +109,11 @@ public final class ProxyMetrics {
   /** The meters of one bucket; the same object for the same name across configurations. */
   public BucketMeters bucket(String name) {
     return buckets.computeIfAbsent(name, n -> new BucketMeters(registry, n));
+  }
+
+  /** A TLS handshake on the data listener failed. */
+  public void tlsHandshakeFailure() {
+    tlsHandshakeFailures.increment();
   }
 
   public void requestStarted() {

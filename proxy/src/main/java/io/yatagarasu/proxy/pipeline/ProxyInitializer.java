@@ -14,10 +14,12 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
   private final ServerConfig settings;
   private final ServerContext server;
+  private final TlsContexts tls;
 
-  public ProxyInitializer(ServerConfig settings, ServerContext server) {
+  public ProxyInitializer(ServerConfig settings, ServerContext server, TlsContexts tls) {
     this.settings = settings;
     this.server = server;
+    this.tls = tls;
   }
 
   @Override
@@ -25,6 +27,18 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     // Limits and timeouts come from the snapshot in force when the connection opens.
     ServerConfig settings = server.serverSettings(this.settings);
     server.track(ch);
+    if (tls != null) {
+      ch.pipeline()
+          .addLast("tls", tls.current().newHandler(ch.alloc()))
+          .addLast("alpn", new ProtocolNegotiator(server, settings, c -> http1(c, settings)));
+      // Nothing arrives while auto-read is off: the handshake needs a read.
+      ch.read();
+      return;
+    }
+    http1(ch, settings);
+  }
+
+  private void http1(io.netty.channel.Channel ch, ServerConfig settings) {
     ch.pipeline()
         .addLast(
             "header-timeout",

@@ -1,0 +1,73 @@
+package io.yatagarasu.proxy.pipeline;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.yatagarasu.config.ServerConfig;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After the TLS handshake, builds the rest of the pipeline for the protocol ALPN chose: HTTP/2
+ * (each stream gets its own request handler, converted to and from HTTP/1 objects) or HTTP/1.1.
+ */
+final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ProtocolNegotiator.class);
+
+  private final ServerContext server;
+  private final ServerConfig settings;
+  private final Consumer<Channel> http1;
+
+  ProtocolNegotiator(ServerContext server, ServerConfig settings, Consumer<Channel> http1) {
+    super(ApplicationProtocolNames.HTTP_1_1);
+    this.server = server;
+    this.settings = settings;
+    this.http1 = http1;
+  }
+
+  @Override
+  protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+      ctx.pipeline()
+          .addLast(
+              Http2FrameCodecBuilder.forServer()
+                  .maxReservedStreams(0)
+                  .initialSettings(
+                      io.netty.handler.codec.http2.Http2Settings.defaultSettings()
+                          .maxHeaderListSize(settings.maxRequestHeaderBytes())
+                          .maxConcurrentStreams(256))
+                  .build())
+          .addLast(
+              new Http2MultiplexHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel stream) {
+                      stream
+                          .pipeline()
+                          .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                          .addLast(new ProxyFrontendHandler(server));
+                    }
+                  }));
+      ctx.channel().read();
+    } else {
+      http1.accept(ctx.channel());
+      ctx.channel().read();
+    }
+  }
+
+  @Override
+  protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+    server.metrics().tlsHandshakeFailure();
+    LOG.debug(
+        "TLS handshake failed client={} reason={}",
+        ctx.channel().remoteAddress(),
+        cause.toString());
+    ctx.close();
+  }
+}
