@@ -11,8 +11,15 @@ import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.S3ProxyServer;
+import io.yatagarasu.testkit.TestContent;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.Reader;
+import java.io.SequenceInputStream;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,5 +253,41 @@ class RotationIT {
     for (String pod : PODS) {
       assertThat(Fleets.status(kubelet.base(pod) + "/more/hello.txt")).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aDownloadInFlightFinishesWithTheOldCredentialsWhileNewRequestsUseTheNewOnes()
+      throws Exception {
+    String ns = fleetOfThree("first-key", "first-secret-0123456789");
+    long size = 64L * 1024 * 1024;
+    store.putGeneratedObject("data", "big.bin", size);
+    long before = harness.storedGeneration(ns, "edge");
+    HttpResponse<InputStream> download =
+        Fleets.HTTP.send(
+            HttpRequest.newBuilder(URI.create(kubelet.base("edge-a") + "/data/big.bin")).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(download.statusCode()).isEqualTo(200);
+    InputStream body = download.body();
+    byte[] first = body.readNBytes(1024 * 1024);
+
+    // The Secret now holds a key the backend does not know: every pod takes it, so new requests
+    // are refused by the backend, while the download that started before keeps its snapshot.
+    harness.edit(
+        Secret.class,
+        ns,
+        "data-creds",
+        s -> {
+          s.getData().put("AWS_ACCESS_KEY_ID", OperatorHarness.base64("unknown-key"));
+          s.getData()
+              .put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("unknown-secret-0123456789"));
+          return s;
+        });
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> kubelet.proxies().stream().allMatch(p -> p.snapshot().generation() > before));
+    for (String url : urls()) {
+      assertThat(Fleets.status(url)).as(url).isIn(403, 502);
+    }
+    TestContent.verify(new SequenceInputStream(new ByteArrayInputStream(first), body), 0, size);
   }
 }
