@@ -177,6 +177,21 @@ public final class Distributor implements AutoCloseable {
     }
   }
 
+  /**
+   * The highest generation any pod of the fleet reported running, 0 when none answered. Above the
+   * operator's own only when the stored generation was lost (the config Secret and the status both
+   * gone); the next snapshot then takes a generation above it, so the pods accept it.
+   */
+  public long highestReported(ObjectKey key) {
+    Fleet fleet = fleets.get(key);
+    if (fleet == null) {
+      return 0;
+    }
+    synchronized (fleet) {
+      return fleet.highestReported;
+    }
+  }
+
   private void flush(Fleet fleet) {
     synchronized (fleet) {
       fleet.flushScheduled = false;
@@ -224,6 +239,7 @@ public final class Distributor implements AutoCloseable {
         return;
       }
       pod.answer = answer;
+      fleet.highestReported = Math.max(fleet.highestReported, answer.generation());
       if (answer.retryable()) {
         pod.failures++;
         long delay = backoff(pod.failures);
@@ -298,6 +314,7 @@ public final class Distributor implements AutoCloseable {
     Desired desired;
     boolean flushScheduled;
     long convergedGeneration;
+    long highestReported;
 
     Fleet(ObjectKey key) {
       this.key = key;
@@ -318,7 +335,8 @@ public final class Distributor implements AutoCloseable {
       }
       if (answer.pushedGeneration() == desired.generation()
           && !answer.retryable()
-          && !answer.acknowledged()) {
+          && (!answer.acknowledged() || answer.generation() > desired.generation())) {
+        // Refused, or the pod runs a newer generation: pushing the same again changes nothing.
         return false;
       }
       return !current(pod);

@@ -211,7 +211,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         stored.map(s -> annotationText(s, FleetNames.CONFIG_HASH_ANNOTATION)).orElse(null);
     Snapshot snapshot = null;
     if (result.config() != null) {
-      snapshot = snapshot(fleet, result, stored);
+      snapshot = snapshot(fleet, result, stored, distributor.highestReported(key));
       if (snapshot.generation() != generation) {
         metrics.snapshotChanged();
         log.info(
@@ -335,11 +335,12 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
 
   /**
    * The snapshot to store: the stored generation when the content is unchanged, else one more than
-   * any generation seen (in the stored Secret or the status), so a proxy never receives a lower
-   * generation for new content, even after an operator restart.
+   * any generation seen (in the stored Secret, the status, or reported by a pod), so a proxy never
+   * receives a lower generation for new content, even after an operator restart or the loss of the
+   * stored generation.
    */
   private static Snapshot snapshot(
-      S3ProxyConfig fleet, RenderResult result, Optional<Secret> stored) {
+      S3ProxyConfig fleet, RenderResult result, Optional<Secret> stored, long reported) {
     String hash = result.hash();
     long statusGeneration =
         fleet.getStatus() == null || fleet.getStatus().getConfigGeneration() == null
@@ -351,12 +352,14 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       long storedGeneration = annotation(stored, FleetNames.CONFIG_GENERATION_ANNOTATION);
       String storedHash = annotationText(stored.get(), FleetNames.CONFIG_HASH_ANNOTATION);
       generation =
-          hash.equals(storedHash) && storedGeneration > 0
+          hash.equals(storedHash) && storedGeneration > 0 && storedGeneration >= reported
               ? storedGeneration
-              : Math.max(statusGeneration, storedGeneration) + 1;
+              : Math.max(Math.max(statusGeneration, storedGeneration), reported) + 1;
     } else {
       generation =
-          hash.equals(statusHash) && statusGeneration > 0 ? statusGeneration : statusGeneration + 1;
+          hash.equals(statusHash) && statusGeneration > 0 && statusGeneration >= reported
+              ? statusGeneration
+              : Math.max(statusGeneration, reported) + 1;
     }
     return new Snapshot(result.config(), hash, generation);
   }

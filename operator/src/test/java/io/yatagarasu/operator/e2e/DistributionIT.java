@@ -268,4 +268,27 @@ class DistributionIT {
             () ->
                 programmed(ns).getMessage().startsWith("2/2 ready pods at generation " + current));
   }
+
+  @Test
+  void aPodAheadOfTheOperatorsGenerationIsOvertakenRatherThanPushedStaleSnapshots()
+      throws Exception {
+    // As after the config Secret and the status were both lost: a pod runs generation 50 of other
+    // content, so the operator's next snapshot must take a generation above 50.
+    String ns = fleetWithPhotos(harness.newNamespace());
+    long stored = harness.storedGeneration(ns, "edge");
+    String ahead =
+        kubelet
+            .mountedDocument()
+            .replace("\"generation\": " + stored, "\"generation\": 50")
+            .replace("\"/photos\"", "\"/ahead\"");
+    assertThat(ahead).contains("\"generation\": 50", "/ahead");
+    ProxyServer pod = kubelet.start("edge-a", "127.0.0.2", ahead, true);
+    assertThat(pod.snapshot().generation()).isEqualTo(50);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> pod.snapshot().generation() > 50 && harness.storedGeneration(ns, "edge") > 50);
+    assertThat(pod.snapshot().generation()).isEqualTo(harness.storedGeneration(ns, "edge"));
+    assertThat(Fleets.status(kubelet.base("edge-a") + "/photos/hello.txt")).isEqualTo(200);
+    await().atMost(TIMEOUT).until(() -> "True".equals(programmed(ns).getStatus()));
+  }
 }
