@@ -15,7 +15,8 @@ public record BucketConfig(
     List<String> ipAllow,
     List<String> ipDeny,
     CorsConfig cors,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    UpstreamConfig upstream) {
   public BucketConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -36,7 +37,7 @@ public record BucketConfig(
 
   /** A bucket open to every client address, without CORS. */
   public BucketConfig(String name, String pathPrefix, S3Target s3, AuthConfig auth) {
-    this(name, pathPrefix, s3, auth, List.of(), List.of(), null, null);
+    this(name, pathPrefix, s3, auth, List.of(), List.of(), null, null, null);
   }
 
   /** A bucket without CORS. */
@@ -47,7 +48,7 @@ public record BucketConfig(
       AuthConfig auth,
       List<String> ipAllow,
       List<String> ipDeny) {
-    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, null, null);
+    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, null, null, null);
   }
 
   /** A bucket without a rate limit of its own. */
@@ -59,6 +60,19 @@ public record BucketConfig(
       List<String> ipAllow,
       List<String> ipDeny,
       CorsConfig cors) {
-    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, null);
+    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, null, null);
+  }
+
+  /** A bucket with the proxy-wide upstream settings. */
+  public BucketConfig(
+      String name,
+      String pathPrefix,
+      S3Target s3,
+      AuthConfig auth,
+      List<String> ipAllow,
+      List<String> ipDeny,
+      CorsConfig cors,
+      RateLimit rateLimit) {
+    this(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, null);
   }
 }

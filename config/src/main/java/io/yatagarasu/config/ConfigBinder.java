@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 final class ConfigBinder {
   private final NodeReader.Problems problems;
   private final List<String> bucketPaths = new ArrayList<>();
+  private UpstreamConfig globalUpstream = UpstreamConfig.defaults();
 
   ConfigBinder(Environment env) {
     this.problems = new NodeReader.Problems(new Interpolator(env));
@@ -29,7 +30,8 @@ final class ConfigBinder {
             "generation", null, "an integer", ConfigBinder::generation, NodeReader.Rule.none());
     ServerConfig server = server(root.object("server"));
     AdminConfig admin = admin(root.object("admin"));
-    UpstreamConfig upstream = upstream(root.object("upstream"));
+    UpstreamConfig upstream = upstream(root.object("upstream"), UpstreamConfig.defaults());
+    globalUpstream = upstream == null ? UpstreamConfig.defaults() : upstream;
     LoggingConfig logging = logging(root.object("logging"));
     JwtConfig jwt = jwt(root.object("jwt"));
     RateLimitsConfig rateLimits = rateLimits(root.object("rateLimits"));
@@ -233,8 +235,8 @@ final class ConfigBinder {
     return r.finish() ? new AdminConfig(listen, tokenFile, maxBodyBytes) : null;
   }
 
-  private static UpstreamConfig upstream(NodeReader r) {
-    UpstreamConfig d = UpstreamConfig.defaults();
+  /** Upstream settings; keys left out take their value from {@code d}. */
+  private static UpstreamConfig upstream(NodeReader r, UpstreamConfig d) {
     Duration connectTimeout = timeout(r, "connectTimeout", d.connectTimeout());
     Duration responseTimeout = timeout(r, "responseTimeout", d.responseTimeout());
     int maxConnections =
@@ -243,16 +245,15 @@ final class ConfigBinder {
             d.maxConnectionsPerEndpoint(),
             Rules.CONNECTIONS_PER_ENDPOINT);
     Duration bodyIdleTimeout = timeout(r, "bodyIdleTimeout", d.bodyIdleTimeout());
-    RetryConfig retry = retry(r.object("retry"));
-    CircuitBreakerConfig breaker = circuitBreaker(r.object("circuitBreaker"));
+    RetryConfig retry = retry(r.object("retry"), d.retry());
+    CircuitBreakerConfig breaker = circuitBreaker(r.object("circuitBreaker"), d.circuitBreaker());
     return r.finish()
         ? new UpstreamConfig(
             connectTimeout, responseTimeout, maxConnections, bodyIdleTimeout, retry, breaker)
         : null;
   }
 
-  private static CircuitBreakerConfig circuitBreaker(NodeReader r) {
-    CircuitBreakerConfig d = CircuitBreakerConfig.defaults();
+  private static CircuitBreakerConfig circuitBreaker(NodeReader r, CircuitBreakerConfig d) {
     int percent = r.integer("failureRatePercent", d.failureRatePercent(), Rules.FAILURE_PERCENT);
     int minimum = r.integer("minimumRequests", d.minimumRequests(), Rules.BURST);
     Duration window = timeout(r, "window", d.window());
@@ -261,8 +262,7 @@ final class ConfigBinder {
     return r.finish() ? new CircuitBreakerConfig(percent, minimum, window, open, probes) : null;
   }
 
-  private static RetryConfig retry(NodeReader r) {
-    RetryConfig d = RetryConfig.defaults();
+  private static RetryConfig retry(NodeReader r, RetryConfig d) {
     int maxAttempts = r.integer("maxAttempts", d.maxAttempts(), Rules.ATTEMPTS);
     Duration baseDelay =
         r.parsed(
@@ -303,8 +303,17 @@ final class ConfigBinder {
       List<String> ipDeny = r.strings("ipDeny", true, Rules::cidr);
       CorsConfig cors = cors(r.object("cors"));
       RateLimit rateLimit = rateLimit(r.object("rateLimit"));
+      NodeReader upstreamReader = r.object("upstream");
+      UpstreamConfig upstream = null;
+      if (upstreamReader.present()) {
+        upstream = upstream(upstreamReader, globalUpstream);
+      } else {
+        upstreamReader.finish();
+      }
       if (r.finish()) {
-        buckets.add(new BucketConfig(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit));
+        buckets.add(
+            new BucketConfig(
+                name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, upstream));
         bucketPaths.add(r.path());
       }
     }

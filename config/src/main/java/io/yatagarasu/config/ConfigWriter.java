@@ -187,6 +187,25 @@ public final class ConfigWriter {
       strings(b, "ipAllow", bucket.ipAllow());
       strings(b, "ipDeny", bucket.ipDeny());
       rateLimit(b, "rateLimit", bucket.rateLimit());
+      if (bucket.upstream() != null) {
+        UpstreamConfig u = bucket.upstream();
+        ObjectNode up = b.putObject("upstream");
+        up.put("connectTimeout", formatDuration(u.connectTimeout()))
+            .put("responseTimeout", formatDuration(u.responseTimeout()))
+            .put("maxConnectionsPerEndpoint", u.maxConnectionsPerEndpoint())
+            .put("bodyIdleTimeout", formatDuration(u.bodyIdleTimeout()));
+        up.putObject("retry")
+            .put("maxAttempts", u.retry().maxAttempts())
+            .put("baseDelay", formatDuration(u.retry().baseDelay()))
+            .put("maxDelay", formatDuration(u.retry().maxDelay()))
+            .put("budgetPercent", u.retry().budgetPercent());
+        up.putObject("circuitBreaker")
+            .put("failureRatePercent", u.circuitBreaker().failureRatePercent())
+            .put("minimumRequests", u.circuitBreaker().minimumRequests())
+            .put("window", formatDuration(u.circuitBreaker().window()))
+            .put("openDuration", formatDuration(u.circuitBreaker().openDuration()))
+            .put("halfOpenProbes", u.circuitBreaker().halfOpenProbes());
+      }
       if (bucket.cors() != null) {
         CorsConfig cors = bucket.cors();
         ObjectNode c = b.putObject("cors");

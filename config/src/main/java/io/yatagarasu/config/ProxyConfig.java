@@ -40,6 +40,11 @@ public record ProxyConfig(
     this(server, admin, upstream, logging, JwtConfig.defaults(), RateLimitsConfig.none(), buckets);
   }
 
+  /** The upstream settings a bucket uses: its own override, or the proxy-wide ones. */
+  public UpstreamConfig upstreamFor(BucketConfig bucket) {
+    return bucket.upstream() != null ? bucket.upstream() : upstream;
+  }
+
   /** A configuration without rate limits. */
   public ProxyConfig(
       ServerConfig server,

@@ -42,6 +42,36 @@ class ResilienceConfigTest {
   }
 
   @Test
+  void aBucketOverridesTheUpstreamSettingsItNames() throws Exception {
+    ProxyConfig config =
+        PARSER.parseYaml(
+            """
+            upstream:
+              responseTimeout: 10s
+              retry: { maxAttempts: 2 }
+            buckets:
+              - name: slow
+                pathPrefix: /slow
+                s3: { bucket: slow-bucket, region: r }
+                auth: { type: public }
+                upstream:
+                  responseTimeout: 2m
+                  retry: { budgetPercent: 5 }
+              - name: plain
+                pathPrefix: /plain
+                s3: { bucket: plain-bucket, region: r }
+                auth: { type: public }
+            """);
+    UpstreamConfig slow = config.upstreamFor(config.buckets().get(0));
+    assertThat(slow.responseTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(slow.retry().maxAttempts()).as("inherited").isEqualTo(2);
+    assertThat(slow.retry().budgetPercent()).isEqualTo(5);
+    assertThat(slow.connectTimeout()).as("inherited").isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.upstreamFor(config.buckets().get(1))).isSameAs(config.upstream());
+    assertThat(PARSER.parseJson(ConfigWriter.toJson(config))).isEqualTo(config);
+  }
+
+  @Test
   void hasSafeDefaults() throws Exception {
     ProxyConfig config = PARSER.parseYaml("buckets: []\n");
     assertThat(config.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));

@@ -78,6 +78,10 @@ public final class ProxyServer implements AutoCloseable {
         new SnapshotManager(
             new ProxySnapshot.Services(
                 upstreams, defaultChain, metrics, jwks, System::currentTimeMillis));
+    io.micrometer.core.instrument.Gauge.builder(
+            "yatagarasu.shutdown.draining", draining, d -> d.get() ? 1 : 0)
+        .description("1 while a shutdown drains (readiness is off), else 0")
+        .register(metrics.registry());
     metrics.upstreamConnections(
         () -> {
           ProxySnapshot snapshot = snapshots.current();

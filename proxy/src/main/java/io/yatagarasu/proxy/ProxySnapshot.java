@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.yatagarasu.config.BucketConfig;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.auth.BucketPolicy;
 import io.yatagarasu.proxy.auth.ClientAddresses;
 import io.yatagarasu.proxy.auth.JwksRegistry;
@@ -120,12 +121,13 @@ public final class ProxySnapshot {
         List<BucketRoute.Upstream> chain = new ArrayList<>();
         for (io.yatagarasu.config.S3Target s3 : targets) {
           S3Target target = S3Target.of(s3);
-          String key = target.endpointKey() + " " + config.upstream();
+          UpstreamConfig settings = config.upstreamFor(bucket);
+          String key = target.endpointKey() + " " + settings;
           UpstreamEndpoint endpoint = endpoints.get(key);
           if (endpoint == null) {
             endpoint = reusable.get(key);
             if (endpoint == null) {
-              endpoint = upstreams.endpoint(target, config.upstream());
+              endpoint = upstreams.endpoint(target, settings);
               metrics.circuitState(endpoint.name(), endpoint.breaker(), b -> b.state().code());
             }
             endpoints.put(key, endpoint);

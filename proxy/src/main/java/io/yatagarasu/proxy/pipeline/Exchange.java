@@ -168,7 +168,7 @@ final class Exchange implements UpstreamListener {
 
   /** Checks the client's address and token against the bucket's policy, then fetches. */
   void start() {
-    server.retryBudget().deposit(snapshot.config().upstream().retry().budgetPercent());
+    server.retryBudget().deposit(settings().retry().budgetPercent());
     BucketPolicy policy = route.policy();
     String forwardedFor = requestHeaders.get("X-Forwarded-For");
     byte[] client = snapshot.clientAddresses().resolve(peerAddress(), forwardedFor);
@@ -394,7 +394,7 @@ final class Exchange implements UpstreamListener {
 
     state = State.WAITING_HEAD;
     upstreamSentNanos = System.nanoTime();
-    long timeoutNanos = snapshot.config().upstream().responseTimeout().toNanos();
+    long timeoutNanos = settings().responseTimeout().toNanos();
     responseTimeout =
         ctx.executor().schedule(this::onResponseTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
     ch.writeAndFlush(request)
@@ -732,7 +732,7 @@ final class Exchange implements UpstreamListener {
    * @param refreshCredentials fetch the credentials anew first (S3 said they expired)
    */
   private boolean retry(String reason, boolean refreshCredentials) {
-    RetryConfig settings = snapshot.config().upstream().retry();
+    RetryConfig settings = settings().retry();
     if (clientStatus != 0 || attempt >= settings.maxAttempts() || state == State.DONE) {
       return false;
     }
@@ -784,7 +784,7 @@ final class Exchange implements UpstreamListener {
           route.name(),
           info.requestId(),
           bytesSent,
-          snapshot.config().upstream().bodyIdleTimeout().toMillis());
+          settings().bodyIdleTimeout().toMillis());
       route.meters().upstreamError("body_idle");
       State before = state;
       releaseUpstream(false);
@@ -848,7 +848,7 @@ final class Exchange implements UpstreamListener {
         "upstream response timeout bucket={} requestId={} after={}ms",
         route.name(),
         info.requestId(),
-        snapshot.config().upstream().responseTimeout().toMillis());
+        settings().responseTimeout().toMillis());
     route.meters().upstreamError("timeout");
     releaseUpstream(false);
     breakerResult(false);
@@ -874,6 +874,11 @@ final class Exchange implements UpstreamListener {
     state = State.DONE;
     complete(clientStatus, reason);
     frontend.exchangeDone(ctx, this, false);
+  }
+
+  /** The bucket's upstream settings: its own override, or the proxy-wide ones. */
+  private io.yatagarasu.config.UpstreamConfig settings() {
+    return snapshot.config().upstreamFor(route.config());
   }
 
   /** The target being tried: the bucket's primary, or a replica after a failover. */

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Throughput of 1 KiB GETs through Yatagarasu with and without a configuration pushed through
+# PUT /admin/config every 100 ms (two documents alternating, so every push builds and swaps a
+# snapshot). Origin: nginx serving files as if it were S3. Needs wrk, nginx, curl (run.sh installs
+# them) and a built proxy jar. Usage: bench/swap-under-load.sh [seconds per run, default 15]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION="${1:-15}"
+WORK="$(mktemp -d /tmp/yatagarasu-swap-XXXXXX)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+JAR=proxy/target/yatagarasu-proxy.jar
+[ -f "$JAR" ] || ./mvnw -B -q -DskipTests -pl proxy -am package
+
+mkdir -p "$WORK/www/bucket" && head -c 1024 /dev/urandom > "$WORK/www/bucket/1k.bin"
+cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:18700; root $WORK/www; keepalive_requests 100000; }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' & PIDS+=($!)
+
+echo "swap-token-0123456789abcdef" > "$WORK/token"
+doc() { # $1 = generation suffix letter for the second bucket's name
+  cat <<JSON
+{"server":{"listen":"127.0.0.1:18701"},"admin":{"listen":"127.0.0.1:18702","tokenFile":"$WORK/token"},
+ "logging":{"accessLog":false},
+ "buckets":[{"name":"b","pathPrefix":"/b","s3":{"bucket":"bucket","region":"us-east-1","endpoint":"http://127.0.0.1:18700",
+   "credentials":{"accessKeyId":"k","secretAccessKey":"s"}},"auth":{"type":"public"}},
+  {"name":"other-$1","pathPrefix":"/other","s3":{"bucket":"other","region":"us-east-1","endpoint":"http://127.0.0.1:18700",
+   "credentials":{"accessKeyId":"k","secretAccessKey":"s"}},"auth":{"type":"public"}}]}
+JSON
+}
+doc a > "$WORK/a.json"; doc b > "$WORK/b.json"
+java -Xmx256m -jar "$JAR" --config "$WORK/a.json" > "$WORK/proxy.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 1 100); do curl -fs http://127.0.0.1:18702/ready >/dev/null && break; sleep 0.1; done
+
+URL=http://127.0.0.1:18701/b/1k.bin
+wrk -t1 -c64 -d5s "$URL" > /dev/null   # warm-up
+echo "== without swaps"
+wrk -t1 -c64 -d"${DURATION}s" --latency "$URL" | tee "$WORK/base.txt"
+
+echo "== with a swap every 100 ms"
+(
+  gen=2; end=$((SECONDS + DURATION + 1))
+  while [ $SECONDS -lt $end ]; do
+    f=$([ $((gen % 2)) -eq 0 ] && echo b || echo a)
+    curl -fs -X PUT -H "Authorization: Bearer $(cat "$WORK/token")" -H "X-Config-Generation: $gen" \
+      --data-binary @"$WORK/$f.json" http://127.0.0.1:18702/admin/config > /dev/null
+    gen=$((gen + 1)); sleep 0.1
+  done
+  echo "$((gen - 2)) swaps" > "$WORK/swaps.txt"
+) & SWAPPER=$!
+wrk -t1 -c64 -d"${DURATION}s" --latency "$URL" | tee "$WORK/swap.txt"
+wait "$SWAPPER"
+cat "$WORK/swaps.txt"
+curl -fs http://127.0.0.1:18702/metrics | grep -E '^yatagarasu_config_applies_total|^yatagarasu_requests_seconds_count\{bucket="b",method="GET",status="5xx"' || true
+base=$(awk '/Requests\/sec/ {print $2}' "$WORK/base.txt"); swap=$(awk '/Requests\/sec/ {print $2}' "$WORK/swap.txt")
+echo "requests/s without swaps: $base, with swaps: $swap, ratio: $(awk -v a="$swap" -v b="$base" 'BEGIN {printf "%.3f", a / b}')"
+grep -E "Non-2xx|Socket errors" "$WORK/base.txt" "$WORK/swap.txt" || echo "no errors, no non-2xx answers"
