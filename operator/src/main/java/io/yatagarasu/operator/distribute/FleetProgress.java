@@ -39,6 +39,12 @@ public record FleetProgress(long generation, List<PodProgress> pods) {
     return pods.stream().filter(p -> p.target().ready() && p.current()).count();
   }
 
+  /** There are ready pods and none of them has answered yet (as right after an operator start). */
+  public boolean awaitingFirstAnswers() {
+    return readyPods() > 0
+        && pods.stream().filter(p -> p.target().ready()).allMatch(p -> p.answer() == null);
+  }
+
   /** Every ready pod runs the snapshot (and there is at least one). */
   public boolean programmed() {
     long ready = readyPods();

@@ -281,22 +281,24 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         new S3ProxyConfigStatus.BucketCounts(
             (int) result.acceptedCount(), (int) result.rejectedCount()));
     List<String> problems = result.fleetProblems().stream().map(p -> trim(p)).toList();
+    List<io.fabric8.kubernetes.api.model.Condition> computed =
+        FleetConditions.of(
+            new FleetConditions.Inputs(
+                key.toString(),
+                FleetNames.configSecret(fleet),
+                generation,
+                hash,
+                problems,
+                replicas,
+                ready,
+                result.acceptedCount(),
+                result.rejectedCount(),
+                monitor == ServiceMonitors.Outcome.CRD_MISSING,
+                progress));
     status.setConditions(
         Conditions.merge(
             fleet.getStatus() == null ? null : fleet.getStatus().getConditions(),
-            FleetConditions.of(
-                new FleetConditions.Inputs(
-                    key.toString(),
-                    FleetNames.configSecret(fleet),
-                    generation,
-                    hash,
-                    problems,
-                    replicas,
-                    ready,
-                    result.acceptedCount(),
-                    result.rejectedCount(),
-                    monitor == ServiceMonitors.Outcome.CRD_MISSING,
-                    progress)),
+            keepProgrammedUntilPodsAnswer(fleet, computed, progress, generation),
             observed,
             clock.instant()));
     metrics.reconciled("S3ProxyConfig", true);
@@ -331,6 +333,40 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setConditions(Conditions.merge(status.getConditions(), next, observed, clock.instant()));
     fleet.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(fleet);
+  }
+
+  /**
+   * Right after an operator start no pod has answered yet; a fleet that was programmed at this
+   * generation keeps saying so until the pods answer, instead of flapping to False meanwhile.
+   */
+  private static List<io.fabric8.kubernetes.api.model.Condition> keepProgrammedUntilPodsAnswer(
+      S3ProxyConfig fleet,
+      List<io.fabric8.kubernetes.api.model.Condition> computed,
+      FleetProgress progress,
+      long generation) {
+    var status = fleet.getStatus();
+    var previous =
+        status == null ? null : Conditions.find(status.getConditions(), FleetConditions.PROGRAMMED);
+    if (progress == null
+        || !progress.awaitingFirstAnswers()
+        || previous == null
+        || !Conditions.TRUE.equals(previous.getStatus())
+        || status.getConfigGeneration() == null
+        || status.getConfigGeneration() != generation) {
+      return computed;
+    }
+    List<io.fabric8.kubernetes.api.model.Condition> kept = new ArrayList<>();
+    for (var condition : computed) {
+      kept.add(
+          FleetConditions.PROGRAMMED.equals(condition.getType())
+              ? Conditions.of(
+                  FleetConditions.PROGRAMMED,
+                  previous.getStatus(),
+                  previous.getReason(),
+                  previous.getMessage())
+              : condition);
+    }
+    return kept;
   }
 
   /**
