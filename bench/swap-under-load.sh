@@ -16,6 +16,7 @@ JAR=proxy/target/yatagarasu-proxy.jar
 [ -f "$JAR" ] || ./mvnw -B -q -DskipTests -pl proxy -am package
 
 mkdir -p "$WORK/www/bucket" && head -c 1024 /dev/urandom > "$WORK/www/bucket/1k.bin"
+chmod -R a+rX "$WORK"   # nginx workers run as an unprivileged user
 cat > "$WORK/nginx.conf" <<NGINX
 worker_processes 1;
 pid $WORK/nginx.pid;
@@ -44,7 +45,9 @@ java -Xmx256m -jar "$JAR" --config "$WORK/a.json" > "$WORK/proxy.log" 2>&1 & PID
 for _ in $(seq 1 100); do curl -fs http://127.0.0.1:18702/ready >/dev/null && break; sleep 0.1; done
 
 URL=http://127.0.0.1:18701/b/1k.bin
-wrk -t1 -c64 -d5s "$URL" > /dev/null   # warm-up
+status=$(curl -s -o "$WORK/sample" -w '%{http_code}' "$URL")
+if [ "$status" != 200 ]; then echo "GET $URL answered $status: $(cat "$WORK/sample")" >&2; exit 1; fi
+wrk -t1 -c64 -d10s "$URL" > /dev/null   # warm-up (JIT)
 echo "== without swaps"
 wrk -t1 -c64 -d"${DURATION}s" --latency "$URL" | tee "$WORK/base.txt"
 
@@ -63,6 +66,9 @@ wrk -t1 -c64 -d"${DURATION}s" --latency "$URL" | tee "$WORK/swap.txt"
 wait "$SWAPPER"
 cat "$WORK/swaps.txt"
 curl -fs http://127.0.0.1:18702/metrics | grep -E '^yatagarasu_config_applies_total|^yatagarasu_requests_seconds_count\{bucket="b",method="GET",status="5xx"' || true
-base=$(awk '/Requests\/sec/ {print $2}' "$WORK/base.txt"); swap=$(awk '/Requests\/sec/ {print $2}' "$WORK/swap.txt")
+echo "== without swaps again"
+wrk -t1 -c64 -d"${DURATION}s" --latency "$URL" | tee "$WORK/after.txt"
+base=$(awk '/Requests\/sec/ {s += $2; n++} END {printf "%.0f", s / n}' "$WORK/base.txt" "$WORK/after.txt")
+swap=$(awk '/Requests\/sec/ {print $2}' "$WORK/swap.txt")
 echo "requests/s without swaps: $base, with swaps: $swap, ratio: $(awk -v a="$swap" -v b="$base" 'BEGIN {printf "%.3f", a / b}')"
-grep -E "Non-2xx|Socket errors" "$WORK/base.txt" "$WORK/swap.txt" || echo "no errors, no non-2xx answers"
+grep -E "Non-2xx|Socket errors" "$WORK/base.txt" "$WORK/swap.txt" "$WORK/after.txt" || echo "no errors, no non-2xx answers"

@@ -37,6 +37,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
   private final WatchService watcher;
   private final Thread watchThread;
   private ScheduledFuture<?> pending;
+  private volatile String lastDigest;
 
   public ConfigFileWatcher(
       Path file, SnapshotManager snapshots, Environment environment, Duration debounce)
@@ -60,6 +61,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
             StandardWatchEventKinds.ENTRY_CREATE,
             StandardWatchEventKinds.ENTRY_MODIFY,
             StandardWatchEventKinds.ENTRY_DELETE);
+    this.lastDigest = digest();
     this.watchThread = new Thread(this::watch, "yatagarasu-config-watch");
     this.watchThread.setDaemon(true);
     this.watchThread.start();
@@ -67,10 +69,26 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
   /** Reloads after the debounce delay; further requests meanwhile are folded into it. */
   public synchronized void requestReload(String reason) {
+    requestReload(reason, true);
+  }
+
+  private synchronized void requestReload(String reason, boolean evenIfUnchanged) {
     if (pending != null && !pending.isDone()) {
       return;
     }
-    pending = scheduler.schedule(() -> reload(reason), debounce.toMillis(), TimeUnit.MILLISECONDS);
+    pending =
+        scheduler.schedule(
+            () -> {
+              if (evenIfUnchanged || fileChanged()) {
+                reload(reason);
+              } else {
+                synchronized (this) {
+                  pending = null;
+                }
+              }
+            },
+            debounce.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   /** Reads and applies the file now; a broken file is logged and counted, never applied. */
@@ -78,6 +96,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
     synchronized (this) {
       pending = null;
     }
+    lastDigest = digest();
     ConfigDocument document;
     try {
       document = new ConfigParser(environment).loadDocument(file);
@@ -100,12 +119,30 @@ public final class ConfigFileWatcher implements AutoCloseable {
     return result;
   }
 
+  /** Whether the file's bytes differ from those last loaded. */
+  private boolean fileChanged() {
+    String now = digest();
+    return now == null || !now.equals(lastDigest);
+  }
+
+  private String digest() {
+    try {
+      byte[] bytes = java.nio.file.Files.readAllBytes(file);
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
   private void watch() {
     try {
       for (; ; ) {
         WatchKey key = watcher.take();
         if (!key.pollEvents().isEmpty()) {
-          requestReload("file changed");
+          // Other files in the directory change too (logs, other mounts): only a change of the
+          // configuration's own bytes is a reason to reload; SIGHUP always reloads.
+          requestReload("file changed", false);
         }
         if (!key.reset()) {
           LOG.error("cannot watch {} any more; reload with SIGHUP", file.getParent());

@@ -106,6 +106,17 @@ public final class ProxySnapshot {
       String source,
       ProxySnapshot previous,
       Services services) {
+    return build(config, ConfigWriter.contentHash(config), generation, source, previous, services);
+  }
+
+  /** Like {@link #build}, with the content hash the caller already computed. */
+  static ProxySnapshot build(
+      ProxyConfig config,
+      String hash,
+      long generation,
+      String source,
+      ProxySnapshot previous,
+      Services services) {
     requireNonNull(config, "config");
     Upstreams upstreams = services.upstreams();
     ProxyMetrics metrics = services.metrics();
@@ -144,7 +155,7 @@ public final class ProxySnapshot {
       RoutingTable<BucketRoute> table = new RoutingTable<>(routes, BucketRoute::pathPrefix);
       return new ProxySnapshot(
           config,
-          ConfigWriter.contentHash(config),
+          hash,
           generation,
           source,
           table,

@@ -113,7 +113,7 @@ public final class SnapshotManager implements AutoCloseable {
     }
     ProxySnapshot built;
     try {
-      built = ProxySnapshot.build(config, next, source, previous, services);
+      built = ProxySnapshot.build(config, hash, next, source, previous, services);
     } catch (RuntimeException e) {
       return rejected(List.of(String.valueOf(e.getMessage())), source, previous);
     }

@@ -299,11 +299,11 @@ public final class JwtVerifier {
   }
 
   /**
-   * A 64-bit hash of the signature segment: cheap, and a collision only costs a miss, since a hit
-   * also compares the whole token.
+   * A 64-bit hash of the end of the signature (high-entropy bytes) and the token's length: cheap,
+   * and a collision only costs a miss, since a hit also compares the whole token.
    */
   static long cacheKey(String token) {
-    int start = token.lastIndexOf('.') + 1;
+    int start = Math.max(token.lastIndexOf('.') + 1, token.length() - 32);
     long h = 0xcbf29ce484222325L;
     for (int i = start; i < token.length(); i++) {
       h = (h ^ token.charAt(i)) * 0x100000001b3L;
