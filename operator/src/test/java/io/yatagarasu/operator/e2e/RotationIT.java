@@ -156,10 +156,36 @@ class RotationIT {
                 .put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("new-secret-0123456789"));
             return s;
           });
+      // Each pod in turn until each has answered 200 once; later failures would show in the load.
+      Map<String, Long> firstSuccess = new java.util.LinkedHashMap<>();
+      List<String> seen = new ArrayList<>();
+      long[] applied = {0};
       await()
           .atMost(Duration.ofSeconds(2))
-          .pollInterval(Duration.ofMillis(10))
-          .until(() -> urls().stream().allMatch(u -> Fleets.status(u) == 200));
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () -> {
+                if (applied[0] == 0
+                    && proxies.stream().allMatch(p -> p.snapshot().generation() > before)) {
+                  applied[0] = System.nanoTime();
+                }
+                for (String url : urls()) {
+                  if (!firstSuccess.containsKey(url)) {
+                    int status = Fleets.status(url);
+                    if (status == 200) {
+                      firstSuccess.put(url, System.nanoTime());
+                    } else {
+                      seen.add(status + " " + url);
+                    }
+                  }
+                }
+                return firstSuccess.size() == PODS.length;
+              });
+      System.out.println(
+          "rotation: every proxy on the new snapshot after "
+              + (applied[0] == 0 ? "-" : TimeUnit.NANOSECONDS.toMillis(applied[0] - secretUpdated))
+              + " ms; non-200 answers while waiting "
+              + seen.size());
       allServing = System.nanoTime();
       long settled = load.requests();
       await().atMost(TIMEOUT).until(() -> load.requests() > settled + 100);
