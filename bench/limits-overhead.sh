@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# What rate limiting costs on 1 KiB GETs: the same proxy and origin with generous limits (global,
+# per bucket, per client address: never reached) and without any, alternating A/B/A/B. The circuit
+# breaker is always on. Origin: nginx serving files as if it were S3. Needs wrk, nginx, curl and a
+# built proxy jar. Usage: bench/limits-overhead.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION="${1:-10}"
+WORK="$(mktemp -d /tmp/yatagarasu-limits-XXXXXX)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+JAR=proxy/target/yatagarasu-proxy.jar
+[ -f "$JAR" ] || ./mvnw -B -q -DskipTests -pl proxy -am package
+
+mkdir -p "$WORK/www/bucket" && head -c 1024 /dev/urandom > "$WORK/www/bucket/1k.bin"
+chmod -R a+rX "$WORK"   # nginx workers run as an unprivileged user
+cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:18710; root $WORK/www; keepalive_requests 100000; }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' & PIDS+=($!)
+
+config() { # $1 = port offset, $2 = rate limit sections or empty
+  cat <<YAML
+server: { listen: "127.0.0.1:$((18711 + $1))" }
+admin: { listen: "127.0.0.1:$((18721 + $1))" }
+logging: { accessLog: false }
+$2
+buckets:
+  - name: b
+    pathPrefix: /b
+    s3: { bucket: bucket, region: us-east-1, endpoint: "http://127.0.0.1:18710", credentials: { accessKeyId: k, secretAccessKey: s } }
+    auth: { type: public }
+$3
+YAML
+}
+config 0 "" "" > "$WORK/plain.yaml"
+config 1 "rateLimits: { global: { requestsPerSecond: 1000000, burst: 1000000 }, perClientIp: { requestsPerSecond: 1000000, burst: 1000000 } }" \
+  "    rateLimit: { requestsPerSecond: 1000000, burst: 1000000 }" > "$WORK/limited.yaml"
+for name in plain limited; do
+  java -Xmx256m -jar "$JAR" --config "$WORK/$name.yaml" > "$WORK/$name.log" 2>&1 & PIDS+=($!)
+done
+for port in 18721 18722; do
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
+done
+for port in 18711 18712; do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/b/1k.bin")" = 200 ] || { echo "port $port does not serve" >&2; exit 1; }
+  wrk -t1 -c64 -d10s "http://127.0.0.1:$port/b/1k.bin" > /dev/null   # warm-up (JIT)
+done
+for round in 1 2; do
+  for name in plain limited; do
+    port=$([ "$name" = plain ] && echo 18711 || echo 18712)
+    rps=$(wrk -t1 -c64 -d"${DURATION}s" "http://127.0.0.1:$port/b/1k.bin" | awk '/Requests\/sec/ {print $2}')
+    echo "round $round $name: $rps requests/s"
+  done
+done
