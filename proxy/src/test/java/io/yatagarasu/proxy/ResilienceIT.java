@@ -38,6 +38,8 @@ class ResilienceIT {
   private static FaultProxy retried;
   private static FaultProxy stalled;
   private static FaultProxy storm;
+  private static java.net.ServerSocket full;
+  private static final List<Socket> fillers = new ArrayList<>();
   private static ProxyServer proxy;
   private static HttpClient http;
   private static int port;
@@ -52,6 +54,19 @@ class ResilienceIT {
     retried = new FaultProxy(store.port());
     stalled = new FaultProxy(store.port());
     storm = new FaultProxy(store.port());
+    // A listener that never accepts, with its accept queue filled: further SYNs are dropped, so a
+    // connection to it neither succeeds nor fails until the connect timeout.
+    full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    for (int i = 0; i < 16; i++) {
+      Socket filler = new Socket();
+      try {
+        filler.connect(new InetSocketAddress("127.0.0.1", full.getLocalPort()), 300);
+        fillers.add(filler);
+      } catch (java.net.SocketTimeoutException queueFull) {
+        filler.close();
+        break;
+      }
+    }
     String yaml =
         """
         server:
@@ -72,8 +87,10 @@ class ResilienceIT {
           - { name: retried, pathPrefix: /retried, s3: S3_%d, auth: { type: public } }
           - { name: stalled, pathPrefix: /stalled, s3: S3_%d, auth: { type: public } }
           - { name: storm, pathPrefix: /storm, s3: S3_%d, auth: { type: public } }
+          - { name: syn, pathPrefix: /syn, s3: S3_%d, auth: { type: public }, upstream: { retry: { maxAttempts: 1 } } }
         """
-            .formatted(store.port(), retried.port(), stalled.port(), storm.port())
+            .formatted(
+                store.port(), retried.port(), stalled.port(), storm.port(), full.getLocalPort())
             .replaceAll(
                 "S3_(\\d+)",
                 "{ bucket: files, region: us-east-1, endpoint: \"http://127.0.0.1:$1\","
@@ -96,6 +113,22 @@ class ResilienceIT {
     if (store != null) {
       store.close();
     }
+    for (Socket filler : fillers) {
+      filler.close();
+    }
+    if (full != null) {
+      full.close();
+    }
+  }
+
+  @Test
+  void theConnectTimeoutFiresAtItsSetting() throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<byte[]> r = get("/syn/small.txt");
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("cannot be reached");
+    assertThat(millis).as("upstream.connectTimeout is 1s").isBetween(900L, 5_000L);
   }
 
   private static HttpResponse<byte[]> get(String path) throws Exception {
