@@ -135,8 +135,11 @@ class DistributionIT {
     String[] pods = {"edge-a", "edge-b", "edge-c"};
 
     harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
-    // Same prefix as an older bucket, and a Secret that does not exist: both stay out.
-    harness.create(Fleets.bucket(ns, "copycat", "edge", "/photos", "store-creds", "videos", store));
+    // Same prefix as an older bucket, and a Secret that does not exist: both stay out. The
+    // mock API server stamps creation times in whole seconds, so the copy's name also sorts after
+    // "photos": the tie-break (namespace/name) then agrees with the age.
+    harness.create(
+        Fleets.bucket(ns, "shadow-photos", "edge", "/photos", "store-creds", "videos", store));
     harness.create(
         Fleets.bucket(ns, "orphan", "edge", "/orphan", "no-such-secret", "videos", store));
     await()
@@ -148,7 +151,7 @@ class DistributionIT {
               }
               assertThat(harness.bucketVerdict(ns, "videos", "Programmed"))
                   .isEqualTo("True Programmed");
-              assertThat(harness.bucketVerdict(ns, "copycat", "Programmed"))
+              assertThat(harness.bucketVerdict(ns, "shadow-photos", "Programmed"))
                   .isEqualTo("False PrefixConflict");
               assertThat(harness.bucketVerdict(ns, "orphan", "Programmed"))
                   .isEqualTo("False SecretNotFound");
