@@ -7,27 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DURATION="${1:-10}"
-WORK="$(mktemp -d /tmp/yatagarasu-limits-XXXXXX)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-JAR=proxy/target/yatagarasu-proxy.jar
-[ -f "$JAR" ] || ./mvnw -B -q -DskipTests -pl proxy -am package
-
-mkdir -p "$WORK/www/bucket" && head -c 1024 /dev/urandom > "$WORK/www/bucket/1k.bin"
-chmod -R a+rX "$WORK"   # nginx workers run as an unprivileged user
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:18710; root $WORK/www; keepalive_requests 100000; }
-}
-NGINX
-nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' & PIDS+=($!)
+# shellcheck source=bench/origin.sh
+source bench/origin.sh limits 18710
 
 config() { # $1 = port offset, $2 = rate limit sections or empty
   cat <<YAML
