@@ -61,7 +61,9 @@ public final class ProxyServer implements AutoCloseable {
     this.transports = Transports.select(config.server().transport());
     this.group =
         new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory("yatagarasu-io", true), transports.ioHandlerFactory());
+            ioThreads(),
+            new DefaultThreadFactory("yatagarasu-io", true),
+            transports.ioHandlerFactory());
     this.adminGroup =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("yatagarasu-admin", true), transports.ioHandlerFactory());
@@ -148,8 +150,7 @@ public final class ProxyServer implements AutoCloseable {
             group,
             config.server().listen(),
             new ProxyInitializer(config.server(), context, tls),
-            "data listener",
-            false);
+            "data listener");
     adminChannel =
         bindListener(
             adminGroup,
@@ -163,18 +164,26 @@ public final class ProxyServer implements AutoCloseable {
                   ProxySnapshot snapshot = snapshots.current();
                   return (snapshot == null ? config : snapshot.config()).admin().maxBodyBytes();
                 }),
-            "admin listener",
-            true);
+            "admin listener");
+  }
+
+  /**
+   * One event loop per CPU the JVM may use (container limits included), as nginx runs one worker
+   * per core: the loops never block, so more would only add context switches and split the upstream
+   * connection pools further. {@code -Dio.netty.eventLoopThreads} overrides it.
+   */
+  static int ioThreads() {
+    return System.getProperty("io.netty.eventLoopThreads") != null
+        ? 0
+        : Runtime.getRuntime().availableProcessors();
   }
 
   private Channel bindListener(
       EventLoopGroup loops,
       ListenAddress address,
       ChannelInitializer<SocketChannel> initializer,
-      String what,
-      boolean autoRead)
+      String what)
       throws InterruptedException {
-    // The data listener reads only when a connection is ready for its next request.
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(loops)
@@ -182,7 +191,6 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.AUTO_READ, autoRead)
             .childHandler(initializer);
     try {
       return bootstrap.bind(address.host(), address.port()).sync().channel();
@@ -291,6 +299,10 @@ public final class ProxyServer implements AutoCloseable {
       adminChannel.close().syncUninterruptibly();
     }
     snapshots.close();
+    // Upstream connections close on their event loops, so the loops stop only after that.
+    if (!upstreams.closeEndpoints(5_000)) {
+      LOG.warn("upstream connections still open after 5 s; stopping the event loops anyway");
+    }
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     adminGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     upstreams.close();

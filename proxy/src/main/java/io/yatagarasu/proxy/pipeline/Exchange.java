@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -60,6 +62,17 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * <p>Everything here runs on the client connection's event loop.
  */
 final class Exchange implements UpstreamListener {
+  /**
+   * Headers built only from values the HTTP decoders already checked (the client's request, S3's
+   * response), the signer and the configuration: checking each name and value again on every
+   * request would cost without catching anything.
+   */
+  private static final HttpHeadersFactory TRUSTED_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
+  private static final HttpHeadersFactory TRUSTED_TRAILERS =
+      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
   private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("yatagarasu.used");
   private static final int MAX_ERROR_BODY = 16 * 1024;
@@ -112,7 +125,7 @@ final class Exchange implements UpstreamListener {
   private String ifRange;
   private boolean probingSize;
   private OptionalLong probedSize = OptionalLong.empty();
-  private boolean readPending;
+  private boolean upstreamPaused;
   private boolean upstreamKeepAlive;
   private boolean bodyless;
   private ScheduledFuture<?> responseTimeout;
@@ -386,7 +399,9 @@ final class Exchange implements UpstreamListener {
             HttpVersion.HTTP_1_1,
             headRequest ? HttpMethod.HEAD : HttpMethod.GET,
             path + queryString(query),
-            Unpooled.EMPTY_BUFFER);
+            Unpooled.EMPTY_BUFFER,
+            TRUSTED_HEADERS,
+            TRUSTED_TRAILERS);
     HttpHeaders out = request.headers();
     signed.forEach(out::add);
     out.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
@@ -404,7 +419,6 @@ final class Exchange implements UpstreamListener {
                 onUpstreamFailure(reused && !staleRetried, f.cause());
               }
             });
-    ch.read();
   }
 
   private Map<String, List<String>> forwardedQuery() {
@@ -520,7 +534,7 @@ final class Exchange implements UpstreamListener {
     int status = upstreamResponse.status().code();
     bodyless = info.head() || status == 304;
     HttpResponse response =
-        new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstreamResponse.status());
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstreamResponse.status(), TRUSTED_HEADERS);
     HttpHeaders from = upstreamResponse.headers();
     HttpHeaders to = response.headers();
     for (CharSequence name : COPIED_RESPONSE_HEADERS) {
@@ -700,28 +714,25 @@ final class Exchange implements UpstreamListener {
   public void onUpstreamReadComplete() {
     if (state == State.STREAMING) {
       ctx.flush();
-      if (ctx.channel().isWritable()) {
-        readUpstream();
-      } else {
-        readPending = true;
+      if (!ctx.channel().isWritable()) {
+        // The client is behind: stop reading from S3 until its socket drains.
+        Channel ch = upstream;
+        if (ch != null) {
+          upstreamPaused = true;
+          ch.config().setAutoRead(false);
+        }
       }
-    } else if (state == State.WAITING_HEAD || state == State.ERROR_BODY) {
-      readUpstream();
     }
   }
 
   /** The client's socket drained below the low-water mark: resume reading from S3. */
   void clientWritable() {
-    if (readPending && state == State.STREAMING) {
-      readPending = false;
-      readUpstream();
-    }
-  }
-
-  private void readUpstream() {
-    Channel ch = upstream;
-    if (ch != null) {
-      ch.read();
+    if (upstreamPaused && state == State.STREAMING) {
+      upstreamPaused = false;
+      Channel ch = upstream;
+      if (ch != null) {
+        ch.config().setAutoRead(true);
+      }
     }
   }
 
@@ -778,7 +789,7 @@ final class Exchange implements UpstreamListener {
 
   @Override
   public void onUpstreamIdle() {
-    if ((state == State.STREAMING && !readPending) || state == State.ERROR_BODY) {
+    if ((state == State.STREAMING && !upstreamPaused) || state == State.ERROR_BODY) {
       LOG.warn(
           "upstream body stalled bucket={} requestId={} bytesSent={} after={}ms",
           route.name(),
@@ -952,7 +963,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     upstream = null;
-    readPending = false;
+    upstreamPaused = false;
     UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
     if (handler != null) {
       handler.detach();

@@ -54,10 +54,8 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
                           .addLast(new ProxyFrontendHandler(server));
                     }
                   }));
-      ctx.channel().read();
     } else {
       http1.accept(ctx.channel());
-      ctx.channel().read();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.yatagarasu.proxy.pipeline;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: decodes requests one at a time (pipelined ones wait their turn), answers
  * what it can itself (health, bad paths, unknown routes, wrong methods) and hands object requests
- * to an {@link Exchange}. Reads from the client only when it is ready for the next request.
+ * to an {@link Exchange}. The connection reads with auto-read on, so an ordinary keep-alive client
+ * costs no change of read interest per request; only a client that pipelines (sends a request while
+ * one is answered) has its reads paused until the queued requests are answered.
  */
 public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyFrontendHandler.class);
@@ -59,11 +62,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    ctx.read();
-  }
-
-  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (closing) {
@@ -77,6 +75,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
           }
           pending.add(request);
+          pauseReading(ctx);
         } else {
           handle(ctx, request);
         }
@@ -84,13 +83,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       // Request bodies are never used: GET and HEAD carry none, and other methods get 405.
     } finally {
       ReferenceCountUtil.release(msg);
-    }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (exchange == null && pending.isEmpty() && !closing) {
-      ctx.read();
     }
   }
 
@@ -168,7 +160,22 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       handle(ctx, next);
     } else {
       awaitNextHead(ctx);
-      ctx.read();
+      resumeReading(ctx);
+    }
+  }
+
+  /** Pipelined requests are queued: read no more until they are answered. */
+  private static void pauseReading(ChannelHandlerContext ctx) {
+    ChannelConfig config = ctx.channel().config();
+    if (config.isAutoRead()) {
+      config.setAutoRead(false);
+    }
+  }
+
+  private static void resumeReading(ChannelHandlerContext ctx) {
+    ChannelConfig config = ctx.channel().config();
+    if (!config.isAutoRead()) {
+      config.setAutoRead(true);
     }
   }
 
@@ -396,7 +403,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         handle(ctx, next);
       } else {
         awaitNextHead(ctx);
-        ctx.read();
+        resumeReading(ctx);
       }
     } else {
       closing = true;

@@ -31,8 +31,6 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       ch.pipeline()
           .addLast("tls", tls.current().newHandler(ch.alloc()))
           .addLast("alpn", new ProtocolNegotiator(server, settings, c -> http1(c, settings)));
-      // Nothing arrives while auto-read is off: the handshake needs a read.
-      ch.read();
       return;
     }
     http1(ch, settings);

@@ -2,7 +2,6 @@ package io.yatagarasu.proxy.pipeline;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
@@ -11,11 +10,14 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Keep-alive connections to one upstream address. Each event loop has its own pool, so a request's
@@ -38,6 +40,8 @@ public final class UpstreamEndpoint implements AutoCloseable {
   private volatile boolean closed;
   private final CircuitBreaker breaker;
   private final String name;
+  private final Consumer<UpstreamEndpoint> onClose;
+  private final List<Future<Void>> closing = new CopyOnWriteArrayList<>();
 
   UpstreamEndpoint(
       String host,
@@ -47,8 +51,10 @@ public final class UpstreamEndpoint implements AutoCloseable {
       int maxConnectionsPerLoop,
       long connectTimeoutMillis,
       long bodyIdleMillis,
-      CircuitBreaker breaker) {
+      CircuitBreaker breaker,
+      Consumer<UpstreamEndpoint> onClose) {
     this.breaker = breaker;
+    this.onClose = onClose;
     this.name = host + ":" + port;
     this.host = host;
     this.port = port;
@@ -93,8 +99,9 @@ public final class UpstreamEndpoint implements AutoCloseable {
   }
 
   private FixedChannelPool newPool(EventLoop loop) {
-    Bootstrap bootstrap =
-        template.clone(loop).remoteAddress(host, port).option(ChannelOption.AUTO_READ, false);
+    // Auto-read stays on: a response is read as it arrives, at no cost in read-interest changes;
+    // an exchange turns it off only while its client is not writable (backpressure).
+    Bootstrap bootstrap = template.clone(loop).remoteAddress(host, port);
     return new FixedChannelPool(
         bootstrap,
         new AbstractChannelPoolHandler() {
@@ -122,6 +129,9 @@ public final class UpstreamEndpoint implements AutoCloseable {
             if (handler != null) {
               handler.detach();
             }
+            if (!ch.config().isAutoRead()) {
+              ch.config().setAutoRead(true);
+            }
           }
         },
         ChannelHealthChecker.ACTIVE,
@@ -138,11 +148,33 @@ public final class UpstreamEndpoint implements AutoCloseable {
     closed = true;
     for (FixedChannelPool pool : pools.values()) {
       try {
-        pool.closeAsync();
+        closing.add(pool.closeAsync());
       } catch (RejectedExecutionException e) {
         // The event loops are already shut down, and with them every connection of the pool.
       }
     }
     pools.clear();
+    onClose.accept(this);
+  }
+
+  /** Whether the endpoint is closed and so are the connections of its pools. */
+  boolean connectionsClosed() {
+    return closed && closing.stream().allMatch(Future::isDone);
+  }
+
+  /**
+   * Waits until the pools {@link #close()} closed have closed their connections. A pool closes its
+   * idle connections from Netty's global executor, blocking there until each close ran on its event
+   * loop: the event loops must outlive that, or the global executor (and every shutdown that
+   * reports through it) waits forever.
+   */
+  boolean awaitClosed(long deadlineNanos) {
+    for (Future<Void> future : closing) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0 || !future.awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

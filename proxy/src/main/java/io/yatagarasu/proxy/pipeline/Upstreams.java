@@ -11,6 +11,9 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.Transports;
 import io.yatagarasu.proxy.s3.S3Target;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -22,6 +25,8 @@ public final class Upstreams implements AutoCloseable {
   private final Transports transports;
   private final DnsAddressResolverGroup resolver;
   private final SslContext sslContext;
+  private final Set<UpstreamEndpoint> open = ConcurrentHashMap.newKeySet();
+  private final Set<UpstreamEndpoint> closing = ConcurrentHashMap.newKeySet();
 
   public Upstreams(EventLoopGroup group, Transports transports) {
     this.group = group;
@@ -55,15 +60,44 @@ public final class Upstreams implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, connectMillis))
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true);
-    return new UpstreamEndpoint(
-        target.connectHost(),
-        target.port(),
-        target.tls() ? sslContext : null,
-        template,
-        perLoop,
-        connectMillis,
-        settings.bodyIdleTimeout().toMillis(),
-        new CircuitBreaker(settings.circuitBreaker(), System::nanoTime));
+    UpstreamEndpoint endpoint =
+        new UpstreamEndpoint(
+            target.connectHost(),
+            target.port(),
+            target.tls() ? sslContext : null,
+            template,
+            perLoop,
+            connectMillis,
+            settings.bodyIdleTimeout().toMillis(),
+            new CircuitBreaker(settings.circuitBreaker(), System::nanoTime),
+            this::closed);
+    open.add(endpoint);
+    return endpoint;
+  }
+
+  private void closed(UpstreamEndpoint endpoint) {
+    open.remove(endpoint);
+    closing.removeIf(UpstreamEndpoint::connectionsClosed);
+    closing.add(endpoint);
+  }
+
+  /**
+   * Closes every endpoint still open and waits, up to {@code timeoutMillis}, until the connections
+   * of every closed endpoint are closed. Call it before the event loops shut down.
+   *
+   * @return whether everything closed in time
+   */
+  public boolean closeEndpoints(long timeoutMillis) {
+    for (UpstreamEndpoint endpoint : open) {
+      endpoint.close();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    boolean done = true;
+    for (UpstreamEndpoint endpoint : closing) {
+      done &= endpoint.awaitClosed(deadline);
+    }
+    closing.clear();
+    return done;
   }
 
   private int executorCount() {
