@@ -32,7 +32,11 @@ public final class JwtVerifier {
   /** Tokens longer than this are refused before any parsing. */
   public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
-  private static final long CACHE_SIZE = 100_000;
+  /**
+   * Verified tokens kept, {@code -Dyatagarasu.jwt.cacheSize} (default 100,000); 0 turns the cache
+   * off, so every request pays a full verification (what the uncached load benchmark measures).
+   */
+  static final long CACHE_SIZE = Math.max(0, Long.getLong("yatagarasu.jwt.cacheSize", 100_000));
 
   private final List<IssuerKeys> issuers;
   private final long skewMillis;
@@ -52,29 +56,31 @@ public final class JwtVerifier {
     this.clock = clock;
     this.jwksKeys = Set.copyOf(jwksKeys);
     this.cache =
-        Caffeine.newBuilder()
-            .maximumSize(CACHE_SIZE)
-            .expireAfter(
-                new Expiry<Long, Cached>() {
-                  @Override
-                  public long expireAfterCreate(Long key, Cached value, long currentTime) {
-                    long left = value.verified().expiresAtMillis() - clock.getAsLong();
-                    return TimeUnit.MILLISECONDS.toNanos(Math.max(0, left));
-                  }
+        CACHE_SIZE == 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(CACHE_SIZE)
+                .expireAfter(
+                    new Expiry<Long, Cached>() {
+                      @Override
+                      public long expireAfterCreate(Long key, Cached value, long currentTime) {
+                        long left = value.verified().expiresAtMillis() - clock.getAsLong();
+                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, left));
+                      }
 
-                  @Override
-                  public long expireAfterUpdate(
-                      Long key, Cached value, long currentTime, long currentDuration) {
-                    return expireAfterCreate(key, value, currentTime);
-                  }
+                      @Override
+                      public long expireAfterUpdate(
+                          Long key, Cached value, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, value, currentTime);
+                      }
 
-                  @Override
-                  public long expireAfterRead(
-                      Long key, Cached value, long currentTime, long currentDuration) {
-                    return currentDuration;
-                  }
-                })
-            .build();
+                      @Override
+                      public long expireAfterRead(
+                          Long key, Cached value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                      }
+                    })
+                .build();
   }
 
   /**
@@ -136,6 +142,9 @@ public final class JwtVerifier {
   public Verification verify(String token, List<String> allowedIssuers) {
     if (token.length() > MAX_TOKEN_CHARS) {
       return Verification.refused(TokenProblem.TOO_LARGE);
+    }
+    if (cache == null) {
+      return verifyUncached(token, null, allowedIssuers, true);
     }
     long key = cacheKey(token);
     Cached hit = cache.getIfPresent(key);
