@@ -1,6 +1,8 @@
 package io.yatagarasu.config;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** The whole configuration of one proxy: listeners, upstream defaults, logging and the buckets. */
@@ -57,9 +59,10 @@ public record ProxyConfig(
   }
 
   private static void requireUnique(List<String> values, String field) {
+    Map<String, Integer> firstIndex = new HashMap<>(values.size() * 2);
     for (int i = 0; i < values.size(); i++) {
-      int first = values.indexOf(values.get(i));
-      if (first < i) {
+      Integer first = firstIndex.putIfAbsent(values.get(i), i);
+      if (first != null) {
         throw new IllegalArgumentException(
             "buckets[" + i + "]." + field + ": " + Rules.duplicates("buckets[" + first + "]"));
       }
