@@ -2,11 +2,11 @@
 # Load benchmark: Yatagarasu side by side with nginx, on loopback, in bounded time.
 #
 # Starts an nginx origin that serves files as if it were S3 (it ignores signatures), nginx as a
-# tuned proxy_pass reverse proxy, Yatagarasu with a public bucket, and later s3proxy as a
-# signature-checking origin; runs every scenario against every contestant; writes raw numbers and
+# tuned proxy_pass reverse proxy, Yatagarasu with a public and a JWT bucket (and a second one with
+# the JWT cache off), and later s3proxy as a signature-checking origin; runs every scenario against every contestant; writes raw numbers and
 # a Markdown table under bench/results/RUN_ID/; stops everything it started.
 #
-#   bench/run.sh                 the full run (6 to 7 minutes on 2 cores)
+#   bench/run.sh                 the full run (about 9 minutes on 2 cores)
 #   bench/run.sh --quick         short scenarios, to check that everything works
 #   bench/run.sh --no-build      use the proxy jar that is already built
 #   bench/run.sh --no-install    do not ask apt-get for nginx, wrk and nghttp2-client
@@ -15,7 +15,8 @@
 # BENCH_SLOW_DURATION (slow-client scenario, default 40), BENCH_PORT_BASE (default 18480),
 # BENCH_WORK (objects and process files, default /tmp/yatagarasu-bench), BENCH_RESULTS (default
 # bench/results), BENCH_JAVA_OPTS (Yatagarasu JVM options), BENCH_JFR=1 (record a JFR profile of
-# Yatagarasu), BENCH_CONTESTANTS (default "origin nginx yatagarasu"), BENCH_SERVER_CPUS and
+# Yatagarasu), BENCH_CONTESTANTS (default "origin nginx yatagarasu yatagarasu_jwt
+# yatagarasu_jwt_uncached"), BENCH_SERVER_CPUS and
 # BENCH_LOAD_CPUS (taskset CPU lists; default 0 and 1 on a machine with 2 or more CPUs).
 set -euo pipefail
 
@@ -29,7 +30,7 @@ for arg in "$@"; do
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     -h | --help)
-      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -52,7 +53,7 @@ PORT_BASE=${BENCH_PORT_BASE:-18480}
 WORK=${BENCH_WORK:-/tmp/yatagarasu-bench}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
-read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu}"
+read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu yatagarasu_jwt yatagarasu_jwt_uncached}"
 SLOW_CLIENTS=64
 SLOW_RATE=1M
 
@@ -61,6 +62,8 @@ NGINX_PORT=$((PORT_BASE + 1))
 YATA_PORT=$((PORT_BASE + 2))
 YATA_ADMIN_PORT=$((PORT_BASE + 3))
 S3PROXY_PORT=$((PORT_BASE + 4))
+JWT_PORT=$((PORT_BASE + 5))
+JWT_ADMIN_PORT=$((PORT_BASE + 6))
 S3_KEY=bench-access-key
 S3_SECRET=bench-secret-key
 
@@ -160,7 +163,8 @@ build_proxy() {
 
 check_ports() {
   local port
-  for port in "$ORIGIN_PORT" "$NGINX_PORT" "$YATA_PORT" "$YATA_ADMIN_PORT" "$S3PROXY_PORT"; do
+  for port in "$ORIGIN_PORT" "$NGINX_PORT" "$YATA_PORT" "$YATA_ADMIN_PORT" "$S3PROXY_PORT" \
+    "$JWT_PORT" "$JWT_ADMIN_PORT"; do
     if ss -Hltn "sport = :$port" | grep -q .; then
       die "port $port is in use (set BENCH_PORT_BASE)"
     fi
@@ -265,6 +269,8 @@ EOF
 #   contestant_NAME_pids       the pids whose CPU and memory count as the contestant's
 #   contestant_NAME_headers    optional: extra request headers, one "Name: value" per line
 #   contestant_NAME_warmup     optional: seconds of warm-up traffic before measuring (default 3)
+#   contestant_NAME_scenarios  optional: the scenarios it takes part in (default: every one, and
+#                              the slow clients)
 # A new contestant (a JWT bucket, say) defines these functions and is added to CONTESTANTS or
 # BENCH_CONTESTANTS; every scenario and table picks it up, with its ratio to nginx.
 
@@ -310,28 +316,10 @@ contestant_nginx_pids() { with_children "$PID_proxy"; }
 YATA_PID=
 start_yatagarasu() {
   [[ -n $YATA_PID ]] && return 0
-  cat >"$WORK/yatagarasu.yaml" <<EOF
-# Written by bench/run.sh. The access log is off for the benchmark.
-server:
-  listen: 127.0.0.1:$YATA_PORT
-admin:
-  listen: 127.0.0.1:$YATA_ADMIN_PORT
-logging:
-  format: json
-  accessLog: false
-buckets:
-  - name: data
-    pathPrefix: /data
-    s3:
-      bucket: data
-      region: us-east-1
-      endpoint: http://127.0.0.1:$ORIGIN_PORT
-      pathStyle: true
-      credentials:
-        accessKeyId: bench-origin-key
-        secretAccessKey: bench-origin-secret
-    auth:
-      type: public
+  make_jwt
+  {
+    jwt_config "$YATA_PORT" "$YATA_ADMIN_PORT"
+    cat <<EOF
   - name: s3proxy
     pathPrefix: /s3
     s3:
@@ -345,6 +333,7 @@ buckets:
     auth:
       type: public
 EOF
+  } >"$WORK/yatagarasu.yaml"
   local jfr=()
   if [[ ${BENCH_JFR:-0} == 1 ]]; then
     jfr=("-XX:StartFlightRecording=filename=$OUT/yatagarasu.jfr,settings=profile,dumponexit=true")
@@ -359,7 +348,109 @@ EOF
 contestant_yatagarasu_start() { start_yatagarasu; }
 contestant_yatagarasu_url() { echo "http://127.0.0.1:$YATA_PORT/data"; }
 contestant_yatagarasu_pids() { echo "$YATA_PID"; }
-contestant_yatagarasu_warmup() { echo $((WARMUP > 10 ? WARMUP : 10)); }
+# A JVM compiles its hot paths while serving: on one CPU that takes about 30 s of load.
+jvm_warmup() { if [[ $QUICK == 1 ]]; then echo 10; else echo 30; fi; }
+contestant_yatagarasu_warmup() { jvm_warmup; }
+
+# The JWT contestants: a bucket on the same origin that requires an RS256 token (2048-bit key, a
+# static key in the configuration). "jwt" sends one token on every request, so after the first
+# request it is a cache hit; "jwt_uncached" is a second proxy started with the verified-token cache
+# off (-Dyatagarasu.jwt.cacheSize=0), so every request pays a full RS256 verification.
+JWT_TOKEN=
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+make_jwt() {
+  [[ -n $JWT_TOKEN ]] && return 0
+  command -v openssl >/dev/null || die "openssl is needed to make the benchmark's JWT"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-key.pem" 2>/dev/null
+  openssl pkey -in "$WORK/jwt-key.pem" -pubout -out "$WORK/jwt-public.pem"
+  local header payload signature
+  header=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
+  payload=$(printf '{"iss":"https://issuer.bench.local","sub":"bench","aud":"bench","exp":%d}' \
+    $(($(date +%s) + 86400)) | b64url)
+  signature=$(printf '%s.%s' "$header" "$payload" |
+    openssl dgst -sha256 -sign "$WORK/jwt-key.pem" -binary | b64url)
+  JWT_TOKEN="$header.$payload.$signature"
+}
+
+# jwt_config DATA_PORT ADMIN_PORT: a public bucket (/data) and a JWT bucket (/jwt) on the origin.
+jwt_config() {
+  cat <<EOF
+# Written by bench/run.sh. The access log is off for the benchmark.
+server:
+  listen: 127.0.0.1:$1
+admin:
+  listen: 127.0.0.1:$2
+logging:
+  format: json
+  accessLog: false
+jwt:
+  issuers:
+    - name: bench
+      issuer: https://issuer.bench.local
+      audiences: [bench]
+      keys:
+        - kid: bench
+          algorithm: RS256
+          publicKey: \${file:$WORK/jwt-public.pem}
+buckets:
+  - name: data
+    pathPrefix: /data
+    s3:
+      bucket: data
+      region: us-east-1
+      endpoint: http://127.0.0.1:$ORIGIN_PORT
+      pathStyle: true
+      credentials:
+        accessKeyId: bench-origin-key
+        secretAccessKey: bench-origin-secret
+    auth:
+      type: public
+  - name: jwt
+    pathPrefix: /jwt
+    s3:
+      bucket: data
+      region: us-east-1
+      endpoint: http://127.0.0.1:$ORIGIN_PORT
+      pathStyle: true
+      credentials:
+        accessKeyId: bench-origin-key
+        secretAccessKey: bench-origin-secret
+    auth:
+      type: jwt
+EOF
+}
+
+JWT_SCENARIOS="1KiB"
+contestant_yatagarasu_jwt_start() { start_yatagarasu; }
+contestant_yatagarasu_jwt_url() { echo "http://127.0.0.1:$YATA_PORT/jwt"; }
+contestant_yatagarasu_jwt_pids() { echo "$YATA_PID"; }
+contestant_yatagarasu_jwt_headers() { echo "Authorization: Bearer $JWT_TOKEN"; }
+contestant_yatagarasu_jwt_warmup() { echo 10; }
+contestant_yatagarasu_jwt_scenarios() { echo "$JWT_SCENARIOS"; }
+
+JWT_UNCACHED_PID=
+contestant_yatagarasu_jwt_uncached_start() {
+  make_jwt
+  jwt_config "$JWT_PORT" "$JWT_ADMIN_PORT" >"$WORK/yatagarasu-jwt-uncached.yaml"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  "${ON_SERVERS[@]}" java $JAVA_OPTS -Dyatagarasu.jwt.cacheSize=0 -jar "$PROXY_JAR" \
+    --config "$WORK/yatagarasu-jwt-uncached.yaml" >"$OUT/yatagarasu-jwt-uncached.log" 2>&1 &
+  JWT_UNCACHED_PID=$!
+  track "$JWT_UNCACHED_PID"
+  wait_http "http://127.0.0.1:$JWT_ADMIN_PORT/ready" "Yatagarasu (JWT cache off)"
+}
+contestant_yatagarasu_jwt_uncached_url() { echo "http://127.0.0.1:$JWT_PORT/jwt"; }
+contestant_yatagarasu_jwt_uncached_pids() { echo "$JWT_UNCACHED_PID"; }
+contestant_yatagarasu_jwt_uncached_headers() { echo "Authorization: Bearer $JWT_TOKEN"; }
+contestant_yatagarasu_jwt_uncached_warmup() { jvm_warmup; }
+contestant_yatagarasu_jwt_uncached_scenarios() { echo "$JWT_SCENARIOS"; }
+
+# joins CONTESTANT SCENARIO: whether the contestant takes part in the scenario.
+joins() {
+  local only
+  only=$(call "$1" scenarios)
+  [[ -z $only || " $only " == *" $2 "* ]]
+}
 
 # The contestant that every other one is compared with.
 REFERENCE=nginx
@@ -447,6 +538,7 @@ scenario() {
   local name
   say "scenario $1: $3 at $2 connections, $4 s each"
   for name in "${CONTESTANTS[@]}"; do
+    joins "$name" "$1" || continue
     run_wrk "$1" "$2" "$name" "$3" "$4" "${5:-10s}"
     sleep 1
   done
@@ -606,8 +698,24 @@ main() {
     warm=$(call "$name" warmup)
     warm=${warm:-3}
     say "warm-up $name: $warm s"
-    "${ON_LOAD[@]}" wrk -t1 -c64 -d"${warm}s" "$(call "$name" url)/1k.bin" >/dev/null 2>&1 || true
-    "${ON_LOAD[@]}" wrk -t1 -c8 -d2s "$(call "$name" url)/1m.bin" >/dev/null 2>&1 || true
+    local header_args=() line
+    while IFS= read -r line; do
+      [[ -n $line ]] && header_args+=(-H "$line")
+    done < <(call "$name" headers)
+    # At the largest connection count, so every connection pool is as full as it will get.
+    "${ON_LOAD[@]}" wrk -t1 -c256 -d"${warm}s" "${header_args[@]}" "$(call "$name" url)/1k.bin" \
+      >/dev/null 2>&1 || true
+    # Then the paths of the larger objects and of range requests (206), a third as long each.
+    local more=$((warm / 3 > 3 ? warm / 3 : 3))
+    if joins "$name" 1MiB; then
+      "${ON_LOAD[@]}" wrk -t1 -c16 -d"${more}s" "${header_args[@]}" "$(call "$name" url)/1m.bin" \
+        >/dev/null 2>&1 || true
+    fi
+    if joins "$name" range-1MiB-of-1GiB; then
+      BENCH_RANGE_OBJECT_BYTES=$GIB BENCH_RANGE_BYTES=$MIB "${ON_LOAD[@]}" wrk -t1 -c16 \
+        -d"${more}s" -s "$ROOT/bench/lua/report.lua" "${header_args[@]}" \
+        "$(call "$name" url)/1g.bin" >/dev/null 2>&1 || true
+    fi
   done
 
   scenario 1KiB 16 1k.bin "$DURATION"
@@ -619,7 +727,7 @@ main() {
     scenario range-1MiB-of-1GiB 16 1g.bin "$DURATION"
 
   for name in "${CONTESTANTS[@]}"; do
-    slow_clients "$name"
+    joins "$name" slow-clients && slow_clients "$name"
   done
 
   if [[ " ${CONTESTANTS[*]} " == *" yatagarasu "* ]]; then
