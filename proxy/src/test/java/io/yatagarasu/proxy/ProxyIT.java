@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -586,6 +587,70 @@ class ProxyIT {
     try (InputStream in = r.body()) {
       TestContent.verify(in, 0, BIG_SIZE);
     }
+  }
+
+  @Test
+  void pipelinedObjectRequestsAreAnsweredInOrderAndTheConnectionReadsOnAfterwards()
+      throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", proxy.dataAddress().getPort()), 5_000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      // Three requests in one write: the second and third wait while the first goes to S3.
+      out.write(
+          ("GET /a/hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                  + "GET /a/data/object.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+                  + "GET /a/missing.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      assertThat(readResponse(in)).isEqualTo(new RawResponse(200, HELLO));
+      assertThat(readResponse(in))
+          .isEqualTo(new RawResponse(200, TestContent.bytes(0, OBJECT_SIZE)));
+      assertThat(readResponse(in).status()).isEqualTo(404);
+
+      // Reading resumed once the queue was answered: the same connection serves the next one.
+      out.write("GET /a/hello.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in)).isEqualTo(new RawResponse(200, HELLO));
+    }
+  }
+
+  private record RawResponse(int status, byte[] body) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RawResponse r && r.status == status && Arrays.equals(r.body, body);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * status + Arrays.hashCode(body);
+    }
+
+    @Override
+    public String toString() {
+      return "RawResponse[" + status + ", " + body.length + " bytes]";
+    }
+  }
+
+  /** Reads one HTTP/1.1 response with a Content-Length body from a raw socket. */
+  private static RawResponse readResponse(InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      assertThat(b).as("response head ended early: %s", head).isNotNegative();
+      head.append((char) b);
+    }
+    String[] lines = head.toString().split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    int length = -1;
+    for (String line : lines) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    assertThat(length).as("Content-Length in %s", head).isNotNegative();
+    return new RawResponse(status, in.readNBytes(length));
   }
 
   @Test
