@@ -50,16 +50,20 @@ public final class JwtVerifier {
   private record Cached(String token, VerifiedToken verified) {}
 
   private JwtVerifier(
-      List<IssuerKeys> issuers, long skewMillis, LongSupplier clock, Set<String> jwksKeys) {
+      List<IssuerKeys> issuers,
+      long skewMillis,
+      LongSupplier clock,
+      Set<String> jwksKeys,
+      long cacheSize) {
     this.issuers = List.copyOf(issuers);
     this.skewMillis = skewMillis;
     this.clock = clock;
     this.jwksKeys = Set.copyOf(jwksKeys);
     this.cache =
-        CACHE_SIZE == 0
+        cacheSize == 0
             ? null
             : Caffeine.newBuilder()
-                .maximumSize(CACHE_SIZE)
+                .maximumSize(cacheSize)
                 .expireAfter(
                     new Expiry<Long, Cached>() {
                       @Override
@@ -90,6 +94,14 @@ public final class JwtVerifier {
    *     jwt.issuers[0].keys[1].publicKey: does not fit RS256 (expected: an RSA public key)}
    */
   public static JwtVerifier build(JwtConfig config, JwksRegistry registry, LongSupplier clock) {
+    return build(config, registry, clock, CACHE_SIZE);
+  }
+
+  /**
+   * As {@link #build(JwtConfig, JwksRegistry, LongSupplier)}, keeping at most {@code cacheSize}.
+   */
+  static JwtVerifier build(
+      JwtConfig config, JwksRegistry registry, LongSupplier clock, long cacheSize) {
     List<IssuerKeys> issuers = new ArrayList<>();
     Set<String> jwksKeys = new HashSet<>();
     for (int i = 0; i < config.issuers().size(); i++) {
@@ -111,7 +123,7 @@ public final class JwtVerifier {
       }
       issuers.add(new IssuerKeys(issuer, List.copyOf(keys), jwks));
     }
-    return new JwtVerifier(issuers, config.clockSkew().toMillis(), clock, jwksKeys);
+    return new JwtVerifier(issuers, config.clockSkew().toMillis(), clock, jwksKeys, cacheSize);
   }
 
   /** Loads every static key without registering any JWKS URL: what {@code --validate} checks. */
@@ -128,6 +140,15 @@ public final class JwtVerifier {
       }
     }
     return errors;
+  }
+
+  /** Verified tokens held in the cache now (0 when the cache is off). */
+  long cachedTokens() {
+    if (cache == null) {
+      return 0;
+    }
+    cache.cleanUp();
+    return cache.estimatedSize();
   }
 
   /** The JWKS sources this configuration uses (for {@link JwksRegistry#retainOnly}). */

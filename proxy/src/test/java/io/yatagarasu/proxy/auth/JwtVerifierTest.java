@@ -385,6 +385,28 @@ class JwtVerifierTest {
   }
 
   @Test
+  void withTheCacheOffEveryRequestIsVerifiedInFull() throws Exception {
+    JwtConfig config =
+        config(
+            List.of(new JwtKey("rsa-old", JwtAlgorithm.RS256, TestKeys.pem(rsa.getPublic()), null)),
+            null);
+    JwtVerifier cached = JwtVerifier.build(config, registry(), NOW::get, 100);
+    JwtVerifier uncached = JwtVerifier.build(config, registry(), NOW::get, 0);
+    String token = TestKeys.rs256(rsa, "rsa-old", valid());
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(cached.verify(token, List.of()).problem()).isNull();
+      assertThat(uncached.verify(token, List.of()).problem()).isNull();
+    }
+    assertThat(cached.cachedTokens()).isEqualTo(1);
+    assertThat(uncached.cachedTokens()).isZero();
+    // Without the cache a forged token is still refused on every attempt.
+    String forged = token.substring(0, token.length() - 4) + "AAAA";
+    assertThat(problemOf(uncached, forged)).isNotNull();
+    assertThat(problemOf(uncached, forged)).isNotNull();
+  }
+
+  @Test
   void cacheKeyDependsOnTheSignature() {
     assertThat(JwtVerifier.cacheKey("a.b.sig1")).isNotEqualTo(JwtVerifier.cacheKey("a.b.sig2"));
   }
