@@ -27,6 +27,8 @@ public enum ProxyError {
   CORS_REJECTED(
       "CorsRejected", 403, "The origin, method or a header of this preflight is not allowed."),
   ADDRESS_DENIED("AccessDenied", 403, "Requests from this address may not use this bucket."),
+  ADDRESS_UNKNOWN(
+      "AccessDenied", 403, "The client address cannot be read from the forwarding headers."),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "Only GET and HEAD are allowed."),
   PRECONDITION_FAILED("PreconditionFailed", 412, "A precondition in the request does not hold."),
   INVALID_RANGE("InvalidRange", 416, "The requested range is not satisfiable."),

@@ -49,6 +49,11 @@ public final class BucketPolicy {
     return auth.issuers();
   }
 
+  /** Whether the bucket has address rules (so a request's client address must be known). */
+  public boolean restrictsAddresses() {
+    return ipRules.restricts();
+  }
+
   /** Whether a client address (as raw address bytes) may use this bucket at all. */
   public boolean allowsAddress(byte[] address) {
     return ipRules.allows(address);

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
  * IPv4.
  */
 public final class IpRules {
-  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
   private static final IpRules OPEN = new IpRules(List.of(), List.of());
 
   private final List<Block> allow;
@@ -52,6 +51,11 @@ public final class IpRules {
     return new IpRules(blocks(allow), blocks(deny));
   }
 
+  /** Whether the lists can refuse any address at all. */
+  public boolean restricts() {
+    return !allow.isEmpty() || !deny.isEmpty();
+  }
+
   public boolean allows(byte[] address) {
     byte[] normal = normalise(address);
     if (!allow.isEmpty() && allow.stream().noneMatch(b -> b.contains(normal))) {
@@ -83,8 +87,9 @@ public final class IpRules {
   }
 
   /**
-   * The bytes of an IP literal, or null for anything else. Only literals reach {@link
-   * InetAddress#getByName}, so no name is ever looked up.
+   * The bytes of an IP literal (IPv4 dotted quad, or IPv6 with or without brackets), or null for
+   * anything else. Never looks a name up: IPv4 is parsed here, and IPv6 reaches {@link
+   * InetAddress#getByName} only in brackets, which the JDK parses as a literal or refuses.
    */
   public static byte[] parseLiteral(String text) {
     if (text == null) {
@@ -92,13 +97,42 @@ public final class IpRules {
     }
     String t = text.trim();
     if (t.startsWith("[") && t.endsWith("]")) {
-      t = t.substring(1, t.length() - 1);
+      return parseIpv6(t.substring(1, t.length() - 1));
     }
-    if (!IPV4.matcher(t).matches() && !IPV6.matcher(t).matches()) {
+    return t.indexOf(':') >= 0 ? parseIpv6(t) : parseIpv4(t);
+  }
+
+  /** Four decimal parts of one to three digits, each at most 255. */
+  static byte[] parseIpv4(String t) {
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= t.length(); i++) {
+      char c = i == t.length() ? '.' : t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return null;
+        }
+      } else if (c == '.' && digits > 0 && part < 4) {
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    return part == 4 ? out : null;
+  }
+
+  /** An IPv6 literal without brackets or zone (an embedded IPv4 tail is allowed). */
+  static byte[] parseIpv6(String t) {
+    if (t.length() < 2 || t.length() > 45 || t.indexOf(':') < 0 || !IPV6.matcher(t).matches()) {
       return null;
     }
     try {
-      return InetAddress.getByName(t).getAddress();
+      return InetAddress.getByName("[" + t + "]").getAddress();
     } catch (UnknownHostException e) {
       return null;
     }

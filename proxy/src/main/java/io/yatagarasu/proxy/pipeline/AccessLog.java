@@ -15,10 +15,15 @@ public final class AccessLog {
 
   private AccessLog() {}
 
-  /** What one request did. {@code upstreamStatus} is 0 and the times -1 when S3 was not asked. */
+  /**
+   * What one request did. {@code upstreamStatus} is 0 and the times -1 when S3 was not asked.
+   * {@code client} is the address the bucket's address rules and per-client limit used (null when
+   * the request never reached them or it is unknown); {@code peer} is the connection's peer.
+   */
   public record Entry(
       String requestId,
       String client,
+      String peer,
       String method,
       String path,
       String bucket,
@@ -47,6 +52,7 @@ public final class AccessLog {
     b.append("{\"ts\":\"").append(Instant.now()).append('"');
     field(b, "requestId", e.requestId());
     field(b, "client", e.client());
+    field(b, "peer", e.peer());
     field(b, "method", e.method());
     field(b, "path", e.path());
     field(b, "bucket", e.bucket());
@@ -96,7 +102,13 @@ public final class AccessLog {
     if (e.subject() != null) {
       b.append(" sub=").append(e.subject()).append(" issuer=").append(e.issuer());
     }
-    return b.append(" client=").append(e.client()).append(" rid=").append(e.requestId()).toString();
+    return b.append(" client=")
+        .append(e.client() == null ? "-" : e.client())
+        .append(" peer=")
+        .append(e.peer())
+        .append(" rid=")
+        .append(e.requestId())
+        .toString();
   }
 
   private static void field(StringBuilder b, String name, String value) {

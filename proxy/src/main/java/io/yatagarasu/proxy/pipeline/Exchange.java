@@ -30,6 +30,7 @@ import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.auth.BucketPolicy;
+import io.yatagarasu.proxy.auth.ClientAddresses;
 import io.yatagarasu.proxy.auth.TokenProblem;
 import io.yatagarasu.proxy.auth.Verification;
 import io.yatagarasu.proxy.auth.VerifiedToken;
@@ -117,6 +118,7 @@ final class Exchange implements UpstreamListener {
   private final boolean keepAlive;
 
   private State state = State.AUTHENTICATING;
+  private String clientAddress;
   private String subject;
   private String issuer;
   private Channel upstream;
@@ -183,9 +185,25 @@ final class Exchange implements UpstreamListener {
   void start() {
     server.retryBudget().deposit(settings().retry().budgetPercent());
     BucketPolicy policy = route.policy();
-    String forwardedFor = requestHeaders.get("X-Forwarded-For");
-    byte[] client = snapshot.clientAddresses().resolve(peerAddress(), forwardedFor);
-    if (!policy.allowsAddress(client)) {
+    ClientAddresses.Resolved resolved =
+        snapshot.clientAddresses().resolve(peerAddress(), requestHeaders::getAll);
+    byte[] client = resolved.address();
+    clientAddress = resolved.text();
+    if (client == null) {
+      // Fail closed where the address matters; a bucket that never looks at it still serves.
+      if (policy.restrictsAddresses() || snapshot.limits().limitsClients()) {
+        route.meters().auth("address_unknown");
+        writeError(
+            ErrorResponses.render(
+                ctx.alloc(),
+                ProxyError.ADDRESS_UNKNOWN,
+                resolved.problem(),
+                info.requestId(),
+                info.head()),
+            ProxyError.ADDRESS_UNKNOWN);
+        return;
+      }
+    } else if (!policy.allowsAddress(client)) {
       route.meters().auth("address_denied");
       respondError(ProxyError.ADDRESS_DENIED);
       return;
@@ -953,7 +971,8 @@ final class Exchange implements UpstreamListener {
         upstreamMicros,
         error,
         subject,
-        issuer);
+        issuer,
+        clientAddress);
     snapshot.release();
   }
 

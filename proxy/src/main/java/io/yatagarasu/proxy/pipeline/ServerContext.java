@@ -82,9 +82,23 @@ public final class ServerContext {
       long upstreamMicros,
       String error) {
     completed(
-        info, bucket, meters, status, bytesSent, upstreamStatus, upstreamMicros, error, null, null);
+        info,
+        bucket,
+        meters,
+        status,
+        bytesSent,
+        upstreamStatus,
+        upstreamMicros,
+        error,
+        null,
+        null,
+        null);
   }
 
+  /**
+   * Records a finished request. {@code client} is the address the bucket's checks used (null when
+   * the request never reached them); the connection's peer comes from {@code info}.
+   */
   void completed(
       ProxyFrontendHandler.RequestInfo info,
       String bucket,
@@ -95,7 +109,8 @@ public final class ServerContext {
       long upstreamMicros,
       String error,
       String subject,
-      String issuer) {
+      String issuer,
+      String client) {
     long nanos = System.nanoTime() - info.startNanos();
     metrics.requestFinished();
     inFlight.decrementAndGet();
@@ -110,6 +125,7 @@ public final class ServerContext {
         logging.format(),
         new AccessLog.Entry(
             info.requestId(),
+            client,
             info.client(),
             info.method(),
             info.rawPath(),

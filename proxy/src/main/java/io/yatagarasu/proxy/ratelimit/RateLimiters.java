@@ -89,6 +89,11 @@ public final class RateLimiters {
       this.clock = clock;
     }
 
+    /** Whether there is a per-client address limit (so the client address must be known). */
+    public boolean limitsClients() {
+      return clients != null;
+    }
+
     /** Checks the global, bucket and client address limits; null when the request may go on. */
     public Refusal admit(String bucket, byte[] clientAddress) {
       long now = clock.getAsLong();

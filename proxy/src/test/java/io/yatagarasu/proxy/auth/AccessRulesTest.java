@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Address lists, forwarded-for handling and bucket policies. */
+/** Address lists, address literals and bucket policies. */
 class AccessRulesTest {
 
   private static byte[] ip(String literal) {
@@ -44,20 +44,10 @@ class AccessRulesTest {
     assertThat(IpRules.parseLiteral(" 10.0.0.1 ")).containsExactly(10, 0, 0, 1);
     assertThat(IpRules.parseLiteral("[::1]")).hasSize(16);
     assertThat(IpRules.parseLiteral("unknown")).isNull();
-  }
-
-  @Test
-  void believesForwardedForOnlyFromTrustedProxies() {
-    ClientAddresses addresses = new ClientAddresses(List.of("10.0.0.0/8"));
-    assertThat(addresses.resolve(ip("203.0.113.5"), "1.2.3.4")).isEqualTo(ip("203.0.113.5"));
-    assertThat(addresses.resolve(ip("10.0.0.2"), "1.2.3.4")).isEqualTo(ip("1.2.3.4"));
-    // spoofed entries to the left of the first untrusted hop are ignored
-    assertThat(addresses.resolve(ip("10.0.0.2"), "6.6.6.6, 1.2.3.4, 10.0.0.7"))
-        .isEqualTo(ip("1.2.3.4"));
-    assertThat(addresses.resolve(ip("10.0.0.2"), "garbage, 10.0.0.7")).isEqualTo(ip("10.0.0.7"));
-    assertThat(addresses.resolve(ip("10.0.0.2"), null)).isEqualTo(ip("10.0.0.2"));
-    assertThat(new ClientAddresses(List.of()).resolve(ip("10.0.0.2"), "1.2.3.4"))
-        .isEqualTo(ip("10.0.0.2"));
+    assertThat(IpRules.parseLiteral("999.1.1.1")).as("no lookup of a bad quad").isNull();
+    assertThat(IpRules.parseLiteral("1.2.3")).isNull();
+    assertThat(IpRules.parseLiteral("1:2:3:4:5:6:7:8:9")).as("no lookup of a bad IPv6").isNull();
+    assertThat(IpRules.parseLiteral("2001:db8::1")).hasSize(16);
   }
 
   private static BucketPolicy policy(List<ClaimRule> claims, PathClaim pathClaim) {

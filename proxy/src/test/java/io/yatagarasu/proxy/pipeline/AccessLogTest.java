@@ -10,6 +10,7 @@ class AccessLogTest {
   private static final AccessLog.Entry ENTRY =
       new AccessLog.Entry(
           "rid-1",
+          "203.0.113.7",
           "127.0.0.1",
           "GET",
           "/assets/a\"b.txt",
@@ -27,6 +28,8 @@ class AccessLogTest {
   void jsonLineHasEveryField() throws Exception {
     JsonNode line = new ObjectMapper().readTree(AccessLog.json(ENTRY));
     assertThat(line.get("requestId").asText()).isEqualTo("rid-1");
+    assertThat(line.get("client").asText()).isEqualTo("203.0.113.7");
+    assertThat(line.get("peer").asText()).isEqualTo("127.0.0.1");
     assertThat(line.get("method").asText()).isEqualTo("GET");
     assertThat(line.get("path").asText()).isEqualTo("/assets/a\"b.txt");
     assertThat(line.get("bucket").asText()).isEqualTo("assets");
@@ -45,6 +48,30 @@ class AccessLogTest {
     assertThat(AccessLog.text(ENTRY))
         .startsWith("GET /assets/a\"b.txt 206 1234B 5.678ms bucket=assets upstream=206")
         .contains(" sub=user-7 issuer=corp")
-        .endsWith("rid=rid-1");
+        .endsWith(" client=203.0.113.7 peer=127.0.0.1 rid=rid-1");
+  }
+
+  @Test
+  void aRequestThatNeverReachedTheAddressChecksLogsOnlyItsPeer() throws Exception {
+    AccessLog.Entry local =
+        new AccessLog.Entry(
+            "rid-2",
+            null,
+            "10.0.0.9",
+            "GET",
+            "/nope",
+            null,
+            404,
+            10,
+            50,
+            0,
+            -1,
+            "NoSuchBucket",
+            null,
+            null);
+    JsonNode line = new ObjectMapper().readTree(AccessLog.json(local));
+    assertThat(line.get("client").isNull()).isTrue();
+    assertThat(line.get("peer").asText()).isEqualTo("10.0.0.9");
+    assertThat(AccessLog.text(local)).endsWith(" client=- peer=10.0.0.9 rid=rid-2");
   }
 }
