@@ -85,6 +85,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   static final String PUSHES = "pushes";
   private static final Logger log = LoggerFactory.getLogger(S3ProxyConfigReconciler.class);
   private static final int MAX_MESSAGE = 1024;
+  private static final String GENERATION = FleetNames.CONFIG_GENERATION_ANNOTATION;
 
   private final FleetRegistry registry;
   private final OperatorMetrics metrics;
@@ -171,10 +172,10 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     })
                 .build(),
             context);
-    // Pod answers come back on the distributor's thread; they re-run the reconcile, the only
-    // writer of the fleet's status.
     metrics.versionSkew(
         "S3ProxyConfig", () -> context.getPrimaryCache().list().map(VersionSkew::of));
+    // Pod answers come back on the distributor's thread; they re-run the reconcile, the only
+    // writer of the fleet's status.
     SimpleInboundEventSource<S3ProxyConfig> pushes = new SimpleInboundEventSource<>(PUSHES);
     distributor.onProgress(
         fleet -> {
@@ -325,8 +326,6 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     fleet.setStatus(status);
     return UpdateControl.patchStatus(fleet);
   }
-
-  private static final String GENERATION = FleetNames.CONFIG_GENERATION_ANNOTATION;
 
   private Optional<Secret> stored(S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
     return configSecret.getSecondaryResource(fleet, context);
