@@ -115,6 +115,22 @@ class TolerantReadingTest {
   }
 
   @Test
+  void anUnknownFieldBesideSpecAndStatusDoesNotFailTheRead() {
+    S3ProxyBucket bucket =
+        JSON.unmarshal(
+            """
+            {"apiVersion": "yatagarasu.io/v1alpha1", "kind": "S3ProxyBucket",
+             "metadata": {"name": "photos", "namespace": "apps"},
+             "spec": {"pathPrefix": "/photos"},
+             "futureTopLevel": {"x": 1}}
+            """,
+            S3ProxyBucket.class);
+
+    assertThat(bucket.getMetadata().getName()).isEqualTo("photos");
+    assertThat(bucket.getSpec().getPathPrefix()).isEqualTo("/photos");
+  }
+
+  @Test
   void aCleanSpecRoundTripsUnchanged() {
     S3ProxyBucket bucket =
         bucket(
