@@ -1,5 +1,6 @@
 package io.yatagarasu.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -28,6 +29,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// An API server prunes undeclared top-level fields; any other source must not stop the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class S3ProxyBucket extends CustomResource<S3ProxyBucketSpec, S3ProxyBucketStatus>
     implements Namespaced {
 

@@ -150,8 +150,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     try {
       document = new ConfigParser(Environment.system()).parseJsonDocument(body);
     } catch (ConfigException e) {
-      snapshots.rejectedDocument(e.errors(), SOURCE);
-      return rejected(HttpResponseStatus.UNPROCESSABLE_ENTITY, e.errors());
+      List<String> errors = SnapshotRejection.errors(e);
+      snapshots.rejectedDocument(errors, SOURCE);
+      return rejected(HttpResponseStatus.UNPROCESSABLE_ENTITY, errors, e.unknownKeys());
     }
     ApplyResult result = snapshots.apply(document, generation, SOURCE);
     HttpResponseStatus status =
@@ -241,9 +242,19 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   }
 
   private static FullHttpResponse rejected(HttpResponseStatus status, List<String> errors) {
+    return rejected(status, errors, List.of());
+  }
+
+  /** A rejection; {@code unknownKeys} lists the keys this release does not know, when any. */
+  static FullHttpResponse rejected(
+      HttpResponseStatus status, List<String> errors, List<String> unknownKeys) {
     ObjectNode answer = JSON.createObjectNode().put("status", "rejected");
     ArrayNode list = answer.putArray("errors");
     errors.forEach(list::add);
+    if (!unknownKeys.isEmpty()) {
+      ArrayNode keys = answer.putArray("unknownKeys");
+      unknownKeys.forEach(keys::add);
+    }
     return json(status, answer);
   }
 
