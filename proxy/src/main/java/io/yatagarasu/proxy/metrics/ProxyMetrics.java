@@ -221,7 +221,10 @@ public final class ProxyMetrics {
       upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An upstream failure: connect, timeout, closed, broken, status_5xx, rejected, credentials. */
+    /**
+     * An upstream failure: connect, timeout, closed, closed_mid_body, broken, malformed, body_idle,
+     * status_5xx, rejected, credentials, circuit_open.
+     */
     public void upstreamError(String kind) {
       upstreamErrors
           .computeIfAbsent(
