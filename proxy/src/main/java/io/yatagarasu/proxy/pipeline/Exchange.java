@@ -481,12 +481,15 @@ final class Exchange implements UpstreamListener {
     upstreamStatus = response.status().code();
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     if (response.decoderResult().isFailure()) {
-      // The reason's class only: its message may quote whatever the upstream sent.
+      // A decoder's message may quote whatever the upstream sent: only its class is logged.
+      Throwable cause = response.decoderResult().cause();
       LOG.warn(
           "malformed upstream response bucket={} requestId={} reason={}",
           route.name(),
           info.requestId(),
-          response.decoderResult().cause().getClass().getSimpleName());
+          cause instanceof UpstreamHandler.UnexpectedAnswer
+              ? cause.getMessage()
+              : cause.getClass().getSimpleName());
       route.meters().upstreamError("malformed");
       releaseUpstream(false);
       respondError(ProxyError.UPSTREAM_ERROR);

@@ -3,6 +3,7 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -20,6 +21,13 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   /** More interim answers than this before the final one: the upstream is not speaking HTTP. */
   private static final int MAX_INTERIM = 8;
+
+  /** A well-formed answer that has no place in a GET or HEAD exchange; its message is ours. */
+  static final class UnexpectedAnswer extends DecoderException {
+    UnexpectedAnswer(String message) {
+      super(message);
+    }
+  }
 
   private UpstreamListener listener;
   private UpstreamResponseDecoder decoder;
@@ -89,11 +97,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
           return;
         }
         response.setDecoderResult(
-            DecoderResult.failure(new IllegalStateException("too many interim responses")));
+            DecoderResult.failure(new UnexpectedAnswer("too many interim responses")));
       } else if (code == 101) {
         // The proxy never asks to switch protocols: after this the stream is not HTTP/1.1.
         response.setDecoderResult(
-            DecoderResult.failure(new IllegalStateException("unrequested protocol switch")));
+            DecoderResult.failure(new UnexpectedAnswer("unrequested protocol switch")));
       } else {
         framed =
             HttpUtil.isKeepAlive(response)
