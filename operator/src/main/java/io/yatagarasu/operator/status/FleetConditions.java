@@ -161,8 +161,8 @@ public final class FleetConditions {
               + count(in.accepted() + in.rejected(), "bucket")
               + " referencing this fleet "
               + (in.rejected() == 1 ? "is" : "are")
-              + " not in the snapshot; see the Accepted and"
-              + " ResolvedRefs conditions in kubectl get s3proxybuckets -A");
+              + " not in the snapshot; the PROGRAMMED and REASON columns of kubectl get"
+              + " s3proxybuckets -A say which and why");
     }
     if (reasons.isEmpty()) {
       conditions.add(Conditions.of(DEGRADED, Conditions.FALSE, "AsExpected", "no problems found"));
