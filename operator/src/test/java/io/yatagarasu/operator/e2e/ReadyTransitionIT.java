@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A pod that comes up while its pushes are backing off gets the current snapshot when it turns
- * Ready, not when its retry is due. The retry here comes 30 to 60 s after a failure, and every wait
- * after the Ready transition ends well within that, so the push the pod gets is the one its Ready
- * transition caused.
+ * Ready, not when its retry is due. The retry here comes 5 to 10 minutes after a failure, and every
+ * wait after the Ready transition ends well within that, so the push the pod gets is the one its
+ * Ready transition caused.
  */
 @EnableKubernetesMockClient(crud = true)
 class ReadyTransitionIT {
-  /** Well below the earliest retry (half the 60 s step). */
+  /** Well below the earliest retry (half the 10-minute step). */
   private static final Duration BEFORE_ANY_RETRY = Duration.ofSeconds(15);
 
   static KubernetesClient client;
@@ -64,7 +64,7 @@ class ReadyTransitionIT {
             client,
             DistributorSettings.defaults()
                 .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofSeconds(60), Duration.ofSeconds(60)));
+                .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10)));
   }
 
   @AfterAll
@@ -199,7 +199,7 @@ class ReadyTransitionIT {
             () -> kubelet.proxies().stream().allMatch(p -> p.snapshot().generation() == current));
 
     // The container restarts; its process takes its time to open the admin port, so the push
-    // its restart caused is refused and the next one is 30 to 60 s away.
+    // its restart caused is refused and the next one is minutes away.
     kubelet.crash("edge-b");
     awaitUnreachable(ns, "edge-b", "127.0.0.3", current);
     ProxyServer restarted = kubelet.boot("edge-b", first);
