@@ -15,15 +15,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Prefix", jsonPath = ".spec.pathPrefix")
 @AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
 @AdditionalPrinterColumn(name = "Proxy", jsonPath = ".spec.proxyRef.name")
+// Programmed says whether every ready pod serves the route; its reason says why not, including
+// the Accepted or ResolvedRefs reason of a bucket left out of the snapshot.
 @AdditionalPrinterColumn(
-    name = "Accepted",
-    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status")
-@AdditionalPrinterColumn(
-    name = "Resolved",
-    jsonPath = ".status.conditions[?(@.type==\"ResolvedRefs\")].status")
+    name = "Programmed",
+    jsonPath = ".status.conditions[?(@.type==\"Programmed\")].status")
 @AdditionalPrinterColumn(
     name = "Reason",
-    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].reason",
+    jsonPath = ".status.conditions[?(@.type==\"Programmed\")].reason")
+@AdditionalPrinterColumn(
+    name = "Accepted",
+    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status",
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Resolved",
+    jsonPath = ".status.conditions[?(@.type==\"ResolvedRefs\")].status",
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
