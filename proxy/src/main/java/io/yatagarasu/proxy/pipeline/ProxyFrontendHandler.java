@@ -101,7 +101,13 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof HttpRequest request) {
         reading = null;
-        if (request.decoderResult().isFailure() || hasUnusedBody(request)) {
+        ProxyError invalid =
+            request.decoderResult().isFailure() ? null : RequestChecks.check(request, http1);
+        if (invalid != null) {
+          // Version, Host or framing is wrong: answered in turn, and nothing after it is read.
+          refuse(request, invalid);
+          dispatch(ctx, request);
+        } else if (request.decoderResult().isFailure() || hasUnusedBody(request)) {
           // A broken head, or a method that gets 405: answered without reading the body.
           dispatch(ctx, request);
         } else if (HttpUtil.getContentLength(request, 0L) > MAX_DISCARDED_BODY_BYTES) {
@@ -362,11 +368,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                           ? ProxyError.HEADERS_TOO_LARGE
                           : ProxyError.BAD_REQUEST;
       respondLocally(ctx, info, null, error, false);
-      return;
-    }
-    ProxyError invalid = RequestChecks.check(request, http1);
-    if (invalid != null) {
-      respondLocally(ctx, info, null, invalid, false);
       return;
     }
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);

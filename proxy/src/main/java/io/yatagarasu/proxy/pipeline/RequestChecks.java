@@ -4,12 +4,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.yatagarasu.proxy.ProxyError;
+import java.util.List;
 
 /**
  * What a request's head must satisfy before anything else looks at it (RFC 9112): an HTTP/1.x
- * version, exactly one {@code Host} on HTTP/1.1, a target in origin or absolute form, and a query
- * string whose escapes decode. Everything here is decided before a route, a token or an upstream
- * connection is touched.
+ * version, exactly one {@code Host} on HTTP/1.1, no transfer coding but {@code chunked}, a target
+ * in origin or absolute form, and a query string whose escapes decode. Everything here is decided
+ * before a route, a token or an upstream connection is touched.
  */
 final class RequestChecks {
   private RequestChecks() {}
@@ -31,6 +32,13 @@ final class RequestChecks {
     // RFC 9112 3.2: 400 for an HTTP/1.1 request without Host, and for any with more than one.
     int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
     if (hosts > 1 || (hosts == 0 && version.minorVersion() >= 1)) {
+      return ProxyError.BAD_REQUEST;
+    }
+    // RFC 9112 6.1 and 6.3: a request's only transfer coding understood is "chunked", and it must
+    // be the final one; anything else leaves the body's length unknown (400, then close).
+    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!codings.isEmpty()
+        && (codings.size() > 1 || !codings.get(0).strip().equalsIgnoreCase("chunked"))) {
       return ProxyError.BAD_REQUEST;
     }
     return null;
