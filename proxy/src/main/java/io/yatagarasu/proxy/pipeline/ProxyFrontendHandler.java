@@ -107,10 +107,10 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
           // Version, Host or framing is wrong: answered in turn, and nothing after it is read.
           refuse(request, invalid);
           dispatch(ctx, request);
-        } else if (request.decoderResult().isFailure() || hasUnusedBody(request)) {
+        } else if (request.decoderResult().isFailure() || answeredFromHead(request)) {
           // A broken head, or a method that gets 405: answered without reading the body.
           dispatch(ctx, request);
-        } else if (HttpUtil.getContentLength(request, 0L) > MAX_DISCARDED_BODY_BYTES) {
+        } else if (contentLength(request) > MAX_DISCARDED_BODY_BYTES) {
           refuse(request, ProxyError.BODY_TOO_LARGE);
           dispatch(ctx, request);
         } else {
@@ -126,15 +126,26 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** GET and HEAD bodies are read and dropped; any other method's body is never read. */
-  private static boolean hasUnusedBody(HttpRequest request) {
+  /**
+   * True for the methods answered (405, or a CORS preflight) from the head alone; GET and HEAD
+   * bodies are read and dropped, any other method's body is never read.
+   */
+  private static boolean answeredFromHead(HttpRequest request) {
     HttpMethod method = request.method();
     return !HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method);
   }
 
   private static boolean hasBody(HttpRequest request) {
-    return HttpUtil.isTransferEncodingChunked(request)
-        || HttpUtil.getContentLength(request, 0L) > 0;
+    return HttpUtil.isTransferEncodingChunked(request) || contentLength(request) > 0;
+  }
+
+  /** The declared body length; one that is not a number counts as too large. */
+  private static long contentLength(HttpRequest request) {
+    try {
+      return HttpUtil.getContentLength(request, 0L);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private void bodyContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -176,7 +187,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     boolean ends =
         request.decoderResult().isFailure()
             || !HttpUtil.isKeepAlive(request)
-            || (hasUnusedBody(request) && hasBody(request));
+            || (answeredFromHead(request) && hasBody(request));
     if (exchange != null || !pending.isEmpty()) {
       if (pending.size() >= MAX_PIPELINED) {
         refuse(request, ProxyError.PIPELINE_FULL);
