@@ -218,8 +218,15 @@ final class Exchange implements UpstreamListener {
       fetch();
       return;
     }
-    String token =
-        TokenExtractor.extract(snapshot.config().jwt().tokenSources(), requestHeaders, rawQuery);
+    String token;
+    try {
+      token =
+          TokenExtractor.extract(snapshot.config().jwt().tokenSources(), requestHeaders, rawQuery);
+    } catch (TokenExtractor.AmbiguousTokenException e) {
+      route.meters().auth("ambiguous");
+      respondError(ProxyError.AMBIGUOUS_TOKEN);
+      return;
+    }
     if (token == null) {
       route.meters().auth("missing");
       respondError(ProxyError.MISSING_TOKEN);
@@ -386,7 +393,24 @@ final class Exchange implements UpstreamListener {
             upstream().endpoint().release(ch);
             return;
           }
-          send(ch, identity);
+          try {
+            send(ch, identity);
+          } catch (RuntimeException e) {
+            // A defect while building the request must not leave the client waiting and the
+            // pooled connection held: both are let go at once.
+            LOG.warn(
+                "request not sent bucket={} requestId={} reason={}",
+                route.name(),
+                info.requestId(),
+                e.getClass().getSimpleName());
+            if (upstream == null) {
+              ch.close();
+              upstream().endpoint().release(ch);
+            }
+            releaseUpstream(false);
+            breakerResult(null);
+            respondError(ProxyError.INTERNAL);
+          }
         });
   }
 

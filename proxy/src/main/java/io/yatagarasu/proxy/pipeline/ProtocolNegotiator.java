@@ -50,7 +50,7 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
                       stream
                           .pipeline()
                           .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                          .addLast(new ProxyFrontendHandler(server));
+                          .addLast(new ProxyFrontendHandler(server, false));
                     }
                   }));
     } else {
