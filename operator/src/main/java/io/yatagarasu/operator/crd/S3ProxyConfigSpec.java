@@ -65,6 +65,11 @@ public class S3ProxyConfigSpec {
   @JsonPropertyDescription("Prometheus Operator integration.")
   private Monitoring monitoring;
 
+  @JsonPropertyDescription(
+      "The ServiceAccount of the proxy pods: created by the operator (default) or an existing"
+          + " one; what podIdentity (IRSA, EKS Pod Identity) attaches the cloud identity to.")
+  private ServiceAccountSettings serviceAccount;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -183,5 +188,13 @@ public class S3ProxyConfigSpec {
 
   public void setMonitoring(Monitoring monitoring) {
     this.monitoring = monitoring;
+  }
+
+  public ServiceAccountSettings getServiceAccount() {
+    return serviceAccount;
+  }
+
+  public void setServiceAccount(ServiceAccountSettings serviceAccount) {
+    this.serviceAccount = serviceAccount;
   }
 }
