@@ -19,8 +19,10 @@ import java.util.Objects;
 
 /**
  * The proxy pods. Nothing in the pod template depends on the rendered snapshot (no hash annotation,
- * no inlined config), so a bucket or Secret change never restarts a pod: the snapshot is mounted
- * from the config Secret, read at start-up, and pushed to running pods by the distributor.
+ * no inlined config), so a Secret change or a bucket change never restarts a pod: the snapshot is
+ * mounted from the config Secret, read at start-up, and pushed to running pods by the distributor.
+ * The one exception is deliberate: the first bucket that uses the pod's identity (or the removal of
+ * the last one) turns the ServiceAccount token mount on (or off), which rolls the pods once.
  */
 public class DeploymentDependentResource extends FleetDependent<Deployment> {
   public static final String CONTAINER = "proxy";
