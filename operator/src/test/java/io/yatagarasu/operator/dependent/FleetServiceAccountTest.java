@@ -47,7 +47,8 @@ class FleetServiceAccountTest {
     settings.setAnnotations(Map.of(ROLE, "arn:aws:iam::111122223333:role/edge-reader"));
     ServiceAccount account = new ServiceAccountDependentResource().desired(fleet(settings), null);
     assertThat(account.getMetadata().getAnnotations())
-        .containsEntry(ROLE, "arn:aws:iam::111122223333:role/edge-reader");
+        .containsEntry(ROLE, "arn:aws:iam::111122223333:role/edge-reader")
+        .containsEntry(ServiceAccountDependentResource.SPEC_ANNOTATIONS, ROLE);
   }
 
   @Test

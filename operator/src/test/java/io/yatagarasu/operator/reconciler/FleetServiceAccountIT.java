@@ -88,6 +88,34 @@ class FleetServiceAccountIT {
             () ->
                 "arn:aws:iam::111122223333:role/edge-writer"
                     .equals(account(ns, "edge-proxy").getMetadata().getAnnotations().get(ROLE)));
+
+    // Removing the annotation from the spec removes it from the account; an annotation another
+    // controller added stays.
+    harness.edit(
+        ServiceAccount.class,
+        ns,
+        "edge-proxy",
+        a -> {
+          a.getMetadata().getAnnotations().put("example.com/added-by", "another-controller");
+          return a;
+        });
+    harness.edit(
+        S3ProxyConfig.class,
+        ns,
+        "edge",
+        f -> {
+          f.getSpec().getServiceAccount().setAnnotations(null);
+          return f;
+        });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              Map<String, String> annotations =
+                  account(ns, "edge-proxy").getMetadata().getAnnotations();
+              return !annotations.containsKey(ROLE)
+                  && "another-controller".equals(annotations.get("example.com/added-by"));
+            });
   }
 
   @Test
