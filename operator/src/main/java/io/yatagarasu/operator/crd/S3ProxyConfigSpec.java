@@ -70,6 +70,11 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
   @JsonPropertyDescription("Prometheus Operator integration.")
   private Monitoring monitoring;
 
+  @JsonPropertyDescription(
+      "The ServiceAccount of the proxy pods: created by the operator (default) or an existing"
+          + " one; what podIdentity (IRSA, EKS Pod Identity) attaches the cloud identity to.")
+  private ServiceAccountSettings serviceAccount;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -188,6 +193,14 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setMonitoring(Monitoring monitoring) {
     this.monitoring = monitoring;
+  }
+
+  public ServiceAccountSettings getServiceAccount() {
+    return serviceAccount;
+  }
+
+  public void setServiceAccount(ServiceAccountSettings serviceAccount) {
+    this.serviceAccount = serviceAccount;
   }
 
   /** What reading this spec skipped or could not read; never serialized. */
