@@ -1,6 +1,7 @@
 package io.yatagarasu.operator.runtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.yatagarasu.operator.distribute.PodAnswer;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Every meter of the operator itself; tags are bounded (kind and result, never object names). */
@@ -75,6 +77,17 @@ public final class OperatorMetrics implements PushMetrics {
                     .tag("result", result)
                     .register(registry))
         .increment();
+  }
+
+  /**
+   * {@code yatagarasu_operator_leader}: 1 while this replica holds the Lease (or runs without
+   * leader election), 0 on a standby. Readiness says nothing about leadership: standbys are ready.
+   */
+  public void leader(BooleanSupplier leading) {
+    Objects.requireNonNull(leading, "leading");
+    Gauge.builder("yatagarasu.operator.leader", () -> leading.getAsBoolean() ? 1 : 0)
+        .description("1 while this replica is the leader that reconciles, 0 on a standby")
+        .register(registry);
   }
 
   /** Counts a snapshot whose hash changed, so its generation increased. */
