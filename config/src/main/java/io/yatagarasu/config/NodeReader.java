@@ -68,8 +68,11 @@ final class NodeReader {
 
     String resolve(String path, String text, Consumer<String> problems) {
       if (structureOnly && Interpolator.hasReference(text)) {
+        // The placeholder look-ups never fail, so what it reports is the references' own syntax
+        // (an unterminated ${, a bad variable name): reported before the path is set aside.
+        String placeholder = Interpolator.PLACEHOLDER.resolve(text, problems);
         unresolved.add(path);
-        return Interpolator.PLACEHOLDER.resolve(text, problems);
+        return placeholder;
       }
       return interpolator.resolve(text, problems);
     }

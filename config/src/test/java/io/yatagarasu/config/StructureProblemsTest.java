@@ -61,6 +61,23 @@ class StructureProblemsTest {
   }
 
   @Test
+  void aMalformedReferenceIsAProblem() throws Exception {
+    Path file =
+        write(
+            "syntax.yaml",
+            """
+            buckets:
+              - name: assets
+                pathPrefix: /assets
+                s3: { bucket: my-assets, region: "${REGION", endpoint: "http://${9HOST}" }
+                auth: { type: public }
+            """);
+    assertThat(ConfigParser.structureProblems(file))
+        .anyMatch(p -> p.startsWith("buckets[0].s3.region: unterminated ${"))
+        .anyMatch(p -> p.startsWith("buckets[0].s3.endpoint: \"9HOST\" is not a variable name"));
+  }
+
+  @Test
   void aLiteralDollarBraceIsCheckedLikeAnyValue() throws Exception {
     // $${ is a literal ${, not a reference: the value is checked (an empty region is not).
     Path file =
