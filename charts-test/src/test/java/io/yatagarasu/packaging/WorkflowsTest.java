@@ -105,6 +105,9 @@ class WorkflowsTest {
     assertThat(build.path("with").path("push").asBoolean(true)).isFalse();
     JsonNode ci = yaml(WORKFLOWS.resolve("ci.yml"));
     assertThat(ci.path("on").has("push")).as("runs on every push").isTrue();
+    assertThat(ci.path("on").path("push").path("branches").isMissingNode())
+        .as("on every branch")
+        .isTrue();
   }
 
   @Test
