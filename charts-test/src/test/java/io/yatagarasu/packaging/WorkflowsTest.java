@@ -103,6 +103,23 @@ class WorkflowsTest {
             .findFirst()
             .orElseThrow();
     assertThat(build.path("with").path("push").asBoolean(true)).isFalse();
+    JsonNode scan =
+        steps(yaml(WORKFLOWS.resolve("ci.yml"))).stream()
+            .filter(s -> s.path("uses").asText().startsWith("aquasecurity/trivy-action@"))
+            .findFirst()
+            .orElseThrow()
+            .path("with");
+    // The policy of docs/security.md: CRITICAL or HIGH with a fix available fails the build.
+    assertThat(scan.path("image-ref").asText()).isEqualTo(build.path("with").path("tags").asText());
+    assertThat(build.path("with").path("load").asBoolean())
+        .as("the scan reads the loaded image")
+        .isTrue();
+    assertThat(scan.path("severity").asText()).isEqualTo("CRITICAL,HIGH");
+    assertThat(scan.path("ignore-unfixed").asBoolean()).isTrue();
+    assertThat(scan.path("exit-code").asText()).isEqualTo("1");
+    assertThat(Files.readString(ROOT.resolve("docs/security.md")))
+        .contains("severity: CRITICAL,HIGH")
+        .contains("ignore-unfixed: true");
     JsonNode ci = yaml(WORKFLOWS.resolve("ci.yml"));
     assertThat(ci.path("on").has("push")).as("runs on every push").isTrue();
     assertThat(ci.path("on").path("push").path("branches").isMissingNode())
