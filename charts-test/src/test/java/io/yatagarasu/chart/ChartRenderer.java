@@ -64,6 +64,29 @@ final class ChartRenderer {
     return StrictModel.parseAll(template(copy, overlay, work));
   }
 
+  /**
+   * Every rendered document of a copy of the chart whose appVersion is {@code appVersion}, as the
+   * release workflow's {@code helm package --app-version} writes it.
+   */
+  static List<HasMetadata> renderWithAppVersion(String appVersion, String overlay, Path work) {
+    Path copy =
+        work.resolve("app-version-" + appVersion + "-" + Integer.toHexString(overlay.hashCode()));
+    copyTree(RepoPaths.CHART, copy);
+    try {
+      Path chartFile = copy.resolve("Chart.yaml");
+      String text = Files.readString(chartFile);
+      String changed =
+          text.replaceFirst("(?m)^appVersion: .*$", "appVersion: \"" + appVersion + "\"");
+      if (changed.equals(text)) {
+        throw new IllegalStateException("Chart.yaml has no appVersion line");
+      }
+      Files.writeString(chartFile, changed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return StrictModel.parseAll(template(copy, overlay, work));
+  }
+
   /** {@code helm lint --strict} of the chart with the overlay merged into its values.yaml. */
   static LintResult lint(String overlay, Path work) {
     Path copy = work.resolve("chart-" + Integer.toHexString(overlay.hashCode()));

@@ -305,6 +305,48 @@ class ChartTest {
     return found.get(0);
   }
 
+  @Test
+  void defaultImageTagsFollowTheChartsAppVersion() {
+    Container released =
+        one(ChartRenderer.renderWithAppVersion("9.8.7", "", work), Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(released.getImage()).isEqualTo("ghcr.io/yatagarasu/yatagarasu-operator:9.8.7");
+    assertThat(env(released).get("YATAGARASU_PROXY_IMAGE").getValue())
+        .isEqualTo("ghcr.io/yatagarasu/yatagarasu-proxy:9.8.7");
+
+    Container pinned =
+        one(
+                ChartRenderer.renderWithAppVersion(
+                    "9.8.7", "image: {tag: \"1.2.3\"}\nproxyImage: {tag: \"1.2.4\"}\n", work),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(pinned.getImage()).isEqualTo("ghcr.io/yatagarasu/yatagarasu-operator:1.2.3");
+    assertThat(env(pinned).get("YATAGARASU_PROXY_IMAGE").getValue())
+        .isEqualTo("ghcr.io/yatagarasu/yatagarasu-proxy:1.2.4");
+  }
+
+  @Test
+  void chartVersionAndAppVersionMatchTheMavenVersion() throws Exception {
+    String chart = java.nio.file.Files.readString(RepoPaths.CHART.resolve("Chart.yaml"));
+    String pom = java.nio.file.Files.readString(RepoPaths.ROOT.resolve("pom.xml"));
+    java.util.regex.Matcher version =
+        java.util.regex.Pattern.compile("<version>([0-9]+\\.[0-9]+\\.[0-9]+)(-SNAPSHOT)?</version>")
+            .matcher(pom);
+    // X.Y.Z-SNAPSHOT on main, X.Y.Z once the release workflow has set it from the tag.
+    assertThat(version.find()).as("the parent pom's version").isTrue();
+    assertThat(chart)
+        .contains("\nversion: " + version.group(1) + "\n")
+        .contains("\nappVersion: \"" + version.group(1) + "\"\n");
+  }
+
   private static Map<String, EnvVar> env(Container container) {
     return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
   }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.yatagarasu.operator.crd.ReadTolerantly;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import java.io.IOException;
@@ -28,7 +30,7 @@ import java.util.Map;
 final class StrictModel {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-  // The operator's own kinds have no additionalProperties; unknown fields fail here instead.
+  // The operator's own kinds have no additionalProperties: their specs record what they skipped.
   private static final ObjectMapper CUSTOM_RESOURCES =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -71,6 +73,12 @@ final class StrictModel {
       throw new AssertionError(where + ": " + apiVersion + " " + kind + " is not a known model");
     }
     List<String> unknown = new ArrayList<>();
+    if (parsed instanceof CustomResource<?, ?> resource
+        && resource.getSpec() instanceof ReadTolerantly spec) {
+      // The operator reads its own kinds tolerantly (version skew); what it skipped is recorded.
+      spec.reading().unknownFields().forEach(field -> unknown.add(where + ": " + field));
+      spec.reading().unreadable().forEach(field -> unknown.add(where + ": " + field));
+    }
     collectUnknownFields(parsed, where, unknown, 0);
     if (!unknown.isEmpty()) {
       throw new AssertionError("unknown fields: " + String.join(", ", unknown));

@@ -44,12 +44,23 @@ class ComposeExampleTest {
     assertThat(config).exists();
     assertThat(parts[1]).isEqualTo("/etc/yatagarasu/config.yaml");
 
+    JsonNode healthcheck = proxy.path("healthcheck").path("test");
+    assertThat(healthcheck.get(0).asText()).isEqualTo("CMD");
+    assertThat(healthcheck.toString())
+        .contains("\"-jar\",\"/opt/yatagarasu/yatagarasu-proxy.jar\"")
+        .contains("\"--probe\",\"" + DockerfilesTest.PROXY_READY + "\"");
+
     Map<String, String> env = new HashMap<>();
     proxy
         .path("environment")
         .fields()
         .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
     ProxyConfig parsed = new ConfigParser(Environment.of(env)).parseYaml(Files.readString(config));
+
+    assertThat(parsed.admin().listen().port())
+        .as("the health check probes the admin listener's port")
+        .isEqualTo(9090);
+    assertThat(parsed.admin().listen().host()).isIn("0.0.0.0", "127.0.0.1");
 
     String seed = services.path("seed").path("command").get(0).asText();
     assertThat(parsed.buckets()).isNotEmpty();
@@ -69,6 +80,27 @@ class ComposeExampleTest {
                 + " "
                 + env.get("MINIO_SECRET_KEY"));
     assertThat(parsed.server().listen().port()).isEqualTo(8080);
-    assertThat(proxy.path("ports").toString()).contains("8080:8080").contains("9090:9090");
+    assertThat(proxy.path("ports").toString())
+        .contains("${YATAGARASU_PORT:-8080}:8080")
+        .contains("${YATAGARASU_ADMIN_PORT:-9090}:9090");
+  }
+
+  @Test
+  void envExampleNamesOnlyVariablesTheComposeFileUsesWithTheSameDefaults() throws Exception {
+    String compose = Files.readString(EXAMPLE.resolve("compose.yaml"));
+    java.util.List<String> lines =
+        Files.readAllLines(EXAMPLE.resolve(".env.example")).stream()
+            .map(String::trim)
+            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+            .toList();
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      assertThat(line).as("NAME=value, nothing after the value").matches("[A-Z0-9_]+=[^\\s#]+");
+      String name = line.substring(0, line.indexOf('='));
+      String value = line.substring(line.indexOf('=') + 1);
+      assertThat(compose)
+          .as(name + " is used in compose.yaml with the same default")
+          .contains("${" + name + ":-" + value + "}");
+    }
   }
 }

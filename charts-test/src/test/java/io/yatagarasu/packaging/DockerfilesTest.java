@@ -27,6 +27,9 @@ class DockerfilesTest {
   private static final Pattern COPY =
       Pattern.compile("^COPY\\s+(?:--from=(\\S+)\\s+)?(.+)$", Pattern.CASE_INSENSITIVE);
 
+  /** The readiness URL the proxy image's HEALTHCHECK probes: the default admin listener. */
+  static final String PROXY_READY = "http://127.0.0.1:9090/ready";
+
   /** One stage: its base image, and its instructions with continuation lines joined. */
   record Stage(String name, String base, List<String> instructions) {}
 
@@ -101,6 +104,23 @@ class DockerfilesTest {
         .startsWith("ENTRYPOINT [\"")
         .contains("-XX:MaxRAMPercentage=")
         .contains("\"-jar\", \"/opt/yatagarasu/yatagarasu-" + module + ".jar\"");
+    if (module.equals("proxy")) {
+      String healthcheck =
+          runtime.instructions().stream()
+              .filter(i -> i.startsWith("HEALTHCHECK"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(healthcheck)
+          .as("exec form, the image's own java and jar, probing the default admin listener")
+          .contains("CMD [\"/opt/java/bin/java\"")
+          .contains("\"-jar\", \"/opt/yatagarasu/yatagarasu-proxy.jar\"")
+          .contains("\"--probe\", \"" + PROXY_READY + "\"");
+      assertThat(
+              Files.readString(
+                  ROOT.resolve("proxy/src/main/java/io/yatagarasu/proxy/ProxyMain.java")))
+          .as("the proxy jar has a --probe mode")
+          .contains("case \"--probe\"");
+    }
     String user =
         runtime.instructions().stream().filter(i -> i.startsWith("USER")).findFirst().orElseThrow();
     assertThat(user).doesNotContain("root").isNotEqualTo("USER 0").isNotEqualTo("USER 0:0");

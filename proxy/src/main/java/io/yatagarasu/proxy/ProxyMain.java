@@ -63,6 +63,13 @@ public final class ProxyMain {
           out.println(BuildInfo.current().describe());
           return EXIT_OK;
         }
+        case "--probe" -> {
+          if (i + 1 >= args.length) {
+            err.println("--probe needs a URL, such as http://127.0.0.1:9090/ready");
+            return EXIT_USAGE;
+          }
+          return Probe.run(args[i + 1], Probe.TIMEOUT, err);
+        }
         case "--help", "-h" -> {
           out.println(usage());
           return EXIT_OK;
