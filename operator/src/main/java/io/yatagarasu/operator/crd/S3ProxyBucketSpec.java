@@ -65,6 +65,11 @@ public class S3ProxyBucketSpec {
     @JsonPropertyDescription("Prepended to every object key; must not start with '/'.")
     private String keyPrefix;
 
+    @JsonPropertyDescription(
+        "Failover targets tried in order when this one fails before the first byte.")
+    @Size(max = 8)
+    private List<S3Replica> replicas;
+
     public String getBucket() {
       return bucket;
     }
@@ -103,6 +108,14 @@ public class S3ProxyBucketSpec {
 
     public void setKeyPrefix(String keyPrefix) {
       this.keyPrefix = keyPrefix;
+    }
+
+    public List<S3Replica> getReplicas() {
+      return replicas;
+    }
+
+    public void setReplicas(List<S3Replica> replicas) {
+      this.replicas = replicas;
     }
   }
 
@@ -394,6 +407,16 @@ public class S3ProxyBucketSpec {
   @JsonPropertyDescription("Client CIDRs refused, checked before ipAllow.")
   private List<String> ipDeny;
 
+  @JsonPropertyDescription("A rate limit for this bucket's requests together, per pod.")
+  private RateLimitSettings rateLimit;
+
+  @JsonPropertyDescription("Cross-origin reads from browsers.")
+  private CorsSettings cors;
+
+  @JsonPropertyDescription(
+      "Connection settings toward S3 for this bucket; unset keys keep the fleet's spec.upstream.")
+  private UpstreamSettings upstream;
+
   public ProxyRef getProxyRef() {
     return proxyRef;
   }
@@ -448,5 +471,29 @@ public class S3ProxyBucketSpec {
 
   public void setAuth(Auth auth) {
     this.auth = auth;
+  }
+
+  public RateLimitSettings getRateLimit() {
+    return rateLimit;
+  }
+
+  public void setRateLimit(RateLimitSettings rateLimit) {
+    this.rateLimit = rateLimit;
+  }
+
+  public CorsSettings getCors() {
+    return cors;
+  }
+
+  public void setCors(CorsSettings cors) {
+    this.cors = cors;
+  }
+
+  public UpstreamSettings getUpstream() {
+    return upstream;
+  }
+
+  public void setUpstream(UpstreamSettings upstream) {
+    this.upstream = upstream;
   }
 }

@@ -59,6 +59,10 @@ public class S3ProxyConfigSpec {
   private JwtSettings jwt;
 
   @JsonPropertyDescription(
+      "Rate limits across all buckets: global, per client address, per JWT subject.")
+  private RateLimitsSettings rateLimits;
+
+  @JsonPropertyDescription(
       "Which namespaces may attach S3ProxyBuckets to this fleet (default: the same namespace).")
   private BucketNamespaces bucketNamespaces;
 
@@ -183,5 +187,13 @@ public class S3ProxyConfigSpec {
 
   public void setMonitoring(Monitoring monitoring) {
     this.monitoring = monitoring;
+  }
+
+  public RateLimitsSettings getRateLimits() {
+    return rateLimits;
+  }
+
+  public void setRateLimits(RateLimitsSettings rateLimits) {
+    this.rateLimits = rateLimits;
   }
 }
