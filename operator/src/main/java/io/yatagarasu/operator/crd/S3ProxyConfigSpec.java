@@ -4,8 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +32,21 @@ public class S3ProxyConfigSpec {
 
   @JsonPropertyDescription("Tolerations of the proxy pods.")
   private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Affinity and anti-affinity rules of the proxy pods.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription(
+      "How the proxy pods spread across zones and nodes; an empty labelSelector selects the"
+          + " fleet's pods.")
+  private List<TopologySpreadConstraint> topologySpreadConstraints;
+
+  @JsonPropertyDescription("PriorityClass of the proxy pods.")
+  @Size(max = 253)
+  private String priorityClassName;
+
+  @JsonPropertyDescription("Secrets for pulling the proxy image from a private registry.")
+  private List<LocalObjectReference> imagePullSecrets;
 
   @JsonPropertyDescription("Extra labels on the proxy pods (the operator's own labels win).")
   private Map<String, String> podLabels;
@@ -195,5 +214,38 @@ public class S3ProxyConfigSpec {
 
   public void setRateLimits(RateLimitsSettings rateLimits) {
     this.rateLimits = rateLimits;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+    return topologySpreadConstraints;
+  }
+
+  public void setTopologySpreadConstraints(
+      List<TopologySpreadConstraint> topologySpreadConstraints) {
+    this.topologySpreadConstraints = topologySpreadConstraints;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
   }
 }

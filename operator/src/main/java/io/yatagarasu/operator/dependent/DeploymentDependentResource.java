@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -79,6 +81,10 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                 .withTerminationGracePeriodSeconds((long) FleetSpecs.graceSeconds(fleet))
                 .withNodeSelector(spec.getNodeSelector())
                 .withTolerations(spec.getTolerations())
+                .withAffinity(spec.getAffinity())
+                .withTopologySpreadConstraints(spreads(fleet, spec))
+                .withPriorityClassName(spec.getPriorityClassName())
+                .withImagePullSecrets(spec.getImagePullSecrets())
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withRunAsUser(USER_ID)
@@ -164,6 +170,25 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                         .withReadOnly(true)
                         .build()))
         .build();
+  }
+
+  // A constraint without a labelSelector would count no pod; it means the fleet's own pods.
+  private static List<TopologySpreadConstraint> spreads(
+      S3ProxyConfig fleet, S3ProxyConfigSpec spec) {
+    if (spec.getTopologySpreadConstraints() == null) {
+      return null;
+    }
+    return spec.getTopologySpreadConstraints().stream()
+        .map(
+            c ->
+                c.getLabelSelector() != null
+                    ? c
+                    : new TopologySpreadConstraintBuilder(c)
+                        .withNewLabelSelector()
+                        .withMatchLabels(FleetNames.selector(fleet))
+                        .endLabelSelector()
+                        .build())
+        .toList();
   }
 
   /** The data listener's TLS Secret, or null without TLS. */
