@@ -4,27 +4,38 @@ import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.CorsSettings;
 import io.yatagarasu.operator.crd.RateLimitSettings;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3Replica;
+import io.yatagarasu.operator.crd.TlsSettings;
 import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.FreePorts;
 import io.yatagarasu.testkit.S3ProxyServer;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data-plane settings declared on an S3ProxyBucket reach every real proxy pod: a rate limit (and
- * raising it, without a restart), a CORS policy, and failover to a replica.
+ * raising it, without a restart), a CORS policy, failover to a replica, and HTTPS from a
+ * kubernetes.io/tls Secret whose replacement every pod picks up.
  */
 @EnableKubernetesMockClient(crud = true)
 class ParityIT {
@@ -77,9 +89,16 @@ class ParityIT {
 
   /** A fleet of two running pods with one bucket, shaped by {@code shape}, served by both. */
   private String fleetWith(java.util.function.UnaryOperator<S3ProxyBucket> shape) throws Exception {
-    String ns = harness.newNamespace();
+    return fleetWith(harness.newNamespace(), f -> f, shape);
+  }
+
+  private String fleetWith(
+      String ns,
+      java.util.function.UnaryOperator<S3ProxyConfig> fleetShape,
+      java.util.function.UnaryOperator<S3ProxyBucket> shape)
+      throws Exception {
     harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(Fleets.fleet(ns, "edge", 2));
+    harness.create(fleetShape.apply(Fleets.fleet(ns, "edge", 2)));
     harness.create(
         shape.apply(
             Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store)));
@@ -209,6 +228,105 @@ class ParityIT {
       HttpResponse<String> response = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("hello from photos");
+    }
+  }
+
+  private static X509Bundle certificate(String name) throws Exception {
+    return new CertificateBuilder()
+        .subject("CN=" + name)
+        .addSanIpAddress("127.0.0.2")
+        .addSanIpAddress("127.0.0.3")
+        .setIsCertificateAuthority(true)
+        .ecp256()
+        .buildSelfSigned();
+  }
+
+  private static Secret tlsSecret(String ns, X509Bundle bundle) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName("edge-tls")
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToData("tls.crt", OperatorHarness.base64(bundle.getCertificatePEM()))
+        .addToData("tls.key", OperatorHarness.base64(bundle.getPrivateKeyPEM()))
+        .build();
+  }
+
+  /** A client that trusts both certificates, so it can tell which one a pod serves. */
+  private static java.net.http.HttpClient trusting(X509Bundle... bundles) throws Exception {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    for (int i = 0; i < bundles.length; i++) {
+      store.setCertificateEntry("c" + i, bundles[i].getCertificate());
+    }
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, trust.getTrustManagers(), null);
+    return java.net.http.HttpClient.newBuilder()
+        .sslContext(ssl)
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** The serial number of the certificate a pod serves. */
+  private BigInteger servedSerial(java.net.http.HttpClient https, String pod) throws Exception {
+    HttpResponse<String> response =
+        https.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        kubelet.base(pod).replace("http://", "https://") + "/photos/hello.txt"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("hello from photos");
+    return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0])
+        .getSerialNumber();
+  }
+
+  @Test
+  void podsServeTheTlsSecretsCertificateAndMoveToItsReplacementWithoutRestart() throws Exception {
+    X509Bundle first = certificate("first");
+    X509Bundle second = certificate("second");
+    String ns = harness.newNamespace();
+    harness.create(tlsSecret(ns, first));
+    fleetWith(
+        ns,
+        f -> {
+          TlsSettings tls = new TlsSettings();
+          tls.setSecretName("edge-tls");
+          f.getSpec().getServer().setTls(tls);
+          return f;
+        },
+        b -> b);
+    Map<String, ProxyServer> before = new HashMap<>();
+    for (String pod : PODS) {
+      before.put(pod, kubelet.proxy(pod));
+      assertThat(servedSerial(trusting(first, second), pod))
+          .isEqualTo(first.getCertificate().getSerialNumber());
+    }
+
+    client.resource(tlsSecret(ns, second)).update();
+    kubelet.syncSecretVolumes();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : PODS) {
+                // A new client each time: a pooled connection would keep the old handshake.
+                assertThat(servedSerial(trusting(first, second), pod))
+                    .as(pod)
+                    .isEqualTo(second.getCertificate().getSerialNumber());
+              }
+            });
+    for (String pod : PODS) {
+      assertThat(kubelet.proxy(pod))
+          .as("the same process, not a restart")
+          .isSameAs(before.get(pod));
     }
   }
 }
