@@ -48,7 +48,7 @@ final class ConfigBinder {
       }
     }
     if (!root.finish()) {
-      throw new ConfigException(problems.errors());
+      throw new ConfigException(problems.errors(), problems.unknownKeys());
     }
     return new ConfigDocument(
         new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, buckets),

@@ -104,11 +104,17 @@ public final class ConfigParser {
     return root;
   }
 
-  /** One line with a position and the parser's words, without Jackson's source excerpt. */
+  /**
+   * One line with a position, the path being read and the kind of error, without Jackson's source
+   * excerpt and without any quoted input: a document may hold secrets, and a parser message such as
+   * {@code Unrecognized token 'secret…'} would copy one into a log line or a response.
+   */
   private static String syntaxError(JsonProcessingException e) {
     String message = Objects.requireNonNullElse(e.getOriginalMessage(), "invalid document");
-    if (message.startsWith(DUPLICATE) && e.getProcessor() instanceof JsonParser parser) {
-      return path(parser.getParsingContext()) + ": duplicate key";
+    String path =
+        e.getProcessor() instanceof JsonParser parser ? path(parser.getParsingContext()) : "";
+    if (message.startsWith(DUPLICATE)) {
+      return (path.isEmpty() ? "(root)" : path) + ": duplicate key";
     }
     int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
     int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
@@ -119,10 +125,33 @@ public final class ConfigParser {
         line = Integer.parseInt(mark.group(1));
         column = Integer.parseInt(mark.group(2));
       } else if (!part.isBlank() && !part.startsWith(" ")) {
-        words.add(part.strip());
+        String kind = kindOf(part);
+        if (!kind.isEmpty() && !words.contains(kind)) {
+          words.add(kind);
+        }
       }
     }
-    return at(line, column) + String.join(", ", words);
+    if (words.isEmpty()) {
+      words.add("invalid syntax");
+    }
+    return at(line, column) + (path.isEmpty() ? "" : path + ": ") + String.join(", ", words);
+  }
+
+  /**
+   * The parser's words up to the first quote, parenthesis or colon: the kind of error
+   * ("Unrecognized token", "mapping values are not allowed here"), never the input it quotes after
+   * them.
+   */
+  private static String kindOf(String words) {
+    int end = words.length();
+    for (int i = 0; i < words.length(); i++) {
+      char c = words.charAt(i);
+      if (c == '\'' || c == '"' || c == '(' || c == ':' || c == '`') {
+        end = i;
+        break;
+      }
+    }
+    return words.substring(0, end).strip();
   }
 
   private static String at(int line, int column) {

@@ -34,6 +34,7 @@ final class NodeReader {
   /** The problems of one document and how its scalars are interpolated. */
   static final class Problems {
     private final List<String> errors = new ArrayList<>();
+    private final List<String> unknownKeys = new ArrayList<>();
     private final Interpolator interpolator;
 
     Problems(Interpolator interpolator) {
@@ -46,6 +47,11 @@ final class NodeReader {
 
     List<String> errors() {
       return errors;
+    }
+
+    /** Paths of the keys the contract does not have, also reported in {@link #errors()}. */
+    List<String> unknownKeys() {
+      return unknownKeys;
     }
   }
 
@@ -249,6 +255,7 @@ final class NodeReader {
           .forEachRemaining(
               key -> {
                 if (!known.contains(key)) {
+                  problems.unknownKeys.add(pathOf(key));
                   problem(key, "unknown key (expected one of: " + String.join(", ", known) + ")");
                 }
               });

@@ -261,7 +261,7 @@ class ConfigParserTest {
   @Test
   void reportsYamlSyntaxErrorsWithLineAndColumn() {
     assertThat(errorsOf("server:\n  listen: a\n  x: y: z\n"))
-        .containsExactly("line 3, column 7: mapping values are not allowed here");
+        .containsExactly("line 3, column 7: server.x: mapping values are not allowed here");
   }
 
   @Test
@@ -278,7 +278,20 @@ class ConfigParserTest {
   void reportsJsonSyntaxErrorsWithLineAndColumn() {
     assertThatThrownBy(() -> PARSER.parseJson("{\n  \"server\": }"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("line 2, column 13: Unexpected character ('}'");
+        .hasMessage("line 2, column 13: server: Unexpected character");
+  }
+
+  @Test
+  void syntaxErrorsNameThePathAndKindButQuoteNoInput() {
+    String json =
+        "{\"buckets\": [{\"s3\": {\"credentials\": {\"secretAccessKey\": hAdmLeak0123}}}]}";
+    String yaml = "server:\n  listen: 'unterminated secret-value-0123\n";
+
+    assertThatThrownBy(() -> PARSER.parseJson(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("buckets[0].s3.credentials.secretAccessKey: Unrecognized token")
+        .hasMessageNotContaining("hAdmLeak");
+    assertThat(errorsOf(yaml)).singleElement().asString().doesNotContain("secret-value");
   }
 
   @Test

@@ -110,6 +110,11 @@ public final class OperatorHarness implements AutoCloseable {
         distribution);
   }
 
+  /** Started, and every informer connected and synced: what the operator's readiness reports. */
+  public boolean operatorReady() {
+    return operator != null && operator.ready();
+  }
+
   public void stopOperator() {
     operator.close();
   }

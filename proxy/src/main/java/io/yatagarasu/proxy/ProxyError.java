@@ -7,6 +7,13 @@ package io.yatagarasu.proxy;
 public enum ProxyError {
   BAD_REQUEST("BadRequest", 400, "The request is malformed."),
   INVALID_PATH("InvalidPath", 400, "The request path is not valid."),
+  INVALID_QUERY("InvalidQuery", 400, "The query string has a malformed percent-encoding."),
+  AMBIGUOUS_TOKEN(
+      "InvalidRequest",
+      400,
+      "The request carries more than one credential header, or different tokens in different"
+          + " places; send one token."),
+  BODY_TOO_LARGE("EntityTooLarge", 413, "The request body is too large."),
   URI_TOO_LONG("UriTooLong", 414, "The request URI is too long."),
   HEADERS_TOO_LARGE("HeadersTooLarge", 431, "The request headers are too large."),
   ROUTE_NOT_FOUND("NoSuchBucket", 404, "No bucket is configured for this path."),
@@ -41,6 +48,14 @@ public enum ProxyError {
   UPSTREAM_TIMEOUT("GatewayTimeout", 504, "The storage service did not answer in time."),
   NOT_READY("ServiceUnavailable", 503, "The proxy has no configuration loaded yet."),
   OVERLOADED("ServiceUnavailable", 503, "The proxy is answering as many requests as it may."),
+  PIPELINE_FULL(
+      "TooManyPipelinedRequests",
+      503,
+      "Too many requests were pipelined on this connection; send the rest on a new connection."),
+  VERSION_NOT_SUPPORTED(
+      "HttpVersionNotSupported",
+      505,
+      "Only HTTP/1.0 and HTTP/1.1 are served over this connection."),
   REQUEST_TIMEOUT("RequestTimeout", 408, "The request headers did not arrive in time."),
   INTERNAL("InternalError", 500, "The proxy failed to handle the request.");
 

@@ -163,6 +163,10 @@ public final class ProxyServer implements AutoCloseable {
                 () -> {
                   ProxySnapshot snapshot = snapshots.current();
                   return (snapshot == null ? config : snapshot.config()).admin().maxBodyBytes();
+                },
+                () -> {
+                  ProxySnapshot snapshot = snapshots.current();
+                  return (snapshot == null ? config : snapshot.config()).server();
                 }),
             "admin listener");
   }

@@ -1,5 +1,6 @@
 package io.yatagarasu.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -14,20 +15,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Prefix", jsonPath = ".spec.pathPrefix")
 @AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
 @AdditionalPrinterColumn(name = "Proxy", jsonPath = ".spec.proxyRef.name")
+// Programmed says whether every ready pod serves the route; its reason says why not, including
+// the Accepted or ResolvedRefs reason of a bucket left out of the snapshot.
 @AdditionalPrinterColumn(
-    name = "Accepted",
-    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status")
-@AdditionalPrinterColumn(
-    name = "Resolved",
-    jsonPath = ".status.conditions[?(@.type==\"ResolvedRefs\")].status")
+    name = "Programmed",
+    jsonPath = ".status.conditions[?(@.type==\"Programmed\")].status")
 @AdditionalPrinterColumn(
     name = "Reason",
-    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].reason",
+    jsonPath = ".status.conditions[?(@.type==\"Programmed\")].reason")
+@AdditionalPrinterColumn(
+    name = "Accepted",
+    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status",
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Resolved",
+    jsonPath = ".status.conditions[?(@.type==\"ResolvedRefs\")].status",
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// An API server prunes undeclared top-level fields; any other source must not stop the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class S3ProxyBucket extends CustomResource<S3ProxyBucketSpec, S3ProxyBucketStatus>
     implements Namespaced {
 

@@ -1,8 +1,10 @@
 package io.yatagarasu.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -11,7 +13,10 @@ import java.util.List;
 
 /** What an application team declares for one route. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class S3ProxyBucketSpec {
+@JsonDeserialize(using = TolerantDeserializer.BucketSpec.class)
+public class S3ProxyBucketSpec implements ReadTolerantly {
+  @JsonIgnore private transient SpecReading reading = SpecReading.CLEAN;
+
   /** The fleet a bucket attaches to. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ProxyRef {
@@ -495,5 +500,16 @@ public class S3ProxyBucketSpec {
 
   public void setUpstream(UpstreamSettings upstream) {
     this.upstream = upstream;
+  }
+
+  /** What reading this spec skipped or could not read; never serialized. */
+  @Override
+  public SpecReading reading() {
+    return reading;
+  }
+
+  @Override
+  public void reading(SpecReading reading) {
+    this.reading = reading == null ? SpecReading.CLEAN : reading;
   }
 }

@@ -2,12 +2,14 @@ package io.yatagarasu.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the operator observed of a bucket; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(using = TolerantDeserializer.BucketStatus.class)
 public class S3ProxyBucketStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;

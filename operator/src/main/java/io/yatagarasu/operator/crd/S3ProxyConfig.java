@@ -1,5 +1,6 @@
 package io.yatagarasu.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -38,6 +39,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// An API server prunes undeclared top-level fields; any other source must not stop the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class S3ProxyConfig extends CustomResource<S3ProxyConfigSpec, S3ProxyConfigStatus>
     implements Namespaced {
   public static final String GROUP = "yatagarasu.io";

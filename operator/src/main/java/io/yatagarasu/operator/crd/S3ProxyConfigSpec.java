@@ -1,7 +1,9 @@
 package io.yatagarasu.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
@@ -15,7 +17,10 @@ import java.util.Map;
 
 /** What a platform team declares for one proxy fleet. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class S3ProxyConfigSpec {
+@JsonDeserialize(using = TolerantDeserializer.ConfigSpec.class)
+public class S3ProxyConfigSpec implements ReadTolerantly {
+  @JsonIgnore private transient SpecReading reading = SpecReading.CLEAN;
+
   @JsonPropertyDescription("Number of proxy pods. A PodDisruptionBudget is created when above 1.")
   @Min(0)
   @Max(1000)
@@ -247,5 +252,16 @@ public class S3ProxyConfigSpec {
 
   public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
     this.imagePullSecrets = imagePullSecrets;
+  }
+
+  /** What reading this spec skipped or could not read; never serialized. */
+  @Override
+  public SpecReading reading() {
+    return reading;
+  }
+
+  @Override
+  public void reading(SpecReading reading) {
+    this.reading = reading == null ? SpecReading.CLEAN : reading;
   }
 }

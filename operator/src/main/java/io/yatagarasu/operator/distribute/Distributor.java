@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * answer. Offers are debounced (a burst of changes becomes one push of the latest snapshot), a
  * generation older than the one already offered is ignored, a pod that acknowledged the snapshot is
  * not pushed again until it restarts, and failed pushes are retried with capped exponential backoff
- * and jitter. Every answer is reported to a listener, which rewrites the fleet's status.
+ * and jitter. A pod that comes up (turns Ready, restarts, moves) while it waits for a retry is
+ * pushed at once: the backoff only spares a pod that stays down. Every answer is reported to a
+ * listener, which rewrites the fleet's status.
  */
 public final class Distributor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Distributor.class);
@@ -125,6 +127,7 @@ public final class Distributor implements AutoCloseable {
         }
       }
       Map<String, PodTarget> seen = new HashMap<>();
+      List<Pod> revived = new ArrayList<>();
       for (PodTarget pod : pods) {
         seen.put(pod.name(), pod);
         Pod state = fleet.pods.get(pod.name());
@@ -132,9 +135,19 @@ public final class Distributor implements AutoCloseable {
           if (state != null) {
             state.cancelRetry();
           }
-          fleet.pods.put(pod.name(), new Pod(pod));
+          Pod fresh = new Pod(pod);
+          fleet.pods.put(pod.name(), fresh);
+          if (state != null) {
+            // A new process (restart, new IP): what the old one answered no longer holds.
+            revived.add(fresh);
+          }
         } else {
+          PodTarget before = state.target;
           state.target = pod;
+          if (mayAnswerDifferently(before, pod)) {
+            state.revive();
+            revived.add(state);
+          }
         }
       }
       fleet
@@ -148,11 +161,29 @@ public final class Distributor implements AutoCloseable {
                 }
                 return false;
               });
+      // A pod that came up since its last failure is pushed now, not when its backoff ends: the
+      // backoff is there for a pod that stays down, and a Ready pod serves traffic meanwhile.
+      for (Pod pod : revived) {
+        if (fleet.shouldPush(pod)) {
+          push(fleet, pod);
+        }
+      }
       if (!fleet.flushScheduled && fleet.desired != null && fleet.needsPush()) {
         fleet.flushScheduled = true;
         scheduler.schedule(() -> flush(fleet), settings.debounce().toNanos(), TimeUnit.NANOSECONDS);
       }
     }
+  }
+
+  /**
+   * Whether a change of a known pod (same process) can change the outcome of a push: it turned
+   * Ready (its readiness probe reached the admin listener, so the admin port answers now) or its
+   * admin port moved. A pod that turned not ready keeps its backoff.
+   */
+  static boolean mayAnswerDifferently(PodTarget before, PodTarget after) {
+    return (after.ready() && !before.ready())
+        || before.adminPort() != after.adminPort()
+        || !before.ip().equals(after.ip());
   }
 
   /** Forgets a deleted fleet. */
@@ -210,6 +241,7 @@ public final class Distributor implements AutoCloseable {
   private void push(Fleet fleet, Pod pod) {
     Desired desired = fleet.desired;
     PodTarget target = pod.target;
+    long epoch = pod.epoch;
     pod.inFlight = true;
     long started = System.nanoTime();
     // Documents are built off the scheduler thread and outside the fleet's lock, pods in parallel.
@@ -227,15 +259,25 @@ public final class Distributor implements AutoCloseable {
                           desired.generation())
                       : answer;
               metrics.pushed(result.result(), System.nanoTime() - started);
-              answered(fleet, pod, target, desired, result);
+              answered(fleet, pod, target, desired, epoch, result);
             });
   }
 
-  private void answered(Fleet fleet, Pod pod, PodTarget target, Desired desired, PodAnswer answer) {
+  private void answered(
+      Fleet fleet, Pod pod, PodTarget target, Desired desired, long epoch, PodAnswer answer) {
     boolean converged = false;
     synchronized (fleet) {
       pod.inFlight = false;
       if (fleet.pods.get(target.name()) != pod) {
+        return;
+      }
+      if (answer.retryable() && epoch != pod.epoch) {
+        // The push failed before the pod came up (it turned Ready while the push was on its
+        // way): that failure says nothing about the pod now, so it neither shows on status nor
+        // starts a backoff. Push again at once.
+        if (fleet.shouldPush(pod)) {
+          push(fleet, pod);
+        }
         return;
       }
       pod.answer = answer;
@@ -384,9 +426,24 @@ public final class Distributor implements AutoCloseable {
     boolean inFlight;
     int failures;
     ScheduledFuture<?> retry;
+    // Counts the pod's comings up; a failed push started before the latest one is disregarded.
+    long epoch;
 
     Pod(PodTarget target) {
       this.target = target;
+    }
+
+    /**
+     * The pod came up: forget the failures of before (they neither delay the next push nor stay on
+     * status) and drop the pending retry.
+     */
+    void revive() {
+      cancelRetry();
+      failures = 0;
+      epoch++;
+      if (answer != null && answer.retryable()) {
+        answer = null;
+      }
     }
 
     void cancelRetry() {

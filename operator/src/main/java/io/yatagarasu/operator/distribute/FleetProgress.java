@@ -133,7 +133,8 @@ public record FleetProgress(long generation, List<PodProgress> pods) {
       text.append("; ").append(problems.get(i));
     }
     if (problems.size() > named) {
-      text.append("; and ").append(problems.size() - named).append(" more pods");
+      int more = problems.size() - named;
+      text.append("; and ").append(more).append(more == 1 ? " more pod" : " more pods");
     }
     return text.toString();
   }

@@ -16,16 +16,22 @@ import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyBucketStatus;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.render.BucketOutcome;
+import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.ObjectKey;
 import io.yatagarasu.operator.render.Reason;
 import io.yatagarasu.operator.render.Verdict;
+import io.yatagarasu.operator.render.VersionSkew;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.status.BucketConditions;
 import io.yatagarasu.operator.status.Conditions;
+import io.yatagarasu.operator.status.SkewConditions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes each S3ProxyBucket's status from its fleet's latest render (kept in the {@link
@@ -38,6 +44,7 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
   public static final String NAME = "s3proxybucket";
   static final String FLEETS = "fleets";
   static final String OUTCOMES = "outcomes";
+  private static final Logger log = LoggerFactory.getLogger(S3ProxyBucketReconciler.class);
 
   private final FleetRegistry registry;
   private final OperatorMetrics metrics;
@@ -74,6 +81,8 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
                     })
                 .build(),
             context);
+    metrics.versionSkew(
+        "S3ProxyBucket", () -> context.getPrimaryCache().list().map(VersionSkew::of));
     SimpleInboundEventSource<S3ProxyBucket> outcomes = new SimpleInboundEventSource<>(OUTCOMES);
     registry.onBucketChanged(
         bucket -> {
@@ -90,8 +99,14 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
     ObjectKey key = ObjectKey.of(bucket);
     long generation = Objects.requireNonNullElse(bucket.getMetadata().getGeneration(), 0L);
     ObjectKey fleet = S3ProxyConfigReconciler.target(bucket);
+    VersionSkew skew = VersionSkew.of(bucket);
     BucketOutcome outcome;
-    if (fleet == null || fleets.get(new ResourceID(fleet.name(), fleet.namespace())).isEmpty()) {
+    if (skew.refuses()) {
+      // Decided from the bucket alone, so it holds whether or not its fleet exists; the fleet's
+      // render reaches the same verdict and leaves the bucket out.
+      outcome = new BucketOutcome(key, generation, null, ConfigRenderer.refusal(skew), null);
+    } else if (fleet == null
+        || fleets.get(new ResourceID(fleet.name(), fleet.namespace())).isEmpty()) {
       outcome =
           new BucketOutcome(
               key,
@@ -123,17 +138,25 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
         bucket.getStatus() == null ? null : bucket.getStatus().getConditions();
     FleetRegistry.Programming programming =
         fleet == null ? FleetRegistry.Programming.UNKNOWN : registry.programming(fleet, key);
+    List<Condition> computed =
+        new ArrayList<>(
+            BucketConditions.of(outcome, programming.podsAtLeast(), programming.includedSince()));
+    computed.addAll(SkewConditions.of(skew));
     List<Condition> conditions =
-        Conditions.merge(
-            previous,
-            BucketConditions.of(outcome, programming.podsAtLeast(), programming.includedSince()),
-            outcome.generation(),
-            clock.instant());
+        Conditions.merge(previous, computed, outcome.generation(), clock.instant());
     metrics.reconciled("S3ProxyBucket", true);
     if (bucket.getStatus() != null
         && Objects.equals(bucket.getStatus().getObservedGeneration(), outcome.generation())
         && Conditions.sameContent(previous, conditions)) {
       return UpdateControl.noUpdate();
+    }
+    if (!skew.none()) {
+      log.warn(
+          "bucket={} generation={} written for a newer operator, {}: {}",
+          key,
+          generation,
+          skew.refuses() ? "refused" : "unknown fields ignored",
+          skew.message());
     }
     S3ProxyBucketStatus status = new S3ProxyBucketStatus();
     status.setObservedGeneration(outcome.generation());

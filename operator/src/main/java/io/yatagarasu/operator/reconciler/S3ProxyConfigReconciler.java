@@ -44,9 +44,11 @@ import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
 import io.yatagarasu.operator.render.PodLayout;
 import io.yatagarasu.operator.render.RenderResult;
+import io.yatagarasu.operator.render.VersionSkew;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.status.Conditions;
 import io.yatagarasu.operator.status.FleetConditions;
+import io.yatagarasu.operator.status.SkewConditions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -83,6 +85,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   static final String PUSHES = "pushes";
   private static final Logger log = LoggerFactory.getLogger(S3ProxyConfigReconciler.class);
   private static final int MAX_MESSAGE = 1024;
+  private static final String GENERATION = FleetNames.CONFIG_GENERATION_ANNOTATION;
 
   private final FleetRegistry registry;
   private final OperatorMetrics metrics;
@@ -169,6 +172,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     })
                 .build(),
             context);
+    metrics.versionSkew(
+        "S3ProxyConfig", () -> context.getPrimaryCache().list().map(VersionSkew::of));
     // Pod answers come back on the distributor's thread; they re-run the reconcile, the only
     // writer of the fleet's status.
     SimpleInboundEventSource<S3ProxyConfig> pushes = new SimpleInboundEventSource<>(PUSHES);
@@ -204,6 +209,14 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     List<Secret> secrets = referencedSecrets(fleet, attached, context);
     Map<String, Map<String, String>> labels = namespaceLabels(fleet, attached);
     RenderResult result = render(key, fleet, attached, secrets, labels);
+    VersionSkew skew = VersionSkew.of(fleet);
+    if (skew.refuses()) {
+      // Refused as a whole: no new snapshot, and the owned objects are left as they are, since a
+      // spec read without some of its fields would change them (replicas, image, ports) in ways
+      // nobody asked for. The pods keep serving the last snapshot; only the status is written.
+      registry.publish(key, result.byBucket(), annotation(stored(fleet, context), GENERATION));
+      return refusedStatus(fleet, context, key, result, skew);
+    }
 
     Optional<Secret> stored = configSecret.getSecondaryResource(fleet, context);
     long generation = annotation(stored, FleetNames.CONFIG_GENERATION_ANNOTATION);
@@ -282,19 +295,24 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             (int) result.acceptedCount(), (int) result.rejectedCount()));
     List<String> problems = result.fleetProblems().stream().map(p -> trim(p)).toList();
     List<io.fabric8.kubernetes.api.model.Condition> computed =
-        FleetConditions.of(
-            new FleetConditions.Inputs(
-                key.toString(),
-                FleetNames.configSecret(fleet),
-                generation,
-                hash,
-                problems,
-                replicas,
-                ready,
-                result.acceptedCount(),
-                result.rejectedCount(),
-                monitor == ServiceMonitors.Outcome.CRD_MISSING,
-                progress));
+        new ArrayList<>(
+            FleetConditions.of(
+                new FleetConditions.Inputs(
+                    key.toString(),
+                    FleetNames.configSecret(fleet),
+                    generation,
+                    hash,
+                    problems,
+                    replicas,
+                    ready,
+                    result.acceptedCount(),
+                    result.rejectedCount(),
+                    monitor == ServiceMonitors.Outcome.CRD_MISSING,
+                    progress)));
+    computed.addAll(SkewConditions.of(skew));
+    if (!skew.none() && !sameSkew(fleet.getStatus(), computed)) {
+      log.warn("fleet={} written for a newer operator: {}", key, skew.message());
+    }
     status.setConditions(
         Conditions.merge(
             fleet.getStatus() == null ? null : fleet.getStatus().getConditions(),
@@ -307,6 +325,90 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     }
     fleet.setStatus(status);
     return UpdateControl.patchStatus(fleet);
+  }
+
+  private Optional<Secret> stored(S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    return configSecret.getSecondaryResource(fleet, context);
+  }
+
+  /** The status of a fleet this operator version refuses to apply; nothing else is touched. */
+  private UpdateControl<S3ProxyConfig> refusedStatus(
+      S3ProxyConfig fleet,
+      Context<S3ProxyConfig> context,
+      ObjectKey key,
+      RenderResult result,
+      VersionSkew skew) {
+    Optional<Secret> stored = stored(fleet, context);
+    long generation = annotation(stored, GENERATION);
+    String hash =
+        stored.map(s -> annotationText(s, FleetNames.CONFIG_HASH_ANNOTATION)).orElse(null);
+    Deployment pods = deployment.getSecondaryResource(fleet, context).orElse(null);
+    int ready =
+        pods == null || pods.getStatus() == null || pods.getStatus().getReadyReplicas() == null
+            ? 0
+            : pods.getStatus().getReadyReplicas();
+    int current =
+        pods == null || pods.getStatus() == null || pods.getStatus().getReplicas() == null
+            ? 0
+            : pods.getStatus().getReplicas();
+    int desired =
+        pods == null || pods.getSpec() == null || pods.getSpec().getReplicas() == null
+            ? current
+            : pods.getSpec().getReplicas();
+    FleetProgress progress = distributor.progress(key);
+    S3ProxyConfigStatus status = new S3ProxyConfigStatus();
+    long observed = Objects.requireNonNullElse(fleet.getMetadata().getGeneration(), 0L);
+    status.setObservedGeneration(observed);
+    status.setConfigGeneration(generation > 0 ? generation : null);
+    status.setConfigHash(hash);
+    status.setReplicas(current);
+    status.setReadyReplicas(ready);
+    status.setBuckets(
+        new S3ProxyConfigStatus.BucketCounts(
+            (int) result.acceptedCount(), (int) result.rejectedCount()));
+    List<io.fabric8.kubernetes.api.model.Condition> computed =
+        new ArrayList<>(
+            FleetConditions.of(
+                new FleetConditions.Inputs(
+                    key.toString(),
+                    FleetNames.configSecret(fleet),
+                    generation,
+                    hash,
+                    List.of(trim(skew.refusal())),
+                    desired,
+                    ready,
+                    result.acceptedCount(),
+                    result.rejectedCount(),
+                    false,
+                    progress)));
+    computed.addAll(SkewConditions.of(skew));
+    if (!sameSkew(fleet.getStatus(), computed)) {
+      log.warn(
+          "fleet={} refused, owned objects and pods left as they are: {}", key, skew.message());
+    }
+    status.setConditions(
+        Conditions.merge(
+            fleet.getStatus() == null ? null : fleet.getStatus().getConditions(),
+            computed,
+            observed,
+            clock.instant()));
+    metrics.reconciled("S3ProxyConfig", true);
+    if (sameStatus(fleet.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    fleet.setStatus(status);
+    return UpdateControl.patchStatus(fleet);
+  }
+
+  /** Whether the status already carries this VersionSkew condition (to log a change once). */
+  private static boolean sameSkew(
+      S3ProxyConfigStatus status, List<io.fabric8.kubernetes.api.model.Condition> computed) {
+    var next = Conditions.find(computed, SkewConditions.VERSION_SKEW);
+    var old =
+        status == null
+            ? null
+            : Conditions.find(status.getConditions(), SkewConditions.VERSION_SKEW);
+    return next != null && old != null && Objects.equals(next.getMessage(), old.getMessage());
   }
 
   @Override

@@ -109,6 +109,10 @@ public final class ConfigRenderer {
     }
 
     List<String> fleetProblems = new ArrayList<>();
+    VersionSkew fleetSkew = VersionSkew.of(proxy);
+    if (fleetSkew.refuses()) {
+      fleetProblems.add(fleetSkew.refusal());
+    }
     ServerConfig server = attempt(fleetProblems, "spec.server", () -> server(spec.getServer()));
     AdminConfig admin = attempt(fleetProblems, "spec.server", () -> admin(spec.getServer()));
     UpstreamConfig upstream =
@@ -206,6 +210,11 @@ public final class ConfigRenderer {
       Set<String> usedNames) {
     ObjectKey key = ObjectKey.of(bucket);
     long generation = Objects.requireNonNullElse(bucket.getMetadata().getGeneration(), 0L);
+    VersionSkew skew = VersionSkew.of(bucket);
+    if (skew.refuses()) {
+      // Checked before anything else: a refused bucket claims no prefix and no route name.
+      return rejected(key, generation, refusal(skew), null);
+    }
     Verdict allowed = allowed(fleet, fleetSpec.getBucketNamespaces(), key, namespaceLabels);
     S3ProxyBucketSpec spec = bucket.getSpec();
     if (spec == null || spec.getS3() == null || spec.getPathPrefix() == null) {
@@ -297,6 +306,11 @@ public final class ConfigRenderer {
         bucketConfig(routeName, spec, fleetUpstream, refs.credentials(), replicaCredentials);
     return new BucketDecision(
         new BucketOutcome(key, generation, routeName, accepted, refs.verdict()), config);
+  }
+
+  /** Accepted=False for a bucket this operator version refuses to apply (see VersionSkew). */
+  public static Verdict refusal(VersionSkew skew) {
+    return Verdict.fail(skew.reason(), skew.refusal());
   }
 
   private static BucketDecision rejected(

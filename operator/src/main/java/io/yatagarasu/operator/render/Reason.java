@@ -12,6 +12,13 @@ public enum Reason {
   ProxyNotFound,
   /** Accepted=False: a field breaks a rule of the configuration contract. */
   Invalid,
+  /**
+   * Accepted=False: the spec has fields this operator version does not know, inside a block where
+   * ignoring them could weaken access control (see VersionSkew).
+   */
+  UnknownFields,
+  /** Accepted=False: a value this operator version cannot read (a wrong type, an unknown enum). */
+  Unreadable,
   /** Programmed=False: the S3ProxyConfig's own settings are invalid, so there is no snapshot. */
   FleetInvalid,
   /** Accepted=Unknown: the fleet has not rendered the bucket yet. */

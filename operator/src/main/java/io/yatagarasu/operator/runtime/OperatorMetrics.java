@@ -1,15 +1,19 @@
 package io.yatagarasu.operator.runtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.yatagarasu.operator.distribute.PodAnswer;
 import io.yatagarasu.operator.distribute.PushMetrics;
+import io.yatagarasu.operator.render.VersionSkew;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** Every meter of the operator itself; tags are bounded (kind and result, never object names). */
 public final class OperatorMetrics implements PushMetrics {
@@ -75,6 +79,35 @@ public final class OperatorMetrics implements PushMetrics {
                     .tag("result", result)
                     .register(registry))
         .increment();
+  }
+
+  /**
+   * Gauges of the objects of a kind that carry fields this operator version does not understand, by
+   * outcome: {@code ignored} (unknown fields ignored, the rest applied), {@code refused} (unknown
+   * fields in a guarded block) and {@code unreadable} (a value of the wrong type). Counted from the
+   * informer cache at each scrape, so a deleted or fixed object stops counting.
+   */
+  public void versionSkew(String kind, Supplier<Stream<VersionSkew>> objects) {
+    for (String outcome : List.of("ignored", "refused", "unreadable")) {
+      Gauge.builder(
+              "yatagarasu.operator.version.skew.objects",
+              () -> objects.get().filter(s -> outcome.equals(outcome(s))).count())
+          .description(
+              "Objects with fields this operator version does not know or cannot read, by kind"
+                  + " and outcome")
+          .tag("kind", kind)
+          .tag("outcome", outcome)
+          .register(registry);
+    }
+  }
+
+  private static String outcome(VersionSkew skew) {
+    if (skew.none()) {
+      return "";
+    }
+    return !skew.unreadable().isEmpty()
+        ? "unreadable"
+        : !skew.refused().isEmpty() ? "refused" : "ignored";
   }
 
   /** Counts a snapshot whose hash changed, so its generation increased. */

@@ -48,6 +48,7 @@ public final class YatagarasuOperator implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withResourceCloner(new SpecReadingCloner(client))
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(

@@ -105,8 +105,8 @@ public final class FleetConditions {
                   + " (hash "
                   + in.snapshotHash().substring(0, 12)
                   + ", "
-                  + in.accepted()
-                  + " buckets) is stored in Secret "
+                  + count(in.accepted(), "bucket")
+                  + ") is stored in Secret "
                   + in.configSecret()
                   + "; no ready proxy pod has answered a push of it yet; pods load it when they"
                   + " start"));
@@ -120,8 +120,8 @@ public final class FleetConditions {
                   + " (hash "
                   + in.snapshotHash().substring(0, 12)
                   + ", "
-                  + in.accepted()
-                  + " buckets)"));
+                  + count(in.accepted(), "bucket")
+                  + ")"));
     } else {
       String reason =
           !in.pods().rejected().isEmpty()
@@ -158,9 +158,11 @@ public final class FleetConditions {
       messages.add(
           in.rejected()
               + " of "
-              + (in.accepted() + in.rejected())
-              + " buckets referencing this fleet are not in the snapshot; see the Accepted and"
-              + " ResolvedRefs conditions in kubectl get s3proxybuckets -A");
+              + count(in.accepted() + in.rejected(), "bucket")
+              + " referencing this fleet "
+              + (in.rejected() == 1 ? "is" : "are")
+              + " not in the snapshot; the PROGRAMMED and REASON columns of kubectl get"
+              + " s3proxybuckets -A say which and why");
     }
     if (reasons.isEmpty()) {
       conditions.add(Conditions.of(DEGRADED, Conditions.FALSE, "AsExpected", "no problems found"));
@@ -169,5 +171,10 @@ public final class FleetConditions {
           Conditions.of(DEGRADED, Conditions.TRUE, reasons.get(0), String.join("; ", messages)));
     }
     return conditions;
+  }
+
+  /** {@code 1 bucket}, {@code 2 buckets}. */
+  static String count(long n, String noun) {
+    return n + " " + (n == 1 ? noun : noun + "s");
   }
 }

@@ -72,6 +72,26 @@ class CrdFilesTest {
         .contains("scope: Namespaced", "- s3pb", "set exactly one of secretRef or podIdentity");
   }
 
+  @Test
+  void theBucketListShowsWhetherEachBucketIsServedAndWhyNot() throws IOException {
+    CustomResourceDefinition crd =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+            .unmarshal(
+                Files.readString(COMMITTED.resolve("s3proxybuckets.yatagarasu.io.yaml")),
+                CustomResourceDefinition.class);
+    List<String> shown =
+        crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+            .filter(c -> c.getPriority() == null || c.getPriority() == 0)
+            .map(c -> c.getName() + "=" + c.getJsonPath())
+            .toList();
+    // A bucket whose Secret is missing is Accepted but not served: the default columns say so.
+    assertThat(shown)
+        .contains(
+            "Programmed=.status.conditions[?(@.type==\"Programmed\")].status",
+            "Reason=.status.conditions[?(@.type==\"Programmed\")].reason")
+        .noneMatch(c -> c.startsWith("Accepted="));
+  }
+
   static Map<String, String> generate() throws IOException {
     Files.createDirectories(GENERATED);
     new CRDGenerator()

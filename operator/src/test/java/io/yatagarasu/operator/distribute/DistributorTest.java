@@ -79,7 +79,38 @@ class DistributorTest {
   }
 
   private PodTarget pod(String name, String instance) {
-    return new PodTarget(name, instance, "127.0.0.1", server.getAddress().getPort(), true);
+    return pod(name, instance, true);
+  }
+
+  private PodTarget pod(String name, String instance, boolean ready) {
+    return new PodTarget(name, instance, "127.0.0.1", server.getAddress().getPort(), ready);
+  }
+
+  /**
+   * A distributor whose first retry comes after a minute at the earliest (30 s to 60 s with the
+   * jitter): a push within the tests' 10 s deadline was caused by something else.
+   */
+  private void retryAfterAMinute() {
+    distributor.close();
+    distributor =
+        new Distributor(
+            DistributorSettings.defaults()
+                .withBackoff(Duration.ofSeconds(60), Duration.ofSeconds(60)),
+            PushMetrics.NONE);
+  }
+
+  /**
+   * Offers generation {@code g} to p1 (not ready yet), which fails its first push and backs off.
+   */
+  private void failFirstPushAndBackOff(long g) throws Exception {
+    retryAfterAMinute();
+    answer = n -> new String[] {"503", "starting"};
+    distributor.offer(FLEET, desired(g), List.of(pod("p1", "uid/0", false)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !distributor.progress(FLEET).unreachable().isEmpty());
+    answer = n -> applied(n);
   }
 
   private static ProxyConfig config(String bucket) throws Exception {
@@ -202,5 +233,108 @@ class DistributorTest {
     assertThat(push.body()).doesNotContain(TOKEN).contains("\"generation\": 1");
     assertThat(desired(1).toString()).doesNotContain(TOKEN).doesNotContain("very-secret-key");
     assertThat(progressEvents.get()).isPositive();
+  }
+
+  @Test
+  void aPodThatTurnsReadyDuringBackoffIsPushedAtOnce() throws Exception {
+    failFirstPushAndBackOff(4);
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", true)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> distributor.progress(FLEET).programmed());
+    assertThat(generationsReceived()).containsExactly(4L, 4L);
+    assertThat(distributor.progress(FLEET).describe()).isEqualTo("1/1 ready pods at generation 4");
+  }
+
+  @Test
+  void aRestartedPodIsPushedAtOnceDuringBackoff() throws Exception {
+    failFirstPushAndBackOff(5);
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/1", true)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> distributor.progress(FLEET).programmed());
+    assertThat(generationsReceived()).containsExactly(5L, 5L);
+  }
+
+  @Test
+  void aNewSnapshotDuringBackoffWaitsForTheRetryButAReadyTransitionDoesNot() throws Exception {
+    failFirstPushAndBackOff(6);
+    distributor.offer(FLEET, desired(7), List.of(pod("p1", "uid/0", false)));
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    assertThat(generationsReceived()).containsExactly(6L);
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", true)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> distributor.progress(FLEET).programmed());
+    assertThat(generationsReceived()).containsExactly(6L, 7L);
+  }
+
+  @Test
+  void aPodThatStaysDownOrLosesReadinessKeepsItsBackoff() throws Exception {
+    failFirstPushAndBackOff(8);
+    answer = n -> new String[] {"503", "starting"};
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", false)));
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", true)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+    // Ready, then not ready again: nothing to push to until it comes back or the retry is due.
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", false)));
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", false)));
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    assertThat(received).hasSize(2);
+    assertThat(distributor.progress(FLEET).describe())
+        .contains("pod p1 (127.0.0.1) unreachable: HTTP 503");
+  }
+
+  @Test
+  void aFailedPushStartedBeforeThePodTurnedReadyIsNotReportedAndIsRepeatedAtOnce()
+      throws Exception {
+    retryAfterAMinute();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    answer =
+        n -> {
+          if (calls.incrementAndGet() == 1) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return new String[] {"503", "starting"};
+          }
+          return applied(n);
+        };
+    List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    distributor.onProgress(f -> reported.add(distributor.progress(FLEET).describe()));
+    distributor.offer(FLEET, desired(9), List.of(pod("p1", "uid/0", false)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", true)));
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> distributor.progress(FLEET).programmed());
+    assertThat(generationsReceived()).containsExactly(9L, 9L);
+    assertThat(reported).noneMatch(m -> m.contains("unreachable"));
+  }
+
+  @Test
+  void theLatestAnswerOfAPodDescribesIt() throws Exception {
+    failFirstPushAndBackOff(10);
+    assertThat(distributor.progress(FLEET).describe())
+        .isEqualTo(
+            "0/0 ready pods at generation 10; pod p1 (127.0.0.1) unreachable: HTTP 503 from the"
+                + " admin listener; retrying with backoff");
+    distributor.offer(FLEET, null, List.of(pod("p1", "uid/0", true)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> distributor.progress(FLEET).programmed());
+    assertThat(distributor.progress(FLEET).describe()).isEqualTo("1/1 ready pods at generation 10");
+    assertThat(distributor.progress(FLEET).unreachable()).isEmpty();
+  }
+
+  @Test
+  void readinessAndAdminPortChangesAreTheOnesThatMayChangeAPushesOutcome() {
+    PodTarget down = new PodTarget("p1", "u/1", "10.0.0.1", 9090, false);
+    PodTarget up = new PodTarget("p1", "u/1", "10.0.0.1", 9090, true);
+    assertThat(Distributor.mayAnswerDifferently(down, up)).isTrue();
+    assertThat(Distributor.mayAnswerDifferently(up, down)).isFalse();
+    assertThat(Distributor.mayAnswerDifferently(up, up)).isFalse();
+    assertThat(
+            Distributor.mayAnswerDifferently(
+                up, new PodTarget("p1", "u/1", "10.0.0.1", 9091, true)))
+        .isTrue();
+    assertThat(
+            Distributor.mayAnswerDifferently(
+                down, new PodTarget("p1", "u/1", "10.0.0.2", 9090, false)))
+        .isTrue();
   }
 }

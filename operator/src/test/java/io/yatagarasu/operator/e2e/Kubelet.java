@@ -140,6 +140,45 @@ final class Kubelet implements AutoCloseable {
     return proxy;
   }
 
+  /**
+   * The pod's container exits and is restarted, but its new process has not opened a port yet: the
+   * restart count goes up and the Pod is not ready; pushes to it are refused.
+   */
+  void crash(String name) {
+    String ip = ips.get(name);
+    ProxyServer old = proxies.remove(name);
+    if (old != null) {
+      old.close();
+    }
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    int restarts = pod.getStatus().getContainerStatuses().get(0).getRestartCount() + 1;
+    pod.setStatus(pod(name, ip, restarts, false).getStatus());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  /** A scheduled Pod with an IP whose process is still starting: no port open, not ready. */
+  void schedule(String name, String ip) {
+    ips.put(name, ip);
+    client.resource(pod(name, ip, 0, false)).create();
+  }
+
+  /** The pod's (new) process boots from {@code document}; the Pod object is left as it is. */
+  ProxyServer boot(String name, String document) throws Exception {
+    return start(name, ips.get(name), document, false);
+  }
+
+  /** The pod's readiness probe passed: its Ready condition turns True. */
+  void markReady(String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    int restarts = pod.getStatus().getContainerStatuses().get(0).getRestartCount();
+    pod.setStatus(pod(name, ips.get(name), restarts, true).getStatus());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
   ProxyServer proxy(String name) {
     return proxies.get(name);
   }
@@ -201,6 +240,10 @@ final class Kubelet implements AutoCloseable {
   }
 
   private Pod pod(String name, String ip, int restarts) {
+    return pod(name, ip, restarts, true);
+  }
+
+  private Pod pod(String name, String ip, int restarts, boolean ready) {
     Deployment deployment =
         client.apps().deployments().inNamespace(namespace).withName(fleet).get();
     var template = deployment.getSpec().getTemplate();
@@ -218,11 +261,15 @@ final class Kubelet implements AutoCloseable {
         .withNewStatus()
         .withPhase("Running")
         .withPodIP(ip)
-        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
+        .withConditions(
+            new PodConditionBuilder()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .build())
         .withContainerStatuses(
             new ContainerStatusBuilder()
                 .withName(containers.get(0).getName())
-                .withReady(true)
+                .withReady(ready)
                 .withRestartCount(restarts)
                 .build())
         .endStatus()

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -104,7 +105,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       send(ctx, status("not found", HttpResponseStatus.NOT_FOUND), keepAlive);
       return;
     }
-    if (!token.matches(Path.of(tokenFile), bearer(request))) {
+    if (!authorized(request)) {
       FullHttpResponse denied = status("unauthorized", HttpResponseStatus.UNAUTHORIZED);
       denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"yatagarasu-admin\"");
       send(ctx, denied, keepAlive);
@@ -150,8 +151,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     try {
       document = new ConfigParser(Environment.system()).parseJsonDocument(body);
     } catch (ConfigException e) {
-      snapshots.rejectedDocument(e.errors(), SOURCE);
-      return rejected(HttpResponseStatus.UNPROCESSABLE_ENTITY, e.errors());
+      List<String> errors = SnapshotRejection.errors(e);
+      snapshots.rejectedDocument(errors, SOURCE);
+      return rejected(HttpResponseStatus.UNPROCESSABLE_ENTITY, errors, e.unknownKeys());
     }
     ApplyResult result = snapshots.apply(document, generation, SOURCE);
     HttpResponseStatus status =
@@ -220,8 +222,16 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     return response;
   }
 
-  private static String bearer(FullHttpRequest request) {
-    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+  /** True when the admin API is on and the request carries its token (exactly once). */
+  boolean authorized(HttpRequest request) {
+    ProxySnapshot snapshot = snapshots.current();
+    String tokenFile = snapshot == null ? null : snapshot.config().admin().tokenFile();
+    return tokenFile != null && token.matches(Path.of(tokenFile), bearer(request));
+  }
+
+  private static String bearer(HttpRequest request) {
+    List<String> headers = request.headers().getAll(HttpHeaderNames.AUTHORIZATION);
+    String header = headers.size() == 1 ? headers.get(0) : null;
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }
@@ -241,9 +251,19 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   }
 
   private static FullHttpResponse rejected(HttpResponseStatus status, List<String> errors) {
+    return rejected(status, errors, List.of());
+  }
+
+  /** A rejection; {@code unknownKeys} lists the keys this release does not know, when any. */
+  static FullHttpResponse rejected(
+      HttpResponseStatus status, List<String> errors, List<String> unknownKeys) {
     ObjectNode answer = JSON.createObjectNode().put("status", "rejected");
     ArrayNode list = answer.putArray("errors");
     errors.forEach(list::add);
+    if (!unknownKeys.isEmpty()) {
+      ArrayNode keys = answer.putArray("unknownKeys");
+      unknownKeys.forEach(keys::add);
+    }
     return json(status, answer);
   }
 

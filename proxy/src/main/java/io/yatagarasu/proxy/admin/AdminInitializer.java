@@ -8,14 +8,29 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
+import io.yatagarasu.proxy.pipeline.RequestHeaderTimeoutHandler;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
-/** The pipeline of an admin connection; bodies over the configured limit get 413. */
+/**
+ * The pipeline of an admin connection, with the data listener's protections: at most {@link
+ * #MAX_CONNECTIONS} connections, the data listener's request-head and idle timeouts, and bodies
+ * checked (size and token) from the request head before any of it is read.
+ */
 public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
+  /** Open admin connections at most: the operator, a scraper and probes need a handful. */
+  public static final int MAX_CONNECTIONS = 64;
+
+  private final AtomicInteger open = new AtomicInteger();
+  private final Supplier<ServerConfig> serverSettings;
   private final SnapshotManager snapshots;
   private final ProxyMetrics metrics;
   private final Executor blocking;
@@ -28,7 +43,9 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
       ProxyMetrics metrics,
       Executor blocking,
       BooleanSupplier draining,
-      IntSupplier maxBodyBytes) {
+      IntSupplier maxBodyBytes,
+      Supplier<ServerConfig> serverSettings) {
+    this.serverSettings = serverSettings;
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.blocking = blocking;
@@ -38,10 +55,23 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (open.incrementAndGet() > MAX_CONNECTIONS) {
+      open.decrementAndGet();
+      ch.close();
+      return;
+    }
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+    ServerConfig settings = serverSettings.get();
+    AdminHandler handler = new AdminHandler(snapshots, metrics, blocking, token, draining);
     ch.pipeline()
+        .addLast(new RequestHeaderTimeoutHandler(settings.requestHeaderTimeout().toNanos()))
         .addLast(new HttpServerCodec(4096, 16384, 65536))
+        .addLast(
+            new IdleStateHandler(
+                true, 0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast(new AdminGate(handler::authorized))
         .addLast(new JsonLimitAggregator(maxBodyBytes.getAsInt()))
-        .addLast(new AdminHandler(snapshots, metrics, blocking, token, draining));
+        .addLast(handler);
   }
 
   /** Answers an oversized body with the admin API's JSON error, then closes. */

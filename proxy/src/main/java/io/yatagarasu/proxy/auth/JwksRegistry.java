@@ -26,6 +26,7 @@ public final class JwksRegistry implements AutoCloseable {
             .executor(executor)
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
             .build();
     this.scheduler = scheduler;
     this.clock = clock;

@@ -67,10 +67,15 @@ public final class JwksSource implements AutoCloseable {
    * caller then refuses the token), else a future that completes when the fetch ends.
    */
   synchronized CompletableFuture<Void> fetchForUnknownKey() {
+    CompletableFuture<Void> running = inFlight;
+    if (running != null && !running.isDone()) {
+      // A fetch under way (the first load, a scheduled refresh) answers this key id too; joining
+      // it must not use up the one fetch an unknown key id may cause every 30 s.
+      return running;
+    }
     long now = clock.getAsLong();
     if (now - lastUnknownKidFetch < UNKNOWN_KID_INTERVAL_MILLIS) {
-      CompletableFuture<Void> running = inFlight;
-      return running != null && !running.isDone() ? running : null;
+      return null;
     }
     lastUnknownKidFetch = now;
     return fetch();

@@ -61,6 +61,7 @@ public final class ProxyMetrics {
   private final MultiGauge configInfo;
   private final Map<String, Counter> applies = new ConcurrentHashMap<>();
   private final Counter tlsHandshakeFailures;
+  private final Map<String, Counter> http2GoAways = new ConcurrentHashMap<>();
 
   public ProxyMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -114,6 +115,22 @@ public final class ProxyMetrics {
   /** A TLS handshake on the data listener failed. */
   public void tlsHandshakeFailure() {
     tlsHandshakeFailures.increment();
+  }
+
+  /**
+   * The proxy sent an HTTP/2 GOAWAY with {@code code} ({@code NO_ERROR} on a graceful close, {@code
+   * ENHANCE_YOUR_CALM} or {@code PROTOCOL_ERROR} when it cut an abusive or broken connection).
+   */
+  public void http2GoAway(String code) {
+    http2GoAways
+        .computeIfAbsent(
+            code,
+            c ->
+                Counter.builder("yatagarasu.http2.goaway")
+                    .description("HTTP/2 connections the proxy closed with a GOAWAY, by error code")
+                    .tag("code", c)
+                    .register(registry))
+        .increment();
   }
 
   public void requestStarted() {
@@ -221,7 +238,10 @@ public final class ProxyMetrics {
       upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An upstream failure: connect, timeout, closed, broken, status_5xx, rejected, credentials. */
+    /**
+     * An upstream failure: connect, timeout, closed, closed_mid_body, broken, malformed, body_idle,
+     * status_5xx, rejected, credentials, circuit_open.
+     */
     public void upstreamError(String kind) {
       upstreamErrors
           .computeIfAbsent(

@@ -218,8 +218,15 @@ final class Exchange implements UpstreamListener {
       fetch();
       return;
     }
-    String token =
-        TokenExtractor.extract(snapshot.config().jwt().tokenSources(), requestHeaders, rawQuery);
+    String token;
+    try {
+      token =
+          TokenExtractor.extract(snapshot.config().jwt().tokenSources(), requestHeaders, rawQuery);
+    } catch (TokenExtractor.AmbiguousTokenException e) {
+      route.meters().auth("ambiguous");
+      respondError(ProxyError.AMBIGUOUS_TOKEN);
+      return;
+    }
     if (token == null) {
       route.meters().auth("missing");
       respondError(ProxyError.MISSING_TOKEN);
@@ -386,7 +393,24 @@ final class Exchange implements UpstreamListener {
             upstream().endpoint().release(ch);
             return;
           }
-          send(ch, identity);
+          try {
+            send(ch, identity);
+          } catch (RuntimeException e) {
+            // A defect while building the request must not leave the client waiting and the
+            // pooled connection held: both are let go at once.
+            LOG.warn(
+                "request not sent bucket={} requestId={} reason={}",
+                route.name(),
+                info.requestId(),
+                e.getClass().getSimpleName());
+            if (upstream == null) {
+              ch.close();
+              upstream().endpoint().release(ch);
+            }
+            releaseUpstream(false);
+            breakerResult(null);
+            respondError(ProxyError.INTERNAL);
+          }
         });
   }
 
@@ -394,10 +418,10 @@ final class Exchange implements UpstreamListener {
     upstream = ch;
     boolean reused = Boolean.TRUE.equals(ch.attr(USED).getAndSet(Boolean.TRUE));
     reusedConnection = reused;
-    UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
-    handler.attach(this);
-
     boolean headRequest = info.head() || probingSize;
+    UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
+    handler.attach(this, headRequest);
+
     Map<String, String> headers = new LinkedHashMap<>();
     if (!probingSize) {
       for (String name : FORWARDED_REQUEST_HEADERS) {
@@ -479,6 +503,11 @@ final class Exchange implements UpstreamListener {
     }
     if (msg instanceof HttpResponse response) {
       onResponseHead(response);
+      if (response.decoderResult().isFailure()) {
+        // One decoder failure is one error answer, even when it comes as a head and a body.
+        ReferenceCountUtil.release(msg);
+        return;
+      }
     }
     if (msg instanceof HttpContent content) {
       onContent(content);
@@ -494,8 +523,16 @@ final class Exchange implements UpstreamListener {
     upstreamStatus = response.status().code();
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     if (response.decoderResult().isFailure()) {
+      // A decoder's message may quote whatever the upstream sent: only its class is logged.
+      Throwable cause = response.decoderResult().cause();
       LOG.warn(
-          "malformed upstream response bucket={} requestId={}", route.name(), info.requestId());
+          "malformed upstream response bucket={} requestId={} reason={}",
+          route.name(),
+          info.requestId(),
+          cause instanceof UpstreamHandler.UnexpectedAnswer
+              ? cause.getMessage()
+              : cause.getClass().getSimpleName());
+      route.meters().upstreamError("malformed");
       releaseUpstream(false);
       respondError(ProxyError.UPSTREAM_ERROR);
       return;
@@ -987,7 +1024,8 @@ final class Exchange implements UpstreamListener {
     if (handler != null) {
       handler.detach();
     }
-    if (!reusable) {
+    // Only a connection whose answer was read to its declared end goes back to the pool.
+    if (!reusable || handler == null || !handler.reusable(ch)) {
       ch.close();
     }
     upstream().endpoint().release(ch);

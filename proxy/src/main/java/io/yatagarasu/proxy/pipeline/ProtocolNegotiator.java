@@ -3,12 +3,13 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.yatagarasu.config.ServerConfig;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,11 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
       ctx.pipeline()
           .addLast(
-              Http2FrameCodecBuilder.forServer()
-                  .maxReservedStreams(0)
-                  .initialSettings(
-                      io.netty.handler.codec.http2.Http2Settings.defaultSettings()
-                          .maxHeaderListSize(settings.maxRequestHeaderBytes())
-                          .maxConcurrentStreams(256))
-                  .build())
+              "idle",
+              new IdleStateHandler(
+                  true, 0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+          .addLast("h2", Http2Limits.serverCodec(settings))
+          .addLast("h2-guard", new Http2ConnectionGuard(server.metrics()))
           .addLast(
               new Http2MultiplexHandler(
                   new ChannelInitializer<Channel>() {
@@ -51,7 +50,7 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
                       stream
                           .pipeline()
                           .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                          .addLast(new ProxyFrontendHandler(server));
+                          .addLast(new ProxyFrontendHandler(server, false));
                     }
                   }));
     } else {

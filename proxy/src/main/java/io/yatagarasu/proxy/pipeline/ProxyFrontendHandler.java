@@ -5,6 +5,7 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -44,45 +45,201 @@ import org.slf4j.LoggerFactory;
  * to an {@link Exchange}. The connection reads with auto-read on, so an ordinary keep-alive client
  * costs no change of read interest per request; only a client that pipelines (sends a request while
  * one is answered) has its reads paused until the queued requests are answered.
+ *
+ * <p>A request is dispatched once its body (which GET and HEAD never use) has been read to the end
+ * and thrown away, so a malformed or oversized body is answered (400, 413) and closes the
+ * connection instead of leaving the decoder swallowing input. After the client half-closes, or
+ * after a request that ends the connection, nothing more is read: what was received is answered,
+ * then the connection closes. This file is longer than most because reading, queueing and local
+ * answers share the connection's state.
  */
 public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyFrontendHandler.class);
-  private static final int MAX_PIPELINED = 16;
+
+  /** Requests that may wait behind the one being answered; the next one is refused with 503. */
+  static final int MAX_PIPELINED = 16;
+
+  /** The largest request body read (and thrown away) on a GET or HEAD; beyond it, 413. */
+  static final int MAX_DISCARDED_BODY_BYTES = 64 * 1024;
+
   private static final byte[] HEALTH_BODY =
       "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
   private final ServerContext server;
+  private final boolean http1;
   private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
   private Exchange exchange;
   private boolean closing;
   private boolean draining;
 
+  /** The request whose body is being read; dispatched at its last content. */
+  private HttpRequest reading;
+
+  private long readingBytes;
+
+  /** No further request is read: the client half-closed, or a request ends the connection. */
+  private boolean inputDone;
+
   public ProxyFrontendHandler(ServerContext server) {
+    this(server, true);
+  }
+
+  /**
+   * @param http1 the connection speaks HTTP/1.x (false for an HTTP/2 stream, whose version and
+   *     {@code Host} the HTTP/2 codec vouches for)
+   */
+  public ProxyFrontendHandler(ServerContext server, boolean http1) {
     this.server = server;
+    this.http1 = http1;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      if (closing) {
+      if (closing || inputDone) {
         return;
       }
       if (msg instanceof HttpRequest request) {
-        if (exchange != null || !pending.isEmpty()) {
-          if (pending.size() >= MAX_PIPELINED) {
-            closing = true;
-            ctx.close();
-            return;
-          }
-          pending.add(request);
-          pauseReading(ctx);
+        reading = null;
+        ProxyError invalid =
+            request.decoderResult().isFailure() ? null : RequestChecks.check(request, http1);
+        if (invalid != null) {
+          // Version, Host or framing is wrong: answered in turn, and nothing after it is read.
+          refuse(request, invalid);
+          dispatch(ctx, request);
+        } else if (request.decoderResult().isFailure() || answeredFromHead(request)) {
+          // A broken head, or a method that gets 405: answered without reading the body.
+          dispatch(ctx, request);
+        } else if (contentLength(request) > MAX_DISCARDED_BODY_BYTES) {
+          refuse(request, ProxyError.BODY_TOO_LARGE);
+          dispatch(ctx, request);
         } else {
-          handle(ctx, request);
+          reading = request;
+          readingBytes = 0;
         }
       }
-      // Request bodies are never used: GET and HEAD carry none, and other methods get 405.
+      if (msg instanceof HttpContent content && !inputDone) {
+        bodyContent(ctx, content);
+      }
     } finally {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * True for the methods answered (405, or a CORS preflight) from the head alone; GET and HEAD
+   * bodies are read and dropped, any other method's body is never read.
+   */
+  private static boolean answeredFromHead(HttpRequest request) {
+    HttpMethod method = request.method();
+    return !HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method);
+  }
+
+  private static boolean hasBody(HttpRequest request) {
+    return HttpUtil.isTransferEncodingChunked(request) || contentLength(request) > 0;
+  }
+
+  /** The declared body length; one that is not a number counts as too large. */
+  private static long contentLength(HttpRequest request) {
+    try {
+      return HttpUtil.getContentLength(request, 0L);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private void bodyContent(ChannelHandlerContext ctx, HttpContent content) {
+    HttpRequest request = reading;
+    if (content.decoderResult().isFailure()) {
+      // Bad chunk framing, a body cut short: nothing after it can be trusted.
+      reading = null;
+      if (request != null) {
+        refuse(request, ProxyError.BAD_REQUEST);
+        dispatch(ctx, request);
+      } else {
+        endInput(ctx);
+      }
+      return;
+    }
+    if (request == null) {
+      return;
+    }
+    readingBytes += content.content().readableBytes();
+    if (readingBytes > MAX_DISCARDED_BODY_BYTES) {
+      reading = null;
+      refuse(request, ProxyError.BODY_TOO_LARGE);
+      dispatch(ctx, request);
+    } else if (content instanceof LastHttpContent) {
+      reading = null;
+      dispatch(ctx, request);
+    }
+  }
+
+  /**
+   * Marks a request to be answered with an error (in its turn), after which the connection ends.
+   */
+  private static void refuse(HttpRequest request, ProxyError error) {
+    request.setDecoderResult(DecoderResult.failure(new Refusal(error)));
+  }
+
+  /** Answers a request now, or queues it behind the one being answered. */
+  private void dispatch(ChannelHandlerContext ctx, HttpRequest request) {
+    boolean ends =
+        request.decoderResult().isFailure()
+            || !HttpUtil.isKeepAlive(request)
+            || (answeredFromHead(request) && hasBody(request));
+    if (exchange != null || !pending.isEmpty()) {
+      if (pending.size() >= MAX_PIPELINED) {
+        refuse(request, ProxyError.PIPELINE_FULL);
+        ends = true;
+      }
+      pending.add(request);
+      pauseReading(ctx);
+    } else {
+      handle(ctx, request);
+    }
+    if (ends) {
+      // RFC 9112 9.6: nothing after a request that closes the connection is processed.
+      endInput(ctx);
+    }
+  }
+
+  /** Reads no more requests; once every received one is answered, the connection closes. */
+  private void endInput(ChannelHandlerContext ctx) {
+    inputDone = true;
+    reading = null;
+    closeIfIdle(ctx);
+  }
+
+  private void closeIfIdle(ChannelHandlerContext ctx) {
+    if (inputDone && exchange == null && pending.isEmpty() && !closing) {
+      closing = true;
+      // After the answers already written: writes complete in order.
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Answers the next queued request, or waits for the next one to arrive. */
+  private void next(ChannelHandlerContext ctx) {
+    HttpRequest next = pending.poll();
+    if (next != null) {
+      handle(ctx, next);
+    } else if (inputDone) {
+      closeIfIdle(ctx);
+    } else {
+      awaitNextHead(ctx);
+      resumeReading(ctx);
+    }
+  }
+
+  /** Why a request is answered with an error in its turn (set as its decoder result). */
+  private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ProxyError error;
+
+    Refusal(ProxyError error) {
+      super(error.code(), null, false, false);
+      this.error = error;
     }
   }
 
@@ -109,7 +266,10 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && exchange == null) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      // The client half-closed after its requests: answer them, then close.
+      endInput(ctx);
+    } else if (evt instanceof IdleStateEvent && exchange == null) {
       closing = true;
       ctx.close();
     } else if (evt == RequestHeaderTimeoutHandler.TIMED_OUT && exchange == null && !closing) {
@@ -155,13 +315,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    HttpRequest next = pending.poll();
-    if (next != null) {
-      handle(ctx, next);
-    } else {
-      awaitNextHead(ctx);
-      resumeReading(ctx);
-    }
+    next(ctx);
   }
 
   /** Pipelined requests are queued: read no more until they are answered. */
@@ -196,7 +350,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         RequestIds.acceptOrGenerate(request.headers().get(ErrorResponses.REQUEST_ID));
     boolean head = HttpMethod.HEAD.equals(request.method());
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    String rawPath = PathNormalizer.rawPath(request.uri());
+    String target = RequestChecks.originForm(request.uri());
+    String rawPath = PathNormalizer.rawPath(target);
     RequestInfo info =
         new RequestInfo(
             requestId, clientAddress(ctx), request.method().name(), rawPath, head, startNanos);
@@ -214,13 +369,15 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (result.isFailure()) {
       Throwable cause = result.cause();
       ProxyError error =
-          cause instanceof TooLongHttpLineException
-              ? ProxyError.URI_TOO_LONG
-              : cause instanceof TooLongHttpHeaderException
-                  ? ProxyError.HEADERS_TOO_LARGE
-                  : cause instanceof TooLongFrameException
+          cause instanceof Refusal refusal
+              ? refusal.error
+              : cause instanceof TooLongHttpLineException
+                  ? ProxyError.URI_TOO_LONG
+                  : cause instanceof TooLongHttpHeaderException
                       ? ProxyError.HEADERS_TOO_LARGE
-                      : ProxyError.BAD_REQUEST;
+                      : cause instanceof TooLongFrameException
+                          ? ProxyError.HEADERS_TOO_LARGE
+                          : ProxyError.BAD_REQUEST;
       respondLocally(ctx, info, null, error, false);
       return;
     }
@@ -232,9 +389,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!head && !HttpMethod.GET.equals(request.method())) {
-      boolean hasBody =
-          HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-      respondLocally(ctx, info, null, ProxyError.METHOD_NOT_ALLOWED, keepAlive && !hasBody);
+      respondLocally(
+          ctx, info, null, ProxyError.METHOD_NOT_ALLOWED, keepAlive && !hasBody(request));
       return;
     }
     if (rawPath.equals("/health")) {
@@ -246,6 +402,12 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       path = PathNormalizer.normalize(rawPath);
     } catch (PathNormalizer.InvalidPathException e) {
       respondLocally(ctx, info, null, ProxyError.INVALID_PATH, keepAlive);
+      return;
+    }
+    String rawQuery = PathNormalizer.rawQuery(target);
+    if (!RequestChecks.wellFormedQuery(rawQuery)) {
+      // Decided here, before a token is read or an upstream connection taken.
+      respondLocally(ctx, info, null, ProxyError.INVALID_QUERY, keepAlive);
       return;
     }
     ProxySnapshot snapshot = server.acquire();
@@ -272,7 +434,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             match.route(),
             path,
             match.key(),
-            PathNormalizer.rawQuery(request.uri()),
+            rawQuery,
             request.headers(),
             info,
             keepAlive);
@@ -398,13 +560,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
               }
             });
     if (keepAlive && !draining) {
-      HttpRequest next = pending.poll();
-      if (next != null) {
-        handle(ctx, next);
-      } else {
-        awaitNextHead(ctx);
-        resumeReading(ctx);
-      }
+      next(ctx);
     } else {
       closing = true;
     }

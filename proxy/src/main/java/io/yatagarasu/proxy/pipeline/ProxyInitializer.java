@@ -33,6 +33,9 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
           .addLast("alpn", new ProtocolNegotiator(server, settings, c -> http1(c, settings)));
       return;
     }
+    // A client may half-close after its last request and still read the answers (RFC 9112 9.6);
+    // with TLS the close_notify exchange governs instead.
+    ch.config().setAllowHalfClosure(true);
     http1(ch, settings);
   }
 

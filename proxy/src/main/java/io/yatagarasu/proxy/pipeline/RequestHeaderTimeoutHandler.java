@@ -10,18 +10,18 @@ import java.util.concurrent.TimeUnit;
  * Gives a request's head {@code server.requestHeaderTimeout} from its first byte to arrive whole
  * (against slowloris clients). It sits before the HTTP decoder, so it sees bytes; the frontend
  * tells it when a head was decoded and when the connection waits for the next one. An idle
- * keep-alive connection (no byte yet) is left to the idle timeout.
+ * keep-alive connection (no byte yet) is left to the idle timeout. The admin listener uses it too.
  */
-final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
+public final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
   /** Fired down the pipeline when a head took too long. */
-  static final Object TIMED_OUT = new Object();
+  public static final Object TIMED_OUT = new Object();
 
   private final long timeoutNanos;
   private ChannelHandlerContext ctx;
   private boolean awaitingHead = true;
   private ScheduledFuture<?> timer;
 
-  RequestHeaderTimeoutHandler(long timeoutNanos) {
+  public RequestHeaderTimeoutHandler(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
   }
 
@@ -39,13 +39,13 @@ final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** A whole request head was decoded. */
-  void headReceived() {
+  public void headReceived() {
     awaitingHead = false;
     cancel();
   }
 
   /** The connection is ready for its next request. */
-  void awaitNext() {
+  public void awaitNext() {
     awaitingHead = true;
   }
 

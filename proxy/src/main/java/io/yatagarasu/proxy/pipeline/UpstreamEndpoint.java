@@ -6,7 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
@@ -119,7 +119,8 @@ public final class UpstreamEndpoint implements AutoCloseable {
                     "idle",
                     new IdleStateHandler(
                         bodyIdleMillis, 0, IDLE_CLOSE_SECONDS * 1000, TimeUnit.MILLISECONDS))
-                .addLast("http", new HttpClientCodec(4096, 65536, 65536))
+                .addLast("http", new UpstreamResponseDecoder(4096, 65536, 65536))
+                .addLast("http-encoder", new HttpRequestEncoder())
                 .addLast(HANDLER, new UpstreamHandler());
           }
 

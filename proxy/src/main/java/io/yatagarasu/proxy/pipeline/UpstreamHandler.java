@@ -1,39 +1,119 @@
 package io.yatagarasu.proxy.pipeline;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of every upstream connection: hands responses to the exchange that holds the
- * connection, and closes idle pooled connections before S3 does.
+ * The last handler of every upstream connection: hands final responses to the exchange that holds
+ * the connection (interim {@code 1xx} answers are skipped), tells whether the connection may go
+ * back to the pool, and closes idle pooled connections before S3 does.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
-  private UpstreamListener listener;
+  /** More interim answers than this before the final one: the upstream is not speaking HTTP. */
+  private static final int MAX_INTERIM = 8;
 
-  void attach(UpstreamListener listener) {
+  /** A well-formed answer that has no place in a GET or HEAD exchange; its message is ours. */
+  static final class UnexpectedAnswer extends DecoderException {
+    UnexpectedAnswer(String message) {
+      super(message);
+    }
+  }
+
+  private UpstreamListener listener;
+  private UpstreamResponseDecoder decoder;
+  private int interim;
+  private boolean inInterim;
+  private boolean framed;
+  private boolean complete;
+
+  /**
+   * Hands the answers to the request about to be sent to {@code listener}.
+   *
+   * @param head the request is a HEAD, whose answer has no body
+   */
+  void attach(UpstreamListener listener, boolean head) {
     this.listener = listener;
+    interim = 0;
+    inInterim = false;
+    framed = false;
+    complete = false;
+    if (decoder != null) {
+      decoder.expectHead(head);
+    }
   }
 
   void detach() {
     this.listener = null;
   }
 
+  /**
+   * Whether the connection may serve another request: the final answer was read to its declared end
+   * (its {@code Content-Length} or last chunk), it allowed keep-alive, and no byte came after it.
+   * Anything else leaves the stream out of step with the next request.
+   */
+  boolean reusable(Channel channel) {
+    return complete && framed && channel.isActive() && (decoder == null || decoder.buffered() == 0);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    decoder = ctx.pipeline().get(UpstreamResponseDecoder.class);
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     UpstreamListener l = listener;
-    if (l != null && msg instanceof HttpObject http) {
-      l.onUpstreamMessage(http);
-    } else {
+    if (l == null || !(msg instanceof HttpObject http)) {
       ReferenceCountUtil.release(msg);
       if (l == null) {
         // Bytes on an idle connection: the stream is out of step, so it cannot be reused.
         ctx.close();
       }
+      return;
     }
+    if (inInterim && msg instanceof LastHttpContent) {
+      // The (always empty) end of an interim answer.
+      inInterim = false;
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse response && response.decoderResult().isSuccess()) {
+      int code = response.status().code();
+      if (code >= 100 && code < 200 && code != 101) {
+        // RFC 9110 15.2: a client skips interim answers it cannot use and waits for the final one.
+        if (++interim <= MAX_INTERIM) {
+          inInterim = true;
+          ReferenceCountUtil.release(msg);
+          return;
+        }
+        response.setDecoderResult(
+            DecoderResult.failure(new UnexpectedAnswer("too many interim responses")));
+      } else if (code == 101) {
+        // The proxy never asks to switch protocols: after this the stream is not HTTP/1.1.
+        response.setDecoderResult(
+            DecoderResult.failure(new UnexpectedAnswer("unrequested protocol switch")));
+      } else {
+        framed =
+            HttpUtil.isKeepAlive(response)
+                && (HttpUtil.isContentLengthSet(response)
+                    || HttpUtil.isTransferEncodingChunked(response)
+                    || (decoder != null && decoder.isBodyless(response)));
+      }
+    }
+    if (msg instanceof LastHttpContent last && last.decoderResult().isSuccess()) {
+      complete = true;
+    }
+    l.onUpstreamMessage(http);
   }
 
   @Override

@@ -199,14 +199,14 @@ class ProxyFrontendHandlerTest {
 
   @Test
   void notReadyBeforeAnySnapshot() {
-    assertThat(exchange(empty, "GET /assets/a HTTP/1.1\r\n\r\n"))
+    assertThat(exchange(empty, "GET /assets/a HTTP/1.1\r\nHost: x\r\n\r\n"))
         .startsWith("HTTP/1.1 503")
         .contains("ServiceUnavailable");
   }
 
   @Test
   void headErrorsCarryNoBody() {
-    String response = exchange(snapshot, "HEAD /nothing/x HTTP/1.1\r\n\r\n");
+    String response = exchange(snapshot, "HEAD /nothing/x HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(response).startsWith("HTTP/1.1 404").doesNotContain("{");
   }
 
@@ -215,7 +215,9 @@ class ProxyFrontendHandlerTest {
     String response =
         exchange(
             snapshot,
-            "GET /health HTTP/1.1\r\n\r\nGET /nothing/x HTTP/1.1\r\n\r\nGET /health HTTP/1.1\r\n\r\n");
+            "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /nothing/x HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
     int first = response.indexOf("HTTP/1.1 200");
     int second = response.indexOf("HTTP/1.1 404");
     int third = response.indexOf("HTTP/1.1 200", second);

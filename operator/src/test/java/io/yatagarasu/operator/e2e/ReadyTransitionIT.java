@@ -1,0 +1,252 @@
+package io.yatagarasu.operator.e2e;
+
+import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.yatagarasu.operator.OperatorHarness;
+import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.proxy.ProxyServer;
+import io.yatagarasu.testkit.S3ProxyServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pod that comes up while its pushes are backing off gets the current snapshot when it turns
+ * Ready, not when its retry is due. The retry here comes 5 to 10 minutes after a failure, and every
+ * wait after the Ready transition ends well within that, so the push the pod gets is the one its
+ * Ready transition caused.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ReadyTransitionIT {
+  /** Well below the earliest retry (half the 10-minute step). */
+  private static final Duration BEFORE_ANY_RETRY = Duration.ofSeconds(15);
+
+  static KubernetesClient client;
+  static OperatorHarness harness;
+  static S3ProxyServer store;
+  static Path root;
+  private Kubelet kubelet;
+  private Watch watch;
+  private final List<String> messages = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    root = Files.createTempDirectory("yatagarasu-pods");
+    store = S3ProxyServer.start("store-key", "store-secret-0123456789");
+    for (String bucket : new String[] {"photos", "videos"}) {
+      store.createBucket(bucket);
+      store.putObject(
+          bucket,
+          "hello.txt",
+          ("hello from " + bucket).getBytes(StandardCharsets.UTF_8),
+          "text/plain",
+          Map.of());
+    }
+    harness =
+        OperatorHarness.start(
+            client,
+            DistributorSettings.defaults()
+                .withView(Kubelet.view(root))
+                .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10)));
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+    store.close();
+  }
+
+  @AfterEach
+  void stopPods() {
+    if (watch != null) {
+      watch.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+  }
+
+  /** A fleet serving /photos, whose every Programmed message from now on is kept. */
+  private String fleetWithPhotos() {
+    String ns = harness.newNamespace();
+    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
+    harness.create(Fleets.fleet(ns, "edge", 3));
+    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.configSecret(ns, "edge") != null
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
+                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
+                    && harness.renderedDocument(ns, "edge").contains("/photos"));
+    kubelet = new Kubelet(client, ns, "edge", root);
+    watch =
+        client
+            .resources(S3ProxyConfig.class)
+            .inNamespace(ns)
+            .withName("edge")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, S3ProxyConfig fleet) {
+                    if (fleet.getStatus() != null) {
+                      var c =
+                          OperatorHarness.condition(
+                              fleet.getStatus().getConditions(), "Programmed");
+                      if (c != null) {
+                        messages.add(c.getMessage());
+                      }
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
+    return ns;
+  }
+
+  /** Adds /videos and deletes /photos; answers the new generation. */
+  private long replacePhotosWithVideos(String ns) {
+    harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
+    client.resources(S3ProxyBucket.class).inNamespace(ns).withName("photos").delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              String doc = harness.renderedDocument(ns, "edge");
+              return doc.contains("/videos") && !doc.contains("/photos");
+            });
+    return harness.storedGeneration(ns, "edge");
+  }
+
+  private void awaitUnreachable(String ns, String pod, String ip, long generation) {
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              var c = harness.fleetCondition(ns, "edge", "Programmed");
+              return c != null
+                  && c.getMessage().contains("at generation " + generation + ";")
+                  && c.getMessage().contains("pod " + pod + " (" + ip + ") unreachable");
+            });
+  }
+
+  /** The pod serves the old snapshot's routes: /photos yes, /videos no. */
+  private void assertServesTheOldSnapshot(String pod) {
+    assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt")).isEqualTo(200);
+    assertThat(Fleets.status(kubelet.base(pod) + "/videos/hello.txt")).isEqualTo(404);
+  }
+
+  /** Ready, then the current snapshot within a deadline the retry timer cannot meet. */
+  private void assertServesTheCurrentSnapshotSoonAfterReady(String pod, ProxyServer proxy) {
+    // The watch has delivered the status written so far: what comes after is written later.
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                !messages.isEmpty()
+                    && messages
+                        .get(messages.size() - 1)
+                        .equals(
+                            harness
+                                .fleetCondition(kubelet.namespace(), "edge", "Programmed")
+                                .getMessage()));
+    int before = messages.size();
+    kubelet.markReady(pod);
+    await()
+        .atMost(BEFORE_ANY_RETRY)
+        .untilAsserted(
+            () -> {
+              assertThat(Fleets.status(kubelet.base(pod) + "/videos/hello.txt")).isEqualTo(200);
+              assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt")).isEqualTo(404);
+            });
+    assertThat(proxy.snapshot().generation()).isGreaterThan(0);
+    List<String> all = List.copyOf(messages);
+    List<String> after = all.subList(before, all.size());
+    assertThat(after)
+        .as("Programmed messages once the pod answered")
+        .noneMatch(m -> m.contains("pod " + pod + " (") && m.contains("unreachable"));
+  }
+
+  @Test
+  void aRestartedPodGetsTheCurrentSnapshotWhenItTurnsReadyNotWhenItsRetryIsDue() throws Exception {
+    String ns = fleetWithPhotos();
+    String first = kubelet.mountedDocument();
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    long current = replacePhotosWithVideos(ns);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> kubelet.proxies().stream().allMatch(p -> p.snapshot().generation() == current));
+
+    // The container restarts; its process takes its time to open the admin port, so the push
+    // its restart caused is refused and the next one is minutes away.
+    kubelet.crash("edge-b");
+    awaitUnreachable(ns, "edge-b", "127.0.0.3", current);
+    ProxyServer restarted = kubelet.boot("edge-b", first);
+    assertThat(restarted.snapshot().generation()).isLessThan(current);
+    assertServesTheOldSnapshot("edge-b");
+
+    assertServesTheCurrentSnapshotSoonAfterReady("edge-b", restarted);
+    assertThat(restarted.snapshot().generation()).isEqualTo(current);
+    await()
+        .atMost(BEFORE_ANY_RETRY)
+        .untilAsserted(
+            () ->
+                assertThat(harness.fleetCondition(ns, "edge", "Programmed").getMessage())
+                    .startsWith("2/2 ready pods at generation " + current + " "));
+    assertThat(harness.fleetCondition(ns, "edge", "Programmed").getMessage())
+        .doesNotContain("unreachable");
+  }
+
+  @Test
+  void aScaledOutPodThatStartsSlowlyWhileTheConfigurationChangesGetsItWhenItTurnsReady()
+      throws Exception {
+    String ns = fleetWithPhotos();
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    // The new pod mounts the snapshot of now; its process starts slowly.
+    String mounted = kubelet.mountedDocument();
+    kubelet.schedule("edge-c", "127.0.0.4");
+    long first = harness.storedGeneration(ns, "edge");
+    awaitUnreachable(ns, "edge-c", "127.0.0.4", first);
+
+    // Meanwhile the configuration changes: the running pods take it, the new one is backing off.
+    long current = replacePhotosWithVideos(ns);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> kubelet.proxies().stream().allMatch(p -> p.snapshot().generation() == current));
+    ProxyServer slow = kubelet.boot("edge-c", mounted);
+    assertThat(slow.snapshot().generation()).isEqualTo(first);
+    assertServesTheOldSnapshot("edge-c");
+
+    assertServesTheCurrentSnapshotSoonAfterReady("edge-c", slow);
+    assertThat(slow.snapshot().generation()).isEqualTo(current);
+    await()
+        .atMost(BEFORE_ANY_RETRY)
+        .untilAsserted(
+            () ->
+                assertThat(harness.fleetCondition(ns, "edge", "Programmed").getMessage())
+                    .startsWith("3/3 ready pods at generation " + current + " "));
+  }
+}
