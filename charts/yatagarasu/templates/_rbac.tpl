@@ -15,7 +15,7 @@ yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filt
   resources: [pods]
   verbs: [get, list, watch]
 - apiGroups: [""]
-  resources: [secrets, services]
+  resources: [secrets, services, serviceaccounts]
   verbs: [get, list, watch, create, update, patch, delete]
 - apiGroups: [apps]
   resources: [deployments]

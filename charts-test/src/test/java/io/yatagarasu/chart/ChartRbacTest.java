@@ -28,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.crd.ServiceAccountSettings;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.runtime.OperatorSettings;
 import io.yatagarasu.operator.runtime.YatagarasuOperator;
@@ -246,6 +247,7 @@ class ChartRbacTest {
                         != null
                     && client.resources(ServiceMonitor.class).inNamespace(NS).withName("edge").get()
                         != null
+                    && client.serviceAccounts().inNamespace(NS).withName("edge-proxy").get() != null
                     && buckets.list().getItems().stream().allMatch(b -> b.getStatus() != null)
                     && fleets.withName("edge").get().getStatus() != null);
 
@@ -255,6 +257,9 @@ class ChartRbacTest {
             fleet -> {
               fleet.getSpec().setReplicas(1);
               fleet.getSpec().getMonitoring().getServiceMonitor().setEnabled(false);
+              ServiceAccountSettings existing = new ServiceAccountSettings();
+              existing.setName("storage-reader");
+              fleet.getSpec().setServiceAccount(existing);
               return fleet;
             });
     await()
@@ -264,6 +269,8 @@ class ChartRbacTest {
                 client.resources(PodDisruptionBudget.class).inNamespace(NS).withName("edge").get()
                         == null
                     && client.resources(ServiceMonitor.class).inNamespace(NS).withName("edge").get()
+                        == null
+                    && client.serviceAccounts().inNamespace(NS).withName("edge-proxy").get()
                         == null);
 
     client.services().inNamespace(NS).withName("edge").delete();

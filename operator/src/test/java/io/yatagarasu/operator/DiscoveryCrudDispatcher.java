@@ -32,6 +32,7 @@ final class DiscoveryCrudDispatcher extends KubernetesCrudDispatcher {
               resource("namespaces", "Namespace", false, ""),
               resource("secrets", "Secret", true, ""),
               resource("services", "Service", true, ""),
+              resource("serviceaccounts", "ServiceAccount", true, "\"sa\""),
               resource("configmaps", "ConfigMap", true, "")),
           "/apis/yatagarasu.io/v1alpha1",
           resources(

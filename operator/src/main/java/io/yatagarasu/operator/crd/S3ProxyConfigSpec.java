@@ -93,6 +93,11 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
   @JsonPropertyDescription("Prometheus Operator integration.")
   private Monitoring monitoring;
 
+  @JsonPropertyDescription(
+      "The ServiceAccount of the proxy pods: created by the operator (default) or an existing"
+          + " one; what podIdentity (IRSA, EKS Pod Identity) attaches the cloud identity to.")
+  private ServiceAccountSettings serviceAccount;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -252,6 +257,14 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
     this.imagePullSecrets = imagePullSecrets;
+  }
+
+  public ServiceAccountSettings getServiceAccount() {
+    return serviceAccount;
+  }
+
+  public void setServiceAccount(ServiceAccountSettings serviceAccount) {
+    this.serviceAccount = serviceAccount;
   }
 
   /** What reading this spec skipped or could not read; never serialized. */

@@ -24,13 +24,22 @@ import java.util.Objects;
 
 /**
  * The proxy pods. Nothing in the pod template depends on the rendered snapshot (no hash annotation,
- * no inlined config), so a bucket or Secret change never restarts a pod: the snapshot is mounted
- * from the config Secret, read at start-up, and pushed to running pods by the distributor.
+ * no inlined config), so a Secret change or a bucket change never restarts a pod: the snapshot is
+ * mounted from the config Secret, read at start-up, and pushed to running pods by the distributor.
+ * The one exception is deliberate: the first bucket that uses the pod's identity (or the removal of
+ * the last one) turns the ServiceAccount token mount on (or off), which rolls the pods once.
  */
 public class DeploymentDependentResource extends FleetDependent<Deployment> {
   public static final String CONTAINER = "proxy";
   public static final String HTTP_PORT_NAME = "http";
   public static final String ADMIN_PORT_NAME = "admin";
+
+  /**
+   * The key under which the reconciler says whether a bucket of the fleet signs with the pod's
+   * identity (a Boolean); the pods then mount their ServiceAccount token.
+   */
+  public static final String USES_POD_IDENTITY_KEY = "yatagarasu.usesPodIdentity";
+
   static final long USER_ID = 65532L;
 
   private final String defaultImage;
@@ -49,6 +58,16 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
 
   @Override
   protected Deployment desired(S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    boolean usesPodIdentity =
+        context
+            .managedWorkflowAndDependentResourceContext()
+            .get(USES_POD_IDENTITY_KEY, Boolean.class)
+            .orElse(false);
+    return desired(fleet, usesPodIdentity);
+  }
+
+  /** The Deployment of a fleet, given whether a bucket of it signs with the pod's identity. */
+  Deployment desired(S3ProxyConfig fleet, boolean usesPodIdentity) {
     S3ProxyConfigSpec spec = FleetSpecs.spec(fleet);
     Map<String, String> podLabels = new LinkedHashMap<>();
     if (spec.getPodLabels() != null) {
@@ -76,7 +95,8 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
         .endMetadata()
         .withSpec(
             new PodSpecBuilder()
-                .withAutomountServiceAccountToken(false)
+                .withServiceAccountName(FleetSpecs.serviceAccountName(fleet))
+                .withAutomountServiceAccountToken(FleetSpecs.automountToken(fleet, usesPodIdentity))
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds((long) FleetSpecs.graceSeconds(fleet))
                 .withNodeSelector(spec.getNodeSelector())

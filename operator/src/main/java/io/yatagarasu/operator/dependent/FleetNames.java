@@ -13,6 +13,7 @@ public final class FleetNames {
   public static final String ADMIN_TOKEN = "admin-token";
   public static final String DISRUPTION_BUDGET = "disruption-budget";
   public static final String SERVICE_MONITOR = "service-monitor";
+  public static final String SERVICE_ACCOUNT = "service-account";
   public static final String MANAGED_BY = "yatagarasu-operator";
   public static final String APP = "yatagarasu-proxy";
 
@@ -48,6 +49,14 @@ public final class FleetNames {
 
   public static String serviceMonitor(S3ProxyConfig fleet) {
     return fleet.getMetadata().getName();
+  }
+
+  /**
+   * The ServiceAccount the operator creates for a fleet whose spec names none; the suffix keeps a
+   * fleet named {@code default} off the namespace's own default account.
+   */
+  public static String serviceAccount(S3ProxyConfig fleet) {
+    return fleet.getMetadata().getName() + "-proxy";
   }
 
   /** The labels that select a fleet's pods; never change them, a Deployment selector is fixed. */

@@ -6,6 +6,7 @@ import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.operator.crd.Monitoring;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
+import io.yatagarasu.operator.crd.ServiceAccountSettings;
 import io.yatagarasu.operator.crd.ServiceSettings;
 import java.time.Duration;
 
@@ -100,5 +101,32 @@ public final class FleetSpecs {
 
   public static boolean serviceMonitorEnabled(S3ProxyConfig fleet) {
     return Boolean.TRUE.equals(serviceMonitor(fleet).getEnabled());
+  }
+
+  public static ServiceAccountSettings serviceAccount(S3ProxyConfig fleet) {
+    ServiceAccountSettings account = spec(fleet).getServiceAccount();
+    return account == null ? new ServiceAccountSettings() : account;
+  }
+
+  /** Whether the operator creates the fleet's ServiceAccount: when the spec names none. */
+  public static boolean ownsServiceAccount(S3ProxyConfig fleet) {
+    String name = serviceAccount(fleet).getName();
+    return name == null || name.isBlank();
+  }
+
+  /** The ServiceAccount the proxy pods run as. */
+  public static String serviceAccountName(S3ProxyConfig fleet) {
+    return ownsServiceAccount(fleet)
+        ? FleetNames.serviceAccount(fleet)
+        : serviceAccount(fleet).getName();
+  }
+
+  /**
+   * Whether the pods mount their ServiceAccount token: as set, else only when a bucket signs with
+   * the pod's identity (IRSA and EKS Pod Identity read the token the pod runs with).
+   */
+  public static boolean automountToken(S3ProxyConfig fleet, boolean usesPodIdentity) {
+    Boolean automount = serviceAccount(fleet).getAutomountToken();
+    return automount == null ? usesPodIdentity : automount;
   }
 }

@@ -33,6 +33,7 @@ import io.yatagarasu.operator.dependent.DeploymentDependentResource;
 import io.yatagarasu.operator.dependent.FleetNames;
 import io.yatagarasu.operator.dependent.FleetSpecs;
 import io.yatagarasu.operator.dependent.PodDisruptionBudgetDependentResource;
+import io.yatagarasu.operator.dependent.ServiceAccountDependentResource;
 import io.yatagarasu.operator.dependent.ServiceDependentResource;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.dependent.Snapshot;
@@ -99,6 +100,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       new AdminTokenSecretDependentResource();
   private final PodDisruptionBudgetDependentResource disruptionBudget =
       new PodDisruptionBudgetDependentResource();
+  private final ServiceAccountDependentResource serviceAccount =
+      new ServiceAccountDependentResource();
   private volatile InformerEventSource<S3ProxyBucket, S3ProxyConfig> buckets;
   private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
   private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
@@ -196,7 +199,13 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     sources.add(pushes);
     sources.addAll(
         EventSourceUtils.dependentEventSources(
-            context, deployment, service, configSecret, adminToken, disruptionBudget));
+            context,
+            deployment,
+            service,
+            configSecret,
+            adminToken,
+            disruptionBudget,
+            serviceAccount));
     return sources;
   }
 
@@ -265,6 +274,17 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     }
     FleetProgress progress = distributor.progress(key);
     registry.programmed(key, progress == null ? -1 : progress.programmedGeneration());
+    // The ServiceAccount first: a pod is only admitted once the account it names exists.
+    if (ServiceAccountDependentResource.wanted(fleet)) {
+      serviceAccount.reconcile(fleet, context);
+    } else {
+      serviceAccount.delete(fleet, context);
+    }
+    context
+        .managedWorkflowAndDependentResourceContext()
+        .put(
+            DeploymentDependentResource.USES_POD_IDENTITY_KEY,
+            attached.stream().anyMatch(S3ProxyConfigReconciler::usesPodIdentity));
     Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
     service.reconcile(fleet, context);
     if (PodDisruptionBudgetDependentResource.wanted(fleet)) {
@@ -435,6 +455,12 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setConditions(Conditions.merge(status.getConditions(), next, observed, clock.instant()));
     fleet.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(fleet);
+  }
+
+  private static boolean usesPodIdentity(S3ProxyBucket bucket) {
+    return bucket.getSpec() != null
+        && bucket.getSpec().getCredentials() != null
+        && Boolean.TRUE.equals(bucket.getSpec().getCredentials().getPodIdentity());
   }
 
   /**

@@ -37,7 +37,8 @@ public record VersionSkew(List<String> ignored, List<String> refused, List<Strin
           "spec.server",
               "it holds the listeners and the trusted proxies that decide client addresses for"
                   + " ipAllow and ipDeny",
-          "spec.service", "it decides how the proxies are exposed");
+          "spec.service", "it decides how the proxies are exposed",
+          "spec.serviceAccount", "it decides which cloud identity the proxies may sign with");
 
   public VersionSkew {
     ignored = List.copyOf(ignored);

@@ -18,7 +18,7 @@ class DeploymentDependentResourceTest {
 
   private static Deployment desired(String yaml) {
     S3ProxyConfig fleet = SERIALIZATION.unmarshal(yaml, S3ProxyConfig.class);
-    return new DeploymentDependentResource("example/proxy:0").desired(fleet, null);
+    return new DeploymentDependentResource("example/proxy:0").desired(fleet, false);
   }
 
   private static final String HEAD =

@@ -215,6 +215,7 @@ class CrdParityTest {
           entry(CONFIG + "spec.service", "the Service"),
           entry(CONFIG + "spec.bucketNamespaces", "which S3ProxyBuckets the fleet renders"),
           entry(CONFIG + "spec.monitoring", "the ServiceMonitor"),
+          entry(CONFIG + "spec.serviceAccount", "the fleet's ServiceAccount"),
           entry(BUCKET + "spec.proxyRef", "which fleet renders the bucket"));
 
   private static final Path CRDS =
