@@ -117,7 +117,11 @@ class ChartTest {
     List<HasMetadata> objects = ChartRenderer.render("", work);
     Deployment deployment = one(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    // Standbys are ready, so a rolling update completes without ever leaving no operator running.
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
     var pod = deployment.getSpec().getTemplate().getSpec();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");

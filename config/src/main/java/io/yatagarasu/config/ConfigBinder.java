@@ -20,10 +20,30 @@ final class ConfigBinder {
   private UpstreamConfig globalUpstream = UpstreamConfig.defaults();
 
   ConfigBinder(Environment env) {
-    this.problems = new NodeReader.Problems(new Interpolator(env));
+    this(env, false);
+  }
+
+  /** With {@code structureOnly}, references are not resolved and their values not checked. */
+  ConfigBinder(Environment env, boolean structureOnly) {
+    this.problems = new NodeReader.Problems(new Interpolator(env), structureOnly);
+  }
+
+  /** The problems of a document whose references are not resolved; empty when there are none. */
+  List<String> structureProblems(JsonNode mapping) {
+    bindOrNull(mapping);
+    return List.copyOf(problems.errors());
   }
 
   ConfigDocument bind(JsonNode mapping) throws ConfigException {
+    ConfigDocument document = bindOrNull(mapping);
+    if (document == null) {
+      throw new ConfigException(problems.errors(), problems.unknownKeys());
+    }
+    return document;
+  }
+
+  /** The document, or null once its problems are collected. */
+  private ConfigDocument bindOrNull(JsonNode mapping) {
     NodeReader root = NodeReader.root(problems, mapping);
     Long generation =
         root.parsed(
@@ -48,7 +68,7 @@ final class ConfigBinder {
       }
     }
     if (!root.finish()) {
-      throw new ConfigException(problems.errors(), problems.unknownKeys());
+      return null;
     }
     return new ConfigDocument(
         new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, buckets),

@@ -166,6 +166,31 @@ public final class ConfigParser {
     return path.length() > 0 && path.charAt(0) == '.' ? path.substring(1) : path.toString();
   }
 
+  /**
+   * Checks a file's structure without resolving its {@code ${VAR}} and {@code ${file:...}}
+   * references: syntax, keys, types, required fields and every literal value; a value with a
+   * reference is not checked (no environment variable or file is read). Returns every problem, or
+   * an empty list.
+   */
+  public static List<String> structureProblems(Path file) {
+    Objects.requireNonNull(file, "file");
+    String document;
+    try {
+      document = Files.readString(file);
+    } catch (IOException e) {
+      return List.of("cannot read " + file + ": " + Interpolator.reason(e));
+    }
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
+    JsonNode root;
+    try {
+      root = read(json ? JSON : YAML, document);
+    } catch (ConfigException e) {
+      return e.errors();
+    }
+    return new ConfigBinder(Interpolator.PLACEHOLDER_ENVIRONMENT, true).structureProblems(root);
+  }
+
   private static ConfigException problem(String message) {
     return new ConfigException(List.of(message));
   }

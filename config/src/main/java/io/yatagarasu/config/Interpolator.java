@@ -20,7 +20,31 @@ final class Interpolator {
   private static final String FORMS =
       "(expected: ${NAME}, ${NAME:-default} or ${file:/path}; $${ for a literal ${)";
 
+  /**
+   * Resolves every reference to {@code 0} without reading anything: the text a structure-only check
+   * gives a scalar with references, only so that reading goes on.
+   */
+  static final Environment PLACEHOLDER_ENVIRONMENT =
+      new Environment() {
+        @Override
+        public Optional<String> variable(String name) {
+          return Optional.of("0");
+        }
+
+        @Override
+        public String readFile(Path path) {
+          return "0";
+        }
+      };
+
+  static final Interpolator PLACEHOLDER = new Interpolator(PLACEHOLDER_ENVIRONMENT);
+
   private final Environment env;
+
+  /** Whether {@code text} has a reference to resolve (a literal <code>$${</code> is none). */
+  static boolean hasReference(String text) {
+    return text.replace("$${", "").contains("${");
+  }
 
   Interpolator(Environment env) {
     this.env = env;

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,22 +33,58 @@ final class NodeReader {
     }
   }
 
-  /** The problems of one document and how its scalars are interpolated. */
+  /**
+   * The problems of one document and how its scalars are interpolated. When only the structure is
+   * checked, a scalar with a reference is not resolved: it gets a placeholder, and problems at its
+   * path (or below it) are counted, so no record is built from a placeholder, but not reported.
+   */
   static final class Problems {
     private final List<String> errors = new ArrayList<>();
     private final List<String> unknownKeys = new ArrayList<>();
+    private final List<String> reported = new ArrayList<>();
     private final Interpolator interpolator;
+    private final boolean structureOnly;
+    private final Set<String> unresolved = new HashSet<>();
 
     Problems(Interpolator interpolator) {
+      this(interpolator, false);
+    }
+
+    Problems(Interpolator interpolator, boolean structureOnly) {
       this.interpolator = interpolator;
+      this.structureOnly = structureOnly;
     }
 
     void add(String path, String problem) {
       errors.add(path + ": " + problem);
+      if (!isUnresolved(path)) {
+        reported.add(path + ": " + problem);
+      }
     }
 
+    /** Every problem; when only the structure is checked, those not caused by a placeholder. */
     List<String> errors() {
-      return errors;
+      return reported;
+    }
+
+    String resolve(String path, String text, Consumer<String> problems) {
+      if (structureOnly && Interpolator.hasReference(text)) {
+        // The placeholder look-ups never fail, so what it reports is the references' own syntax
+        // (an unterminated ${, a bad variable name): reported before the path is set aside.
+        String placeholder = Interpolator.PLACEHOLDER.resolve(text, problems);
+        unresolved.add(path);
+        return placeholder;
+      }
+      return interpolator.resolve(text, problems);
+    }
+
+    private boolean isUnresolved(String path) {
+      for (String p : unresolved) {
+        if (path.equals(p) || path.startsWith(p + ".") || path.startsWith(p + "[")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Paths of the keys the contract does not have, also reported in {@link #errors()}. */
@@ -300,7 +338,7 @@ final class NodeReader {
   /** The interpolated text of a scalar, or null once its problem is reported. */
   private String text(String key, JsonNode value, String expected, boolean textOnly) {
     if (value.isTextual()) {
-      return problems.interpolator.resolve(value.textValue(), problem -> problem(key, problem));
+      return problems.resolve(pathOf(key), value.textValue(), problem -> problem(key, problem));
     }
     // YAML turns unquoted 0123 into 83 and 1e3 into 1000.0: a string field takes no chances.
     if ((value.isNumber() || value.isBoolean()) && !textOnly) {

@@ -94,6 +94,12 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** An operator that is not started; with a lease namespace, it elects a leader first. */
   public YatagarasuOperator newOperator(String leaseNamespace, String identity) {
+    return newOperator(leaseNamespace, identity, registry);
+  }
+
+  /** Like {@link #newOperator(String, String)}, with meters of its own, as a separate process. */
+  public YatagarasuOperator newOperator(
+      String leaseNamespace, String identity, PrometheusMeterRegistry registry) {
     return YatagarasuOperator.create(
         client,
         new OperatorSettings(

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The standalone proxy: {@code java -jar yatagarasu-proxy.jar --config FILE}, or {@code --validate
- * --config FILE} to check a file and exit.
+ * The standalone proxy: {@code java -jar yatagarasu-proxy.jar --config FILE}, {@code --validate
+ * --config FILE} to check a file and exit ({@code --structure-only} without resolving its
+ * references), or {@code --version}.
  */
 public final class ProxyMain {
   static final int EXIT_OK = 0;
@@ -46,6 +47,7 @@ public final class ProxyMain {
   static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
     Path configFile = null;
     boolean validateOnly = false;
+    boolean structureOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config", "-c" -> {
@@ -56,6 +58,11 @@ public final class ProxyMain {
           configFile = Path.of(args[++i]);
         }
         case "--validate" -> validateOnly = true;
+        case "--structure-only" -> structureOnly = true;
+        case "--version" -> {
+          out.println(BuildInfo.current().describe());
+          return EXIT_OK;
+        }
         case "--help", "-h" -> {
           out.println(usage());
           return EXIT_OK;
@@ -70,6 +77,14 @@ public final class ProxyMain {
     if (configFile == null) {
       err.println(usage());
       return EXIT_USAGE;
+    }
+    if (structureOnly) {
+      if (!validateOnly) {
+        err.println("--structure-only goes with --validate");
+        err.println(usage());
+        return EXIT_USAGE;
+      }
+      return validateStructure(configFile, out, err);
     }
     ConfigDocument document;
     try {
@@ -137,9 +152,24 @@ public final class ProxyMain {
     return EXIT_OK;
   }
 
+  /** Checks keys, types and literal values; no environment variable or file is read. */
+  private static int validateStructure(Path configFile, PrintStream out, PrintStream err) {
+    List<String> problems = ConfigParser.structureProblems(configFile);
+    if (!problems.isEmpty()) {
+      err.println(configFile + ": invalid configuration");
+      problems.forEach(line -> err.println("  " + line));
+      return EXIT_CONFIG;
+    }
+    out.println(configFile + ": valid structure (${...} references not resolved)");
+    return EXIT_OK;
+  }
+
   static String usage() {
-    return "usage: yatagarasu-proxy --config FILE [--validate]\n"
-        + "  --config FILE  the proxy configuration (YAML, or JSON for *.json)\n"
-        + "  --validate     check the configuration, print every problem, and exit";
+    return "usage: yatagarasu-proxy --config FILE [--validate [--structure-only]] | --version\n"
+        + "  --config FILE     the proxy configuration (YAML, or JSON for *.json)\n"
+        + "  --validate        check the configuration, print every problem, and exit\n"
+        + "  --structure-only  with --validate: check without resolving ${VAR} and ${file:...}\n"
+        + "                    (keys, types, required fields, literal values); reads no variable\n"
+        + "  --version         print the version and git revision, and exit";
   }
 }

@@ -112,8 +112,12 @@ public final class ProxyServer implements AutoCloseable {
       server.close();
       throw e;
     }
+    BuildInfo build = BuildInfo.current();
     LOG.info(
-        "proxy started data={} admin={} transport={} buckets={} generation={} configHash={}",
+        "proxy started version={} revision={} data={} admin={} transport={} buckets={}"
+            + " generation={} configHash={}",
+        build.version(),
+        build.revision(),
         server.dataAddress(),
         server.adminAddress(),
         server.transports.name(),

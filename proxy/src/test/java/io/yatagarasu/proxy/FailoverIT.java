@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,13 +114,11 @@ class FailoverIT {
       assertThat(get("/lone/where.txt").statusCode()).isEqualTo(502);
     }
     int attempts = lone.connections();
-    long start = System.nanoTime();
     HttpResponse<String> open = get("/lone/where.txt");
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(open.statusCode()).isEqualTo(503);
     assertThat(open.headers().firstValue("retry-after")).hasValue("1");
+    // Fails fast: the answer comes without a connection attempt (no wall-clock bound).
     assertThat(lone.connections()).as("no attempt while open").isEqualTo(attempts);
-    assertThat(millis).isLessThan(500);
     assertThat(proxy.metrics().scrape())
         .containsPattern(
             "yatagarasu_upstream_circuit_state\\{endpoint=\"127.0.0.1:"

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,10 +83,28 @@ class FileReloadIT {
 
   /** Starts an in-process proxy from {@code file} with the file watch, as ProxyMain does. */
   private void startFrom(Path file) throws Exception {
-    proxy = ProxyServer.start(new ConfigParser(Environment.system()).loadDocument(file), "file");
-    watcher =
-        new ConfigFileWatcher(
-            file, proxy.snapshots(), Environment.system(), Duration.ofMillis(100));
+    startFrom(file, Environment.system(), Duration.ofMillis(100));
+  }
+
+  private void startFrom(Path file, Environment environment, Duration debounce) throws Exception {
+    proxy = ProxyServer.start(new ConfigParser(environment).loadDocument(file), "file");
+    watcher = new ConfigFileWatcher(file, proxy.snapshots(), environment, debounce);
+  }
+
+  /** The kubelet's layout of a mounted Secret: NAME -> ..data/NAME, ..data -> ..VERSION. */
+  private static void mountLikeTheKubelet(Path directory, String name, String content, int version)
+      throws Exception {
+    Path data = Files.createDirectory(directory.resolve("..2026_" + version));
+    Files.writeString(data.resolve(name), content);
+    Path link = directory.resolve("..data");
+    if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Path tmpLink = Files.createSymbolicLink(directory.resolve("..data_tmp"), data.getFileName());
+      Files.move(
+          tmpLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      Files.createSymbolicLink(link, data.getFileName());
+      Files.createSymbolicLink(directory.resolve(name), Path.of("..data", name));
+    }
   }
 
   private int status(String path) throws Exception {
@@ -147,6 +167,75 @@ class FileReloadIT {
   }
 
   @Test
+  void reloadsWhenAFileReadThroughAFileReferenceIsSwappedLikeAMountedSecret() throws Exception {
+    // The mounted-Secret case: the configuration reads a value from a Secret mounted elsewhere,
+    // and the kubelet swaps its ..data link when the Secret changes. No SIGHUP is sent.
+    Path secrets = Files.createDirectory(dir.resolve("secrets"));
+    mountLikeTheKubelet(secrets, "prefix", "/before\n", 1);
+    Path configDir = Files.createDirectory(dir.resolve("config"));
+    Path file = configDir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("${file:" + secrets.resolve("prefix") + "}"));
+    startFrom(file);
+    assertThat(status("/before/a.txt")).isEqualTo(200);
+    assertThat(watcher.referencedFiles()).containsExactly(secrets.resolve("prefix"));
+
+    mountLikeTheKubelet(secrets, "prefix", "/after\n", 2);
+    awaitServing("/after/a.txt");
+    assertThat(status("/before/a.txt")).isEqualTo(404);
+    assertThat(proxy.snapshot().generation()).isEqualTo(2);
+  }
+
+  @Test
+  void reloadsWhenAReferencedFileInTheConfigurationsDirectoryIsEdited() throws Exception {
+    Path prefixFile = dir.resolve("prefix.txt");
+    Files.writeString(prefixFile, "/before");
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("${file:" + prefixFile + "}"));
+    startFrom(file);
+    assertThat(status("/before/a.txt")).isEqualTo(200);
+    Files.writeString(prefixFile, "/edited");
+    awaitServing("/edited/a.txt");
+  }
+
+  @Test
+  void sighupReloadsEvenWhileAFileChangeReloadIsPending() throws Exception {
+    // A value the watch cannot see (an environment variable read again on reload), and a
+    // neighbour file written just before the SIGHUP, as a log in the same directory would be.
+    AtomicReference<String> prefix = new AtomicReference<>("/v1");
+    Environment environment =
+        new Environment() {
+          @Override
+          public Optional<String> variable(String name) {
+            return "PREFIX".equals(name) ? Optional.of(prefix.get()) : Optional.empty();
+          }
+
+          @Override
+          public String readFile(Path path) throws java.io.IOException {
+            return Files.readString(path);
+          }
+        };
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("${PREFIX}"));
+    startFrom(file, environment, Duration.ofSeconds(1));
+    assertThat(status("/v1/a.txt")).isEqualTo(200);
+
+    prefix.set("/v2");
+    Files.writeString(
+        dir.resolve("neighbour.txt"),
+        "x\n",
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    await().atMost(Duration.ofSeconds(10)).until(watcher::reloadPending);
+    watcher.requestReload("SIGHUP");
+    awaitServing("/v2/a.txt");
+    List<String> lines = new ArrayList<>();
+    synchronized (LOGS) {
+      LOGS.list.forEach(e -> lines.add(e.getFormattedMessage()));
+    }
+    assertThat(lines).anyMatch(l -> l.contains("reason=SIGHUP") && l.contains("result=applied"));
+  }
+
+  @Test
   void aBrokenFileLeavesTheOldConfigurationServing() throws Exception {
     Path file = dir.resolve("proxy.yaml");
     Files.writeString(file, yaml("/v1"));
@@ -179,7 +268,8 @@ class FileReloadIT {
 
   @Test
   void sighupReloadsTheStandaloneProxy() throws Exception {
-    // The prefix comes from a file outside the watched directory, so only SIGHUP sees a change.
+    // The prefix comes from a file in another directory (watched too); the SIGHUP reload is told
+    // apart by its reason in the log.
     Path secrets = Files.createDirectory(dir.resolve("secrets"));
     Path prefixFile = secrets.resolve("prefix");
     Files.writeString(prefixFile, "/before");
@@ -217,6 +307,9 @@ class FileReloadIT {
       assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
       await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/after/a.txt") == 200);
       assertThat(get(base + "/before/a.txt")).isEqualTo(404);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(dir.resolve("proxy.log")).contains("reason=SIGHUP"));
       assertThat(process.isAlive()).isTrue();
     } finally {
       process.destroy();

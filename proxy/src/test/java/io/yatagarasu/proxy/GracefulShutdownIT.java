@@ -176,7 +176,7 @@ class GracefulShutdownIT {
     assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(proxy.process().exitValue()).isZero();
-    assertThat(millis).isBetween(900L, 10_000L);
+    assertThat(millis).as("not before the grace period").isGreaterThanOrEqualTo(900L);
     assertThat(download.get(30, TimeUnit.SECONDS)).isNotEqualTo(SIZE);
     assertThat(Files.readString(dir.resolve("cut.log"))).contains("0 finished, 1 cut");
   }

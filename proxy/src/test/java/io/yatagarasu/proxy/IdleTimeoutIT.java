@@ -52,7 +52,7 @@ class IdleTimeoutIT {
       }
       // The connection was last active when the answer went out, just after the request.
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-      assertThat(millis).isBetween(950L, 5_000L);
+      assertThat(millis).as("not before the idle timeout").isGreaterThanOrEqualTo(950L);
     }
   }
 }

@@ -565,7 +565,7 @@ class ProxyIT {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(r.statusCode()).isEqualTo(504);
     assertThat(text(r)).contains("GatewayTimeout");
-    assertThat(millis).isBetween(1_900L, 6_000L);
+    assertThat(millis).as("not before the first-byte timeout").isGreaterThanOrEqualTo(1_900L);
   }
 
   @ParameterizedTest

@@ -86,11 +86,12 @@ class TestContentTest {
   }
 
   @Test
-  void generatesAGibibyteQuickly() throws IOException {
+  void generatesAndVerifiesAGibibyteWithoutHoldingIt() throws IOException {
+    // Streams 1 GiB through verify, which throws on any wrong or missing byte; how long it takes
+    // is printed as a figure, not asserted.
     long start = System.nanoTime();
-
     TestContent.verify(TestContent.stream(1L << 30), 0, 1L << 30);
-
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+    System.out.printf(
+        "FIGURE testkit.generate-1gib.ms %d%n", (System.nanoTime() - start) / 1_000_000);
   }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -108,6 +109,17 @@ public final class OperatorMetrics implements PushMetrics {
     return !skew.unreadable().isEmpty()
         ? "unreadable"
         : !skew.refused().isEmpty() ? "refused" : "ignored";
+  }
+
+  /**
+   * {@code yatagarasu_operator_leader}: 1 while this replica holds the Lease (or runs without
+   * leader election), 0 on a standby. Readiness says nothing about leadership: standbys are ready.
+   */
+  public void leader(BooleanSupplier leading) {
+    Objects.requireNonNull(leading, "leading");
+    Gauge.builder("yatagarasu.operator.leader", () -> leading.getAsBoolean() ? 1 : 0)
+        .description("1 while this replica is the leader that reconciles, 0 on a standby")
+        .register(registry);
   }
 
   /** Counts a snapshot whose hash changed, so its generation increased. */

@@ -1,6 +1,7 @@
 package io.yatagarasu.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -12,6 +13,9 @@ import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
 import io.yatagarasu.operator.reconciler.S3ProxyConfigReconciler;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator: both controllers on one JOSDK {@link Operator}, sharing a {@link FleetRegistry}.
@@ -19,12 +23,19 @@ import java.util.Objects;
  * behaves the same on every API server (and the fabric8 mock server in tests).
  */
 public final class YatagarasuOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(YatagarasuOperator.class);
+
   private final Operator operator;
   private final Distributor distributor;
+  private final AtomicBoolean leading;
+  private final boolean electsLeader;
 
-  private YatagarasuOperator(Operator operator, Distributor distributor) {
+  private YatagarasuOperator(
+      Operator operator, Distributor distributor, AtomicBoolean leading, boolean electsLeader) {
     this.operator = operator;
     this.distributor = distributor;
+    this.leading = leading;
+    this.electsLeader = electsLeader;
   }
 
   public static YatagarasuOperator create(
@@ -41,6 +52,20 @@ public final class YatagarasuOperator implements AutoCloseable {
       DistributorSettings distribution) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(settings, "settings");
+    AtomicBoolean leading = new AtomicBoolean(false);
+    String lease = settings.leaseNamespace() + "/" + settings.leaseName();
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> {
+              leading.set(true);
+              LOG.info("leading lease={}: this replica reconciles", lease);
+            },
+            () -> {
+              leading.set(false);
+              LOG.warn("stopped leading lease={}", lease);
+            },
+            leader -> LOG.info("leader lease={} identity={}", lease, leader));
+    metrics.leader(leading::get);
     Operator operator =
         new Operator(
             o -> {
@@ -59,7 +84,7 @@ public final class YatagarasuOperator implements AutoCloseable {
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         settings.leaseIdentity(),
-                        null,
+                        callbacks,
                         settings.exitOnLostLease()));
               }
             });
@@ -78,15 +103,30 @@ public final class YatagarasuOperator implements AutoCloseable {
       operator.register(fleets, c -> c.settingNamespaces(settings.watchNamespaces()));
       operator.register(buckets, c -> c.settingNamespaces(settings.watchNamespaces()));
     }
-    return new YatagarasuOperator(operator, distributor);
+    return new YatagarasuOperator(
+        operator, distributor, leading, settings.leaseNamespace() != null);
   }
 
-  /** Starts the controllers; with leader election, only once this replica holds the Lease. */
+  /**
+   * Starts the informers; with leader election, reconciling starts only once this replica holds the
+   * Lease, while a standby keeps its caches warm to take over.
+   */
   public void start() {
     operator.start();
+    if (!electsLeader) {
+      leading.set(true);
+    }
   }
 
-  /** Started, and every informer is connected and synced. */
+  /** Whether this replica reconciles: it holds the Lease, or leader election is off. */
+  public boolean leader() {
+    return leading.get();
+  }
+
+  /**
+   * Started, and every informer is connected and synced. A standby is ready too: it can take over
+   * at once, and a rollout must not wait for a Lease that only one replica can hold.
+   */
   public boolean ready() {
     try {
       var info = operator.getRuntimeInfo();
@@ -99,6 +139,7 @@ public final class YatagarasuOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    leading.set(false);
     operator.stop();
     distributor.close();
   }

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Figures for docs/benchmarks.md: Secret update to every pod running the new credentials (50
- * rotations, 3 pods), and a change of 1,000 buckets rendered and pushed to 10 pods.
+ * Many rotations and large changes reach every pod: Secret updates to 3 pods (50 rotations), and a
+ * change of 1,000 buckets rendered and pushed to 10 pods. The times are printed as {@code FIGURE}
+ * lines for bench/operator-push.sh, which holds the targets; a busy machine cannot fail this test.
  */
 @EnableKubernetesMockClient(crud = true)
 class DistributionScaleIT {
@@ -115,7 +116,21 @@ class DistributionScaleIT {
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(2))
         .until(() -> proxies.stream().allMatch(p -> p.snapshot().generation() > before));
-    return (System.nanoTime() - started) / 1e6;
+    double millis = (System.nanoTime() - started) / 1e6;
+    for (ProxyServer proxy : proxies) {
+      for (var bucket : proxy.snapshot().config().buckets()) {
+        assertThat(bucket.s3().credentials().accessKeyId())
+            .as("%s on pod %s after rotation %d", bucket.name(), proxy.adminAddress(), round)
+            .isEqualTo("key-" + round);
+      }
+    }
+    return millis;
+  }
+
+  /** No pod refused a snapshot (NACK). A pod still booting may be unreachable once: a retry. */
+  private static void assertNoPushFailed() {
+    assertThat(harness.registry().scrape())
+        .doesNotContain("yatagarasu_operator_push_seconds_count{result=\"rejected\"");
   }
 
   private static double percentile(List<Double> sorted, double p) {
@@ -124,7 +139,7 @@ class DistributionScaleIT {
   }
 
   @Test
-  void fiftyRotationsReachThreePodsWithAP99UnderOneSecond() throws Exception {
+  void fiftyRotationsPutEveryPodOnTheNewCredentials() throws Exception {
     String ns = fleet(3, 1);
     List<Double> times = new ArrayList<>();
     for (int round = 1; round <= 50; round++) {
@@ -137,11 +152,14 @@ class DistributionScaleIT {
         "operator push: Secret update -> 3/3 pods on new credentials over 50 rotations:"
             + " median %.0f ms, p99 %.0f ms, max %.0f ms%n",
         median, p99, times.get(times.size() - 1));
-    assertThat(p99).isLessThan(1000);
+    System.out.printf("FIGURE operator.rotation.median.ms %.0f%n", median);
+    System.out.printf("FIGURE operator.rotation.p99.ms %.0f%n", p99);
+    assertThat(times).hasSize(50);
+    assertNoPushFailed();
   }
 
   @Test
-  void aChangeOfAThousandBucketsIsRenderedAndPushedToTenPodsUnderTwoSeconds() throws Exception {
+  void aChangeOfAThousandBucketsReachesTenPods() throws Exception {
     String ns = fleet(10, 1000);
     double first = rotate(ns, 1);
     List<Double> times = new ArrayList<>();
@@ -154,6 +172,8 @@ class DistributionScaleIT {
         "operator push: a change of 1,000 buckets (every bucket's Secret) rendered and pushed to"
             + " 10 pods: first %.0f ms, then over 10 changes median %.0f ms, max %.0f ms%n",
         first, percentile(times, 50), times.get(times.size() - 1));
-    assertThat(percentile(times, 50)).isLessThan(2000);
+    System.out.printf("FIGURE operator.push1000.median.ms %.0f%n", percentile(times, 50));
+    assertThat(times).hasSize(10);
+    assertNoPushFailed();
   }
 }

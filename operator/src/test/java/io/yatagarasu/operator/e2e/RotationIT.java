@@ -202,9 +202,6 @@ class RotationIT {
         assertThat(failure.status()).as("failure %s", failure).isIn(403, 502, 503, 504);
       }
     }
-    assertThat(TimeUnit.NANOSECONDS.toMillis(allServing - secretUpdated))
-        .as("Secret update to all pods serving with the new credentials, ms")
-        .isLessThan(2000);
     long after = harness.storedGeneration(ns, "edge");
     assertThat(after).isGreaterThan(before);
     proxies.forEach(p -> assertThat(p.snapshot().generation()).isEqualTo(after));
@@ -212,6 +209,9 @@ class RotationIT {
         "rotation: Secret update to 3/3 pods serving with the new key %d ms, %d requests, %d"
             + " refused by the backend meanwhile%n",
         TimeUnit.NANOSECONDS.toMillis(allServing - secretUpdated), requests, refused);
+    System.out.printf(
+        "FIGURE operator.rotation-under-load.ms %d%n",
+        TimeUnit.NANOSECONDS.toMillis(allServing - secretUpdated));
   }
 
   @Test

@@ -16,8 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * 1,000 buckets in one fleet, half with their own labelled Secret, render (snapshot, JSON and hash)
- * in well under a second. The figure is recorded in docs/benchmarks.md; run it with
+ * 1,000 buckets in one fleet, half with their own labelled Secret, render into one snapshot (JSON
+ * and hash). The time is printed as a {@code FIGURE} line, not asserted: bench/operator-push.sh
+ * holds the target and docs/benchmarks.md the figures. Run it alone with
  *
  * <pre>
  * ./mvnw -B -pl operator test -Dtest=ConfigRendererScaleTest
@@ -27,7 +28,7 @@ class ConfigRendererScaleTest {
   static final int BUCKETS = 1000;
 
   @Test
-  void thousandBucketsRenderInUnderOneSecond() {
+  void thousandBucketsRenderIntoOneSnapshot() {
     S3ProxyConfig proxy = new S3ProxyConfig();
     proxy.setMetadata(new ObjectMetaBuilder().withName("edge").withNamespace("scale").build());
     List<S3ProxyBucket> buckets = new ArrayList<>();
@@ -72,10 +73,9 @@ class ConfigRendererScaleTest {
         "render of %d buckets: first %d ms (after %d ms of class loading by a one-bucket render),"
             + " warm best of 5 %d ms (snapshot %d bytes)%n",
         BUCKETS, cold.toMillis(), classLoading.toMillis(), best.toMillis(), result.json().length());
+    System.out.printf("FIGURE operator.render1000.warm.ms %d%n", best.toMillis());
     assertThat(result.acceptedCount()).isEqualTo(BUCKETS);
-    // Only the warm figure is asserted: the first render runs mostly interpreted and its time
-    // follows the machine's load; it is recorded in docs/benchmarks.md.
-    assertThat(best).isLessThan(Duration.ofSeconds(1));
+    assertThat(result.json()).contains("\"/tenant-999/files\"");
   }
 
   private static RenderResult render(

@@ -3,6 +3,8 @@ package io.yatagarasu.proxy.pipeline;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.yatagarasu.config.LogFormat;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger("yatagarasu.access");
+
+  private static final DateTimeFormatter TEXT_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
   private AccessLog() {}
 
@@ -78,8 +83,15 @@ public final class AccessLog {
   }
 
   static String text(Entry e) {
-    StringBuilder b = new StringBuilder(160);
-    b.append(e.method())
+    return text(e, Instant.now());
+  }
+
+  /** A text line starts with when it was written, in ISO-8601 UTC with milliseconds. */
+  static String text(Entry e, Instant at) {
+    StringBuilder b = new StringBuilder(190);
+    TEXT_TIME.formatTo(at, b);
+    b.append(' ')
+        .append(e.method())
         .append(' ')
         .append(e.path())
         .append(' ')

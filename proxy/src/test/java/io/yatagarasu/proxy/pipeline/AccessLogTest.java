@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
@@ -44,9 +46,22 @@ class AccessLogTest {
   }
 
   @Test
+  void textLineStartsWithAnIsoTimestamp() {
+    assertThat(AccessLog.text(ENTRY, Instant.parse("2026-11-30T06:20:05Z")))
+        .startsWith("2026-11-30T06:20:05.000Z GET /assets/a\"b.txt 206 ");
+    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String line = AccessLog.text(ENTRY);
+    Instant after = Instant.now();
+    Instant written = Instant.parse(line.substring(0, line.indexOf(' ')));
+    assertThat(written).isBetween(before, after);
+  }
+
+  @Test
   void textLineIsReadable() {
-    assertThat(AccessLog.text(ENTRY))
-        .startsWith("GET /assets/a\"b.txt 206 1234B 5.678ms bucket=assets upstream=206")
+    assertThat(AccessLog.text(ENTRY, Instant.parse("2026-11-30T06:20:05.123Z")))
+        .startsWith(
+            "2026-11-30T06:20:05.123Z GET /assets/a\"b.txt 206 1234B 5.678ms bucket=assets"
+                + " upstream=206")
         .contains(" sub=user-7 issuer=corp")
         .endsWith(" client=203.0.113.7 peer=127.0.0.1 rid=rid-1");
   }
