@@ -44,7 +44,7 @@ class ExamplesIT {
     List<HasMetadata> applied = new ArrayList<>();
     try (var files = Files.list(EXAMPLES)) {
       List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-      assertThat(yamls).hasSizeGreaterThanOrEqualTo(6);
+      assertThat(yamls).hasSizeGreaterThanOrEqualTo(7);
       for (Path file : yamls) {
         try (InputStream in = Files.newInputStream(file)) {
           List<HasMetadata> items = client.load(in).items();
@@ -79,8 +79,8 @@ class ExamplesIT {
         applied.stream().filter(o -> "S3ProxyConfig".equals(o.getKind())).toList();
     List<HasMetadata> buckets =
         applied.stream().filter(o -> "S3ProxyBucket".equals(o.getKind())).toList();
-    assertThat(fleets).hasSize(3);
-    assertThat(buckets).hasSize(4);
+    assertThat(fleets).hasSize(4);
+    assertThat(buckets).hasSize(5);
     for (HasMetadata bucket : buckets) {
       String ns = bucket.getMetadata().getNamespace();
       String name = bucket.getMetadata().getName();
@@ -115,6 +115,25 @@ class ExamplesIT {
     }
     assertThat(harness.renderedDocument("default", "edge"))
         .contains("/assets", "/reports", "example-secret-not-a-real-one");
+    assertThat(harness.renderedDocument("default", "hardened"))
+        .contains(
+            "\"certificateFile\": \"/etc/yatagarasu/tls/tls.crt\"",
+            "\"perClientIp\"",
+            "\"allowedOrigins\"",
+            "example-media-us");
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("hardened")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .anyMatch(
+            v -> v.getSecret() != null && "hardened-tls".equals(v.getSecret().getSecretName()));
     assertThat(harness.renderedDocument("platform", "shared-edge"))
         .contains("\"name\": \"team-a-invoices\"");
     await()

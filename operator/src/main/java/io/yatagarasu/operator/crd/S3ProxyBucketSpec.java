@@ -70,6 +70,11 @@ public class S3ProxyBucketSpec implements ReadTolerantly {
     @JsonPropertyDescription("Prepended to every object key; must not start with '/'.")
     private String keyPrefix;
 
+    @JsonPropertyDescription(
+        "Failover targets tried in order when this one fails before the first byte.")
+    @Size(max = 8)
+    private List<S3Replica> replicas;
+
     public String getBucket() {
       return bucket;
     }
@@ -108,6 +113,14 @@ public class S3ProxyBucketSpec implements ReadTolerantly {
 
     public void setKeyPrefix(String keyPrefix) {
       this.keyPrefix = keyPrefix;
+    }
+
+    public List<S3Replica> getReplicas() {
+      return replicas;
+    }
+
+    public void setReplicas(List<S3Replica> replicas) {
+      this.replicas = replicas;
     }
   }
 
@@ -399,6 +412,16 @@ public class S3ProxyBucketSpec implements ReadTolerantly {
   @JsonPropertyDescription("Client CIDRs refused, checked before ipAllow.")
   private List<String> ipDeny;
 
+  @JsonPropertyDescription("A rate limit for this bucket's requests together, per pod.")
+  private RateLimitSettings rateLimit;
+
+  @JsonPropertyDescription("Cross-origin reads from browsers.")
+  private CorsSettings cors;
+
+  @JsonPropertyDescription(
+      "Connection settings toward S3 for this bucket; unset keys keep the fleet's spec.upstream.")
+  private UpstreamSettings upstream;
+
   public ProxyRef getProxyRef() {
     return proxyRef;
   }
@@ -453,6 +476,30 @@ public class S3ProxyBucketSpec implements ReadTolerantly {
 
   public void setAuth(Auth auth) {
     this.auth = auth;
+  }
+
+  public RateLimitSettings getRateLimit() {
+    return rateLimit;
+  }
+
+  public void setRateLimit(RateLimitSettings rateLimit) {
+    this.rateLimit = rateLimit;
+  }
+
+  public CorsSettings getCors() {
+    return cors;
+  }
+
+  public void setCors(CorsSettings cors) {
+    this.cors = cors;
+  }
+
+  public UpstreamSettings getUpstream() {
+    return upstream;
+  }
+
+  public void setUpstream(UpstreamSettings upstream) {
+    this.upstream = upstream;
   }
 
   /** What reading this spec skipped or could not read; never serialized. */

@@ -6,8 +6,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +37,21 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   @JsonPropertyDescription("Tolerations of the proxy pods.")
   private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Affinity and anti-affinity rules of the proxy pods.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription(
+      "How the proxy pods spread across zones and nodes; an empty labelSelector selects the"
+          + " fleet's pods.")
+  private List<TopologySpreadConstraint> topologySpreadConstraints;
+
+  @JsonPropertyDescription("PriorityClass of the proxy pods.")
+  @Size(max = 253)
+  private String priorityClassName;
+
+  @JsonPropertyDescription("Secrets for pulling the proxy image from a private registry.")
+  private List<LocalObjectReference> imagePullSecrets;
 
   @JsonPropertyDescription("Extra labels on the proxy pods (the operator's own labels win).")
   private Map<String, String> podLabels;
@@ -62,6 +81,10 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
   @JsonPropertyDescription(
       "JWT verification for buckets with auth.type jwt; key material comes from Secrets.")
   private JwtSettings jwt;
+
+  @JsonPropertyDescription(
+      "Rate limits across all buckets: global, per client address, per JWT subject.")
+  private RateLimitsSettings rateLimits;
 
   @JsonPropertyDescription(
       "Which namespaces may attach S3ProxyBuckets to this fleet (default: the same namespace).")
@@ -193,6 +216,47 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setMonitoring(Monitoring monitoring) {
     this.monitoring = monitoring;
+  }
+
+  public RateLimitsSettings getRateLimits() {
+    return rateLimits;
+  }
+
+  public void setRateLimits(RateLimitsSettings rateLimits) {
+    this.rateLimits = rateLimits;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+    return topologySpreadConstraints;
+  }
+
+  public void setTopologySpreadConstraints(
+      List<TopologySpreadConstraint> topologySpreadConstraints) {
+    this.topologySpreadConstraints = topologySpreadConstraints;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
   }
 
   public ServiceAccountSettings getServiceAccount() {

@@ -79,6 +79,9 @@ public class ServerSettings {
   @Pattern(Durations.PATTERN)
   private String shutdownGracePeriod;
 
+  @JsonPropertyDescription("HTTPS on the data listener from a kubernetes.io/tls Secret.")
+  private TlsSettings tls;
+
   public Integer getPort() {
     return port;
   }
@@ -165,5 +168,13 @@ public class ServerSettings {
 
   public void setTransport(Transport transport) {
     this.transport = transport;
+  }
+
+  public TlsSettings getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSettings tls) {
+    this.tls = tls;
   }
 }

@@ -29,6 +29,9 @@ public class UpstreamSettings {
   @JsonPropertyDescription("Retries of GET and HEAD before the first byte reaches the client.")
   private Retry retry;
 
+  @JsonPropertyDescription("Circuit breaker per S3 endpoint.")
+  private CircuitBreakerSettings circuitBreaker;
+
   /** Retries toward S3, bounded by a budget so an outage does not become a retry storm. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Retry {
@@ -121,5 +124,13 @@ public class UpstreamSettings {
 
   public void setMaxConnectionsPerEndpoint(Integer maxConnectionsPerEndpoint) {
     this.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint;
+  }
+
+  public CircuitBreakerSettings getCircuitBreaker() {
+    return circuitBreaker;
+  }
+
+  public void setCircuitBreaker(CircuitBreakerSettings circuitBreaker) {
+    this.circuitBreaker = circuitBreaker;
   }
 }

@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -43,6 +48,8 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
     super(Deployment.class, FleetNames.PROXY);
     this.defaultImage = Objects.requireNonNull(defaultImage, "defaultImage");
   }
+
+  private static final String TLS_VOLUME = "tls";
 
   @Override
   String name(S3ProxyConfig fleet) {
@@ -94,6 +101,10 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                 .withTerminationGracePeriodSeconds((long) FleetSpecs.graceSeconds(fleet))
                 .withNodeSelector(spec.getNodeSelector())
                 .withTolerations(spec.getTolerations())
+                .withAffinity(spec.getAffinity())
+                .withTopologySpreadConstraints(spreads(fleet, spec))
+                .withPriorityClassName(spec.getPriorityClassName())
+                .withImagePullSecrets(spec.getImagePullSecrets())
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withRunAsUser(USER_ID)
@@ -123,6 +134,7 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
+                .addAllToVolumes(tlsVolumes(spec))
                 .build())
         .endTemplate()
         .endSpec()
@@ -168,7 +180,59 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
+        .addAllToVolumeMounts(
+            tlsSecret(spec) == null
+                ? List.of()
+                : List.of(
+                    new VolumeMountBuilder()
+                        .withName(TLS_VOLUME)
+                        .withMountPath(PodLayout.TLS_DIR)
+                        .withReadOnly(true)
+                        .build()))
         .build();
+  }
+
+  // A constraint without a labelSelector would count no pod; it means the fleet's own pods.
+  private static List<TopologySpreadConstraint> spreads(
+      S3ProxyConfig fleet, S3ProxyConfigSpec spec) {
+    if (spec.getTopologySpreadConstraints() == null) {
+      return null;
+    }
+    return spec.getTopologySpreadConstraints().stream()
+        .map(
+            c ->
+                c.getLabelSelector() != null
+                    ? c
+                    : new TopologySpreadConstraintBuilder(c)
+                        .withNewLabelSelector()
+                        .withMatchLabels(FleetNames.selector(fleet))
+                        .endLabelSelector()
+                        .build())
+        .toList();
+  }
+
+  /** The data listener's TLS Secret, or null without TLS. */
+  private static String tlsSecret(S3ProxyConfigSpec spec) {
+    return spec.getServer() == null || spec.getServer().getTls() == null
+        ? null
+        : spec.getServer().getTls().getSecretName();
+  }
+
+  // A Secret volume, not subPath mounts: the kubelet swaps the files when the Secret changes and
+  // the proxy reloads them without a restart.
+  private static List<Volume> tlsVolumes(S3ProxyConfigSpec spec) {
+    String secret = tlsSecret(spec);
+    if (secret == null) {
+      return List.of();
+    }
+    return List.of(
+        new VolumeBuilder()
+            .withName(TLS_VOLUME)
+            .withNewSecret()
+            .withSecretName(secret)
+            .withDefaultMode(0440)
+            .endSecret()
+            .build());
   }
 
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {

@@ -5,8 +5,10 @@ import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.AuthConfig;
 import io.yatagarasu.config.AuthType;
 import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.CircuitBreakerConfig;
 import io.yatagarasu.config.ClaimOperator;
 import io.yatagarasu.config.ClaimRule;
+import io.yatagarasu.config.CorsConfig;
 import io.yatagarasu.config.Durations;
 import io.yatagarasu.config.JwtAlgorithm;
 import io.yatagarasu.config.JwtConfig;
@@ -17,20 +19,28 @@ import io.yatagarasu.config.LogFormat;
 import io.yatagarasu.config.LoggingConfig;
 import io.yatagarasu.config.PathClaim;
 import io.yatagarasu.config.ProxyConfig;
+import io.yatagarasu.config.RateLimit;
+import io.yatagarasu.config.RateLimitsConfig;
 import io.yatagarasu.config.RetryConfig;
 import io.yatagarasu.config.S3Credentials;
 import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
+import io.yatagarasu.config.TlsConfig;
 import io.yatagarasu.config.TokenSource;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.operator.crd.BucketNamespaces;
+import io.yatagarasu.operator.crd.CircuitBreakerSettings;
+import io.yatagarasu.operator.crd.CorsSettings;
 import io.yatagarasu.operator.crd.JwtSettings;
 import io.yatagarasu.operator.crd.LoggingSettings;
+import io.yatagarasu.operator.crd.RateLimitSettings;
+import io.yatagarasu.operator.crd.RateLimitsSettings;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
+import io.yatagarasu.operator.crd.S3Replica;
 import io.yatagarasu.operator.crd.SecretKeyRef;
 import io.yatagarasu.operator.crd.ServerSettings;
 import io.yatagarasu.operator.crd.UpstreamSettings;
@@ -106,10 +116,16 @@ public final class ConfigRenderer {
     ServerConfig server = attempt(fleetProblems, "spec.server", () -> server(spec.getServer()));
     AdminConfig admin = attempt(fleetProblems, "spec.server", () -> admin(spec.getServer()));
     UpstreamConfig upstream =
-        attempt(fleetProblems, "spec.upstream", () -> upstream(spec.getUpstream()));
+        attempt(
+            fleetProblems,
+            "spec.upstream",
+            () -> upstream(spec.getUpstream(), UpstreamConfig.defaults()));
     LoggingConfig logging =
         attempt(fleetProblems, "spec.logging", () -> logging(spec.getLogging()));
     JwtConfig jwt = jwt(fleet.namespace(), spec.getJwt(), secretsByKey, fleetProblems);
+    RateLimitsConfig rateLimits =
+        attempt(fleetProblems, "spec.rateLimits", () -> rateLimits(spec.getRateLimits()));
+    UpstreamConfig bucketBase = upstream == null ? UpstreamConfig.defaults() : upstream;
 
     List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
     ordered.sort(AGE_ORDER);
@@ -119,7 +135,15 @@ public final class ConfigRenderer {
     List<BucketConfig> included = new ArrayList<>();
     for (S3ProxyBucket bucket : ordered) {
       BucketDecision decision =
-          decide(fleet, spec, bucket, secretsByKey, namespaceLabels, prefixOwners, usedNames);
+          decide(
+              fleet,
+              spec,
+              bucketBase,
+              bucket,
+              secretsByKey,
+              namespaceLabels,
+              prefixOwners,
+              usedNames);
       outcomes.add(decision.outcome());
       if (decision.config() != null) {
         included.add(decision.config());
@@ -149,7 +173,9 @@ public final class ConfigRenderer {
     while (true) {
       try {
         return new RenderResult(
-            new ProxyConfig(server, admin, upstream, logging, jwt, included), List.of(), outcomes);
+            new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, included),
+            List.of(),
+            outcomes);
       } catch (IllegalArgumentException e) {
         Matcher at = BUCKET_PROBLEM.matcher(e.getMessage());
         if (!at.matches()) {
@@ -176,6 +202,7 @@ public final class ConfigRenderer {
   private static BucketDecision decide(
       ObjectKey fleet,
       S3ProxyConfigSpec fleetSpec,
+      UpstreamConfig fleetUpstream,
       S3ProxyBucket bucket,
       Map<ObjectKey, Secret> secrets,
       Map<String, Map<String, String>> namespaceLabels,
@@ -203,7 +230,7 @@ public final class ConfigRenderer {
     String routeName = routeName(fleet, key, usedNames);
     BucketConfig shape;
     try {
-      shape = bucketConfig(routeName, spec, null);
+      shape = bucketConfig(routeName, spec, fleetUpstream, null, List.of());
     } catch (IllegalArgumentException e) {
       return rejected(key, generation, Verdict.fail(Reason.Invalid, e.getMessage()), null);
     }
@@ -224,6 +251,29 @@ public final class ConfigRenderer {
               Reason.Invalid,
               "spec.credentials: set exactly one of secretRef or podIdentity: true"),
           null);
+    }
+    // Each replica signs with its own Secret, or with the primary's credentials when it names none.
+    List<S3Credentials> replicaCredentials = new ArrayList<>();
+    List<S3Replica> replicas =
+        spec.getS3().getReplicas() == null ? List.of() : spec.getS3().getReplicas();
+    for (int i = 0; i < replicas.size(); i++) {
+      S3ProxyBucketSpec.Credentials own = replicas.get(i).getCredentials();
+      if (own == null) {
+        replicaCredentials.add(refs.credentials());
+      } else if (own.getSecretRef() != null) {
+        CredentialLookup lookup = credentials(key, own.getSecretRef(), secrets);
+        if (!lookup.verdict().ok() && refs.verdict().ok()) {
+          refs =
+              new CredentialLookup(
+                  Verdict.fail(
+                      lookup.verdict().reason(),
+                      "spec.s3.replicas[" + i + "].credentials: " + lookup.verdict().message()),
+                  null);
+        }
+        replicaCredentials.add(lookup.credentials());
+      } else {
+        replicaCredentials.add(null);
+      }
     }
     if (!allowed.ok()) {
       return rejected(key, generation, allowed, refs.verdict());
@@ -252,7 +302,8 @@ public final class ConfigRenderer {
       return rejected(key, generation, accepted, refs.verdict());
     }
     usedNames.add(routeName);
-    BucketConfig config = bucketConfig(routeName, spec, refs.credentials());
+    BucketConfig config =
+        bucketConfig(routeName, spec, fleetUpstream, refs.credentials(), replicaCredentials);
     return new BucketDecision(
         new BucketOutcome(key, generation, routeName, accepted, refs.verdict()), config);
   }
@@ -380,8 +431,33 @@ public final class ConfigRenderer {
   }
 
   private static BucketConfig bucketConfig(
-      String routeName, S3ProxyBucketSpec spec, S3Credentials credentials) {
+      String routeName,
+      S3ProxyBucketSpec spec,
+      UpstreamConfig fleetUpstream,
+      S3Credentials credentials,
+      List<S3Credentials> replicaCredentials) {
     S3ProxyBucketSpec.S3 s3 = spec.getS3();
+    String keyPrefix = Objects.requireNonNullElse(s3.getKeyPrefix(), "");
+    List<S3Target> replicas = new ArrayList<>();
+    List<S3Replica> replicaSpecs = listOrEmpty(s3.getReplicas());
+    for (int i = 0; i < replicaSpecs.size(); i++) {
+      S3Replica replica = replicaSpecs.get(i);
+      S3Credentials replicaCredential =
+          i < replicaCredentials.size() ? replicaCredentials.get(i) : null;
+      boolean replicaPathStyle =
+          replica.getPathStyle() == null ? replica.getEndpoint() != null : replica.getPathStyle();
+      replicas.add(
+          prefixed(
+              "spec.s3.replicas[" + i + "].",
+              () ->
+                  new S3Target(
+                      Objects.requireNonNullElse(replica.getBucket(), ""),
+                      Objects.requireNonNullElse(replica.getRegion(), ""),
+                      endpoint(replica.getEndpoint()),
+                      replicaPathStyle,
+                      Objects.requireNonNullElse(replica.getKeyPrefix(), keyPrefix),
+                      replicaCredential)));
+    }
     // As in the proxy's own documents, path-style addressing defaults to on with an endpoint.
     boolean pathStyle = s3.getPathStyle() == null ? s3.getEndpoint() != null : s3.getPathStyle();
     S3Target target =
@@ -393,9 +469,16 @@ public final class ConfigRenderer {
                     Objects.requireNonNullElse(s3.getRegion(), ""),
                     endpoint(s3.getEndpoint()),
                     pathStyle,
-                    Objects.requireNonNullElse(s3.getKeyPrefix(), ""),
-                    credentials));
+                    keyPrefix,
+                    credentials,
+                    replicas));
     AuthConfig auth = prefixed("spec.auth.", () -> auth(spec.getAuth()));
+    CorsConfig cors = prefixed("spec.cors.", () -> cors(spec.getCors()));
+    RateLimit rateLimit = prefixed("spec.rateLimit.", () -> rateLimit(spec.getRateLimit()));
+    UpstreamConfig upstream =
+        spec.getUpstream() == null
+            ? null
+            : prefixed("spec.upstream.", () -> upstream(spec.getUpstream(), fleetUpstream));
     return prefixed(
         "spec.",
         () ->
@@ -405,7 +488,46 @@ public final class ConfigRenderer {
                 target,
                 auth,
                 listOrEmpty(spec.getIpAllow()),
-                listOrEmpty(spec.getIpDeny())));
+                listOrEmpty(spec.getIpDeny()),
+                cors,
+                rateLimit,
+                upstream));
+  }
+
+  private static CorsConfig cors(CorsSettings settings) {
+    if (settings == null) {
+      return null;
+    }
+    return new CorsConfig(
+        listOrEmpty(settings.getAllowedOrigins()),
+        settings.getAllowedMethods() == null
+            ? CorsConfig.DEFAULT_METHODS
+            : settings.getAllowedMethods().stream().map(Enum::name).toList(),
+        listOrEmpty(settings.getAllowedHeaders()),
+        listOrEmpty(settings.getExposedHeaders()),
+        duration("maxAge", settings.getMaxAge(), CorsConfig.DEFAULT_MAX_AGE),
+        or(settings.getAllowCredentials(), false));
+  }
+
+  private static RateLimit rateLimit(RateLimitSettings settings) {
+    if (settings == null) {
+      return null;
+    }
+    if (settings.getRequestsPerSecond() == null || settings.getBurst() == null) {
+      throw new IllegalArgumentException("requestsPerSecond and burst are required");
+    }
+    return new RateLimit(settings.getRequestsPerSecond(), settings.getBurst());
+  }
+
+  private static RateLimitsConfig rateLimits(RateLimitsSettings settings) {
+    if (settings == null) {
+      return RateLimitsConfig.none();
+    }
+    return new RateLimitsConfig(
+        prefixed("global.", () -> rateLimit(settings.getGlobal())),
+        prefixed("perClientIp.", () -> rateLimit(settings.getPerClientIp())),
+        prefixed("perSubject.", () -> rateLimit(settings.getPerSubject())),
+        or(settings.getMaxTrackedKeys(), RateLimitsConfig.DEFAULT_MAX_TRACKED_KEYS));
   }
 
   private static AuthConfig auth(S3ProxyBucketSpec.Auth auth) {
@@ -672,8 +794,13 @@ public final class ConfigRenderer {
             "requestHeaderTimeout", settings.getRequestHeaderTimeout(), d.requestHeaderTimeout()),
         or(settings.getMaxConcurrentRequests(), d.maxConcurrentRequests()),
         duration("drainDelay", settings.getDrainDelay(), d.drainDelay()),
-        duration(
-            "shutdownGracePeriod", settings.getShutdownGracePeriod(), d.shutdownGracePeriod()));
+        duration("shutdownGracePeriod", settings.getShutdownGracePeriod(), d.shutdownGracePeriod()),
+        settings.getTls() == null
+            ? null
+            : new TlsConfig(
+                PodLayout.TLS_CERTIFICATE_FILE,
+                PodLayout.TLS_PRIVATE_KEY_FILE,
+                or(settings.getTls().getHttp2(), true)));
   }
 
   private static AdminConfig admin(ServerSettings settings) {
@@ -687,8 +814,8 @@ public final class ConfigRenderer {
         AdminConfig.DEFAULT_MAX_BODY_BYTES);
   }
 
-  private static UpstreamConfig upstream(UpstreamSettings settings) {
-    UpstreamConfig d = UpstreamConfig.defaults();
+  /** The settings over a base: the proxy's defaults for the fleet, the fleet's for a bucket. */
+  private static UpstreamConfig upstream(UpstreamSettings settings, UpstreamConfig d) {
     if (settings == null) {
       return d;
     }
@@ -697,7 +824,23 @@ public final class ConfigRenderer {
         duration("responseTimeout", settings.getResponseTimeout(), d.responseTimeout()),
         or(settings.getMaxConnectionsPerEndpoint(), d.maxConnectionsPerEndpoint()),
         duration("bodyIdleTimeout", settings.getBodyIdleTimeout(), d.bodyIdleTimeout()),
-        prefixed("retry.", () -> retry(settings.getRetry(), d.retry())));
+        prefixed("retry.", () -> retry(settings.getRetry(), d.retry())),
+        prefixed(
+            "circuitBreaker.",
+            () -> circuitBreaker(settings.getCircuitBreaker(), d.circuitBreaker())));
+  }
+
+  private static CircuitBreakerConfig circuitBreaker(
+      CircuitBreakerSettings settings, CircuitBreakerConfig d) {
+    if (settings == null) {
+      return d;
+    }
+    return new CircuitBreakerConfig(
+        or(settings.getFailureRatePercent(), d.failureRatePercent()),
+        or(settings.getMinimumRequests(), d.minimumRequests()),
+        duration("window", settings.getWindow(), d.window()),
+        duration("openDuration", settings.getOpenDuration(), d.openDuration()),
+        or(settings.getHalfOpenProbes(), d.halfOpenProbes()));
   }
 
   private static RetryConfig retry(UpstreamSettings.Retry settings, RetryConfig d) {

@@ -14,6 +14,11 @@ public final class PodLayout {
   /** The key of the admin-token Secret, and the file name under {@link #ADMIN_TOKEN_DIR}. */
   public static final String ADMIN_TOKEN_KEY = "token";
 
+  /** The data listener's kubernetes.io/tls Secret is mounted here, read-only. */
+  public static final String TLS_DIR = "/etc/yatagarasu/tls";
+
+  public static final String TLS_CERTIFICATE_FILE = TLS_DIR + "/tls.crt";
+  public static final String TLS_PRIVATE_KEY_FILE = TLS_DIR + "/tls.key";
   public static final String CONFIG_FILE = CONFIG_DIR + "/" + CONFIG_KEY;
   public static final String ADMIN_TOKEN_FILE = ADMIN_TOKEN_DIR + "/" + ADMIN_TOKEN_KEY;
 

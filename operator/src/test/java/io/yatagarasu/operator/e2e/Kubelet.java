@@ -15,6 +15,7 @@ import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.ListenAddress;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.config.ServerConfig;
+import io.yatagarasu.config.TlsConfig;
 import io.yatagarasu.operator.distribute.PodView;
 import io.yatagarasu.operator.render.PodLayout;
 import io.yatagarasu.proxy.ProxyServer;
@@ -67,7 +68,13 @@ final class Kubelet implements AutoCloseable {
               s.requestHeaderTimeout(),
               s.maxConcurrentRequests(),
               s.drainDelay(),
-              s.shutdownGracePeriod());
+              s.shutdownGracePeriod(),
+              s.tls() == null
+                  ? null
+                  : new TlsConfig(
+                      root.resolve(ip).resolve("tls").resolve("tls.crt").toString(),
+                      root.resolve(ip).resolve("tls").resolve("tls.key").toString(),
+                      s.tls().http2()));
       AdminConfig admin =
           new AdminConfig(
               new ListenAddress(ip, config.admin().listen().port()),
@@ -185,7 +192,46 @@ final class Kubelet implements AutoCloseable {
     return "http://" + ips.get(name) + ":" + proxies.get(name).dataAddress().getPort();
   }
 
+  /**
+   * Writes the current content of the pods' Secret volumes (the data listener's TLS Secret) into
+   * every pod's files, as the kubelet's periodic sync does after a Secret changes.
+   */
+  void syncSecretVolumes() throws IOException {
+    for (String ip : ips.values()) {
+      mountTls(ip);
+    }
+  }
+
+  private void mountTls(String ip) throws IOException {
+    Deployment deployment =
+        client.apps().deployments().inNamespace(namespace).withName(fleet).get();
+    var volume =
+        deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals("tls"))
+            .findFirst();
+    if (volume.isEmpty()) {
+      return;
+    }
+    Secret tls =
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .withName(volume.get().getSecret().getSecretName())
+            .get();
+    Path dir = Files.createDirectories(root.resolve(ip).resolve("tls"));
+    for (String key : List.of("tls.key", "tls.crt")) {
+      Path staged = dir.resolve("." + key + ".new");
+      Files.write(staged, Base64.getDecoder().decode(tls.getData().get(key)));
+      Files.move(
+          staged,
+          dir.resolve(key),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
   private void mountToken(String ip) throws IOException {
+    mountTls(ip);
     Secret token = client.secrets().inNamespace(namespace).withName(fleet + "-admin-token").get();
     Path dir = Files.createDirectories(root.resolve(ip));
     Files.write(

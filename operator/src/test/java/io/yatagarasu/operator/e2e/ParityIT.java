@@ -1,0 +1,332 @@
+package io.yatagarasu.operator.e2e;
+
+import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import io.yatagarasu.operator.OperatorHarness;
+import io.yatagarasu.operator.crd.CorsSettings;
+import io.yatagarasu.operator.crd.RateLimitSettings;
+import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.crd.S3Replica;
+import io.yatagarasu.operator.crd.TlsSettings;
+import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.proxy.ProxyServer;
+import io.yatagarasu.testkit.FreePorts;
+import io.yatagarasu.testkit.S3ProxyServer;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data-plane settings declared on an S3ProxyBucket reach every real proxy pod: a rate limit (and
+ * raising it, without a restart), a CORS policy, failover to a replica, and HTTPS from a
+ * kubernetes.io/tls Secret whose replacement every pod picks up.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ParityIT {
+  static KubernetesClient client;
+  static OperatorHarness harness;
+  static S3ProxyServer store;
+  static Path root;
+  private Kubelet kubelet;
+  private static final List<String> PODS = List.of("edge-a", "edge-b");
+
+  @BeforeAll
+  static void start() throws Exception {
+    root = Files.createTempDirectory("yatagarasu-pods");
+    store = S3ProxyServer.start("store-key", "store-secret-0123456789");
+    store.createBucket("photos");
+    store.putObject(
+        "photos",
+        "hello.txt",
+        "hello from photos".getBytes(StandardCharsets.UTF_8),
+        "text/plain",
+        Map.of());
+    harness =
+        OperatorHarness.start(
+            client,
+            DistributorSettings.defaults()
+                .withView(Kubelet.view(root))
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+    store.close();
+  }
+
+  @AfterEach
+  void stopPods() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+  }
+
+  /** A fleet of two running pods with one bucket, shaped by {@code shape}, served by both. */
+  private String fleetWith(java.util.function.UnaryOperator<S3ProxyBucket> shape) throws Exception {
+    return fleetWith(harness.newNamespace(), f -> f, shape);
+  }
+
+  private String fleetWith(
+      String ns,
+      java.util.function.UnaryOperator<S3ProxyConfig> fleetShape,
+      java.util.function.UnaryOperator<S3ProxyBucket> shape)
+      throws Exception {
+    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
+    harness.create(fleetShape.apply(Fleets.fleet(ns, "edge", 2)));
+    harness.create(
+        shape.apply(
+            Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness.configSecret(ns, "edge") != null
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
+                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
+                    && harness.renderedDocument(ns, "edge").contains("/photos"));
+    kubelet = new Kubelet(client, ns, "edge", root);
+    kubelet.start("edge-a", "127.0.0.2");
+    kubelet.start("edge-b", "127.0.0.3");
+    return ns;
+  }
+
+  private static RateLimitSettings limit(double perSecond, int burst) {
+    RateLimitSettings limit = new RateLimitSettings();
+    limit.setRequestsPerSecond(perSecond);
+    limit.setBurst(burst);
+    return limit;
+  }
+
+  @Test
+  void bucketRateLimitAnswers429WithRateLimitHeadersOnEveryPodAndRaisingItNeedsNoRestart()
+      throws Exception {
+    String ns =
+        fleetWith(
+            b -> {
+              // One token per 1000 s: after the burst, the next request is refused.
+              b.getSpec().setRateLimit(limit(0.001, 2));
+              return b;
+            });
+    Map<String, ProxyServer> before = new HashMap<>();
+    for (String pod : PODS) {
+      before.put(pod, kubelet.proxy(pod));
+      assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt")).isEqualTo(200);
+      assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt")).isEqualTo(200);
+      HttpResponse<String> refused = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
+      assertThat(refused.statusCode()).as(pod).isEqualTo(429);
+      assertThat(refused.headers().firstValue("RateLimit-Limit")).contains("2");
+      assertThat(refused.headers().firstValue("RateLimit-Remaining")).contains("0");
+      assertThat(refused.headers().firstValue("RateLimit-Reset")).isPresent();
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    harness.edit(
+        S3ProxyBucket.class,
+        ns,
+        "photos",
+        b -> {
+          b.getSpec().setRateLimit(limit(1000, 1000));
+          return b;
+        });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : PODS) {
+                assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt"))
+                    .as(pod)
+                    .isEqualTo(200);
+              }
+            });
+    for (String pod : PODS) {
+      assertThat(kubelet.proxy(pod))
+          .as("the same process, not a restart")
+          .isSameAs(before.get(pod));
+    }
+  }
+
+  @Test
+  void corsPreflightIsAnsweredByEveryPod() throws Exception {
+    fleetWith(
+        b -> {
+          CorsSettings cors = new CorsSettings();
+          cors.setAllowedOrigins(List.of("https://app.example.com"));
+          cors.setAllowedHeaders(List.of("Range"));
+          cors.setMaxAge("5m");
+          b.getSpec().setCors(cors);
+          return b;
+        });
+    for (String pod : PODS) {
+      HttpResponse<Void> preflight =
+          Fleets.HTTP.send(
+              HttpRequest.newBuilder(URI.create(kubelet.base(pod) + "/photos/hello.txt"))
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                  .header("Origin", "https://app.example.com")
+                  .header("Access-Control-Request-Method", "GET")
+                  .header("Access-Control-Request-Headers", "range")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      assertThat(preflight.statusCode()).as(pod).isBetween(200, 204);
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+          .contains("https://app.example.com");
+      assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).contains("300");
+      HttpResponse<String> get =
+          Fleets.HTTP.send(
+              HttpRequest.newBuilder(URI.create(kubelet.base(pod) + "/photos/hello.txt"))
+                  .header("Origin", "https://app.example.com")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(get.headers().firstValue("Access-Control-Allow-Origin"))
+          .contains("https://app.example.com");
+    }
+  }
+
+  @Test
+  void aBucketWhosePrimaryIsDownIsServedFromItsReplica() throws Exception {
+    int closed = FreePorts.find();
+    fleetWith(
+        b -> {
+          S3Replica replica = new S3Replica();
+          replica.setBucket("photos");
+          replica.setRegion(b.getSpec().getS3().getRegion());
+          replica.setEndpoint(store.endpoint().toString());
+          replica.setPathStyle(true);
+          b.getSpec().getS3().setEndpoint("http://127.0.0.1:" + closed);
+          b.getSpec().getS3().setReplicas(List.of(replica));
+          return b;
+        });
+    for (String pod : PODS) {
+      HttpResponse<String> response = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("hello from photos");
+    }
+  }
+
+  private static X509Bundle certificate(String name) throws Exception {
+    return new CertificateBuilder()
+        .subject("CN=" + name)
+        .addSanIpAddress("127.0.0.2")
+        .addSanIpAddress("127.0.0.3")
+        .setIsCertificateAuthority(true)
+        .ecp256()
+        .buildSelfSigned();
+  }
+
+  private static Secret tlsSecret(String ns, X509Bundle bundle) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName("edge-tls")
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToData("tls.crt", OperatorHarness.base64(bundle.getCertificatePEM()))
+        .addToData("tls.key", OperatorHarness.base64(bundle.getPrivateKeyPEM()))
+        .build();
+  }
+
+  /** A client that trusts both certificates, so it can tell which one a pod serves. */
+  private static java.net.http.HttpClient trusting(X509Bundle... bundles) throws Exception {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    for (int i = 0; i < bundles.length; i++) {
+      store.setCertificateEntry("c" + i, bundles[i].getCertificate());
+    }
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, trust.getTrustManagers(), null);
+    return java.net.http.HttpClient.newBuilder()
+        .sslContext(ssl)
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** The serial number of the certificate a pod serves. */
+  private BigInteger servedSerial(java.net.http.HttpClient https, String pod) throws Exception {
+    HttpResponse<String> response =
+        https.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        kubelet.base(pod).replace("http://", "https://") + "/photos/hello.txt"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("hello from photos");
+    return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0])
+        .getSerialNumber();
+  }
+
+  @Test
+  void podsServeTheTlsSecretsCertificateAndMoveToItsReplacementWithoutRestart() throws Exception {
+    X509Bundle first = certificate("first");
+    X509Bundle second = certificate("second");
+    String ns = harness.newNamespace();
+    harness.create(tlsSecret(ns, first));
+    fleetWith(
+        ns,
+        f -> {
+          TlsSettings tls = new TlsSettings();
+          tls.setSecretName("edge-tls");
+          f.getSpec().getServer().setTls(tls);
+          return f;
+        },
+        b -> b);
+    Map<String, ProxyServer> before = new HashMap<>();
+    for (String pod : PODS) {
+      before.put(pod, kubelet.proxy(pod));
+      assertThat(servedSerial(trusting(first, second), pod))
+          .isEqualTo(first.getCertificate().getSerialNumber());
+    }
+
+    client.resource(tlsSecret(ns, second)).update();
+    kubelet.syncSecretVolumes();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : PODS) {
+                // A new client each time: a pooled connection would keep the old handshake.
+                assertThat(servedSerial(trusting(first, second), pod))
+                    .as(pod)
+                    .isEqualTo(second.getCertificate().getSerialNumber());
+              }
+            });
+    for (String pod : PODS) {
+      assertThat(kubelet.proxy(pod))
+          .as("the same process, not a restart")
+          .isSameAs(before.get(pod));
+    }
+  }
+}
