@@ -493,7 +493,7 @@ class Http2AbuseIT {
               .connect("127.0.0.1", port)
               .sync()
               .channel();
-      ready.get(10, TimeUnit.SECONDS);
+      ready.get(20, TimeUnit.SECONDS);
       return attacker;
     }
 
@@ -548,6 +548,7 @@ class Http2AbuseIT {
       private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
       private final SslHandler tls;
       private final CompletableFuture<Void> ready;
+      private boolean prefaceSent;
 
       Frames(SslHandler tls, CompletableFuture<Void> ready) {
         this.tls = tls;
@@ -564,11 +565,17 @@ class Http2AbuseIT {
                     ready.completeExceptionally(new IllegalStateException("no h2: " + f.cause()));
                     return;
                   }
-                  context.write(Http2CodecUtil.connectionPrefaceBuf());
-                  writer.writeSettings(context, new Http2Settings(), context.newPromise());
-                  context.flush();
-                  ready.complete(null);
+                  sendPreface(context);
                 });
+      }
+
+      private void sendPreface(ChannelHandlerContext context) {
+        if (!prefaceSent) {
+          prefaceSent = true;
+          context.write(Http2CodecUtil.connectionPrefaceBuf());
+          writer.writeSettings(context, new Http2Settings(), context.newPromise());
+          context.flush();
+        }
       }
 
       @Override
@@ -616,8 +623,13 @@ class Http2AbuseIT {
 
             @Override
             public void onSettingsRead(ChannelHandlerContext c, Http2Settings settings) {
+              sendPreface(c);
               writer.writeSettingsAck(c, c.newPromise());
               c.flush();
+              // The connection is usable once the proxy's SETTINGS are acknowledged: an
+              // acknowledgement written later could land inside a test's unfinished header block
+              // (HEADERS without END_HEADERS), which the proxy rightly ends with PROTOCOL_ERROR.
+              ready.complete(null);
             }
 
             @Override

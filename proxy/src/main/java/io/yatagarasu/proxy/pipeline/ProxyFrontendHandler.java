@@ -46,12 +46,13 @@ import org.slf4j.LoggerFactory;
  * costs no change of read interest per request; only a client that pipelines (sends a request while
  * one is answered) has its reads paused until the queued requests are answered.
  *
- * <p>A request is dispatched once its body (which GET and HEAD never use) has been read to the end
- * and thrown away, so a malformed or oversized body is answered (400, 413) and closes the
- * connection instead of leaving the decoder swallowing input. After the client half-closes, or
+ * <p>An HTTP/1.x request is dispatched once its body (which GET and HEAD never use) has been read
+ * to the end and thrown away, so a malformed or oversized body is answered (400, 413) and closes
+ * the connection instead of leaving the decoder swallowing input. After the client half-closes, or
  * after a request that ends the connection, nothing more is read: what was received is answered,
- * then the connection closes. This file is longer than most because reading, queueing and local
- * answers share the connection's state.
+ * then the connection closes. An HTTP/2 stream carries one request, dispatched as soon as its
+ * HEADERS arrive: the client may keep the stream open after them. This file is longer than most
+ * because reading, queueing and local answers share the connection's state.
  */
 public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyFrontendHandler.class);
@@ -107,8 +108,10 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
           // Version, Host or framing is wrong: answered in turn, and nothing after it is read.
           refuse(request, invalid);
           dispatch(ctx, request);
-        } else if (request.decoderResult().isFailure() || answeredFromHead(request)) {
-          // A broken head, or a method that gets 405: answered without reading the body.
+        } else if (!http1 || request.decoderResult().isFailure() || answeredFromHead(request)) {
+          // An HTTP/2 stream (one request, answered at its HEADERS whether or not the client has
+          // ended the stream; DATA frames are dropped), a broken head, or a method that gets 405:
+          // answered without reading the body.
           dispatch(ctx, request);
         } else if (contentLength(request) > MAX_DISCARDED_BODY_BYTES) {
           refuse(request, ProxyError.BODY_TOO_LARGE);
@@ -350,7 +353,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         RequestIds.acceptOrGenerate(request.headers().get(ErrorResponses.REQUEST_ID));
     boolean head = HttpMethod.HEAD.equals(request.method());
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    String target = RequestChecks.originForm(request.uri());
+    // An HTTP/2 :path is in origin form already (RFC 9113 8.3.1).
+    String target = http1 ? RequestChecks.originForm(request.uri()) : request.uri();
     String rawPath = PathNormalizer.rawPath(target);
     RequestInfo info =
         new RequestInfo(

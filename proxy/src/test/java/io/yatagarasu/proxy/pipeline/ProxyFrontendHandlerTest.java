@@ -7,7 +7,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.AuthConfig;
 import io.yatagarasu.config.AuthType;
@@ -224,5 +228,21 @@ class ProxyFrontendHandlerTest {
     assertThat(first).isZero();
     assertThat(second).isGreaterThan(first);
     assertThat(third).isGreaterThan(second);
+  }
+
+  @Test
+  void anHttp2StreamIsAnsweredAtItsHeadersWhileTheClientKeepsItOpen() {
+    // What Http2StreamFrameToHttpObjectCodec passes on for HEADERS without END_STREAM: a head with
+    // no last content, and no Host (the stream's :authority stands for it).
+    channel =
+        new EmbeddedChannel(new ProxyFrontendHandler(new ServerContext(snapshot, metrics), false));
+    channel.writeInbound(
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/nothing/x"));
+    FullHttpResponse response = channel.readOutbound();
+    assertThat(response).isNotNull();
+    assertThat(response.status().code()).isEqualTo(404);
+    assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("NoSuchBucket");
+    response.release();
+    assertThat(channel.isOpen()).isTrue();
   }
 }
