@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yatagarasu.config.BuildInfo;
 import io.yatagarasu.operator.runtime.HealthServer;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.runtime.OperatorSettings;
@@ -38,7 +39,7 @@ public final class OperatorMain {
     for (String arg : args) {
       switch (arg) {
         case "--version" -> {
-          out.println(BuildInfo.current().describe());
+          out.println(build().describe());
           return EXIT_OK;
         }
         case "--help", "-h" -> {
@@ -81,7 +82,7 @@ public final class OperatorMain {
                   stopped.countDown();
                 },
                 "operator-shutdown"));
-    BuildInfo build = BuildInfo.current();
+    BuildInfo build = build();
     log.info(
         "starting version={} revision={} namespaces={} image={} leaderElection={} httpPort={}",
         build.version(),
@@ -94,5 +95,10 @@ public final class OperatorMain {
         health.port());
     operator.start();
     stopped.await();
+  }
+
+  /** The version and revision this jar was built from. */
+  static BuildInfo build() {
+    return BuildInfo.of(OperatorMain.class, "yatagarasu-operator");
   }
 }

@@ -26,7 +26,7 @@ class OperatorMainTest {
         .matches(
             "yatagarasu-operator [0-9]+\\.[0-9]+\\.[0-9]+\\S* \\(revision"
                 + " ([0-9a-f]{7,40}(-dirty)?|unknown)\\)");
-    assertThat(printed).contains(BuildInfo.current().version()).doesNotContain("${");
+    assertThat(printed).contains(OperatorMain.build().version()).doesNotContain("${");
   }
 
   @Test

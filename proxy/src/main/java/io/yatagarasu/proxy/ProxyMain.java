@@ -1,6 +1,7 @@
 package io.yatagarasu.proxy;
 
 import io.netty.util.ResourceLeakDetector;
+import io.yatagarasu.config.BuildInfo;
 import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.ConfigException;
 import io.yatagarasu.config.ConfigParser;
@@ -60,7 +61,7 @@ public final class ProxyMain {
         case "--validate" -> validateOnly = true;
         case "--structure-only" -> structureOnly = true;
         case "--version" -> {
-          out.println(BuildInfo.current().describe());
+          out.println(build().describe());
           return EXIT_OK;
         }
         case "--probe" -> {
@@ -169,6 +170,11 @@ public final class ProxyMain {
     }
     out.println(configFile + ": valid structure (${...} references not resolved)");
     return EXIT_OK;
+  }
+
+  /** The version and revision this jar was built from. */
+  static BuildInfo build() {
+    return BuildInfo.of(ProxyMain.class, "yatagarasu-proxy");
   }
 
   static String usage() {

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.yatagarasu.config.BuildInfo;
 import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.ListenAddress;
 import io.yatagarasu.config.ProxyConfig;
@@ -112,7 +113,7 @@ public final class ProxyServer implements AutoCloseable {
       server.close();
       throw e;
     }
-    BuildInfo build = BuildInfo.current();
+    BuildInfo build = ProxyMain.build();
     LOG.info(
         "proxy started version={} revision={} data={} admin={} transport={} buckets={}"
             + " generation={} configHash={}",

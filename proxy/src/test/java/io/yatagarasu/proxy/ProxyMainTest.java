@@ -152,24 +152,7 @@ class ProxyMainTest {
         .matches(
             "yatagarasu-proxy [0-9]+\\.[0-9]+\\.[0-9]+\\S* \\(revision ([0-9a-f]{7,40}(-dirty)?|unknown)\\)");
     assertThat(printed).doesNotContain("${");
-    assertThat(printed).contains(BuildInfo.current().version());
-  }
-
-  @Test
-  void buildInfoSaysUnknownForWhatTheBuildCouldNotFillIn() throws Exception {
-    BuildInfo unfilled =
-        BuildInfo.from(
-            new java.io.ByteArrayInputStream(
-                "version=1.2.3\nrevision=${git.commit.id.abbrev}\ndirty=${git.dirty}\n"
-                    .getBytes(StandardCharsets.UTF_8)));
-    assertThat(unfilled).isEqualTo(new BuildInfo("1.2.3", "unknown"));
-    BuildInfo dirty =
-        BuildInfo.from(
-            new java.io.ByteArrayInputStream(
-                "version=1.2.3\nrevision=0123456789ab\ndirty=true\n"
-                    .getBytes(StandardCharsets.UTF_8)));
-    assertThat(dirty.describe()).isEqualTo("yatagarasu-proxy 1.2.3 (revision 0123456789ab-dirty)");
-    assertThat(BuildInfo.from(null)).isEqualTo(new BuildInfo("unknown", "unknown"));
+    assertThat(printed).contains(ProxyMain.build().version());
   }
 
   @Test
@@ -195,7 +178,7 @@ class ProxyMainTest {
             new io.yatagarasu.config.ConfigParser(
                     io.yatagarasu.config.Environment.of(java.util.Map.of()))
                 .parseYaml(yaml))) {
-      BuildInfo build = BuildInfo.current();
+      io.yatagarasu.config.BuildInfo build = ProxyMain.build();
       assertThat(logs.list)
           .anyMatch(
               e ->
