@@ -13,7 +13,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** Custom resources and HTTP calls the end-to-end tests share. */
 final class Fleets {
@@ -26,6 +28,24 @@ final class Fleets {
   private Fleets() {}
 
   /** A fleet whose pods listen on ports free on this host (every pod uses the same two). */
+  /**
+   * An s3proxy with the e2e tests' identity and, in each of {@code buckets}, a {@code hello.txt}
+   * that reads "hello from BUCKET".
+   */
+  static S3ProxyServer store(String... buckets) throws Exception {
+    S3ProxyServer store = S3ProxyServer.start("store-key", "store-secret-0123456789");
+    for (String bucket : buckets) {
+      store.createBucket(bucket);
+      store.putObject(
+          bucket,
+          "hello.txt",
+          ("hello from " + bucket).getBytes(StandardCharsets.UTF_8),
+          "text/plain",
+          Map.of());
+    }
+    return store;
+  }
+
   static S3ProxyConfig fleet(String namespace, String name, int replicas) {
     S3ProxyConfig fleet = OperatorHarness.fleet(namespace, name, replicas);
     ServerSettings server = new ServerSettings();

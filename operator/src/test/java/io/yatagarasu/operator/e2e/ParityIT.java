@@ -25,7 +25,6 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -58,14 +57,7 @@ class ParityIT {
   @BeforeAll
   static void start() throws Exception {
     root = Files.createTempDirectory("yatagarasu-pods");
-    store = S3ProxyServer.start("store-key", "store-secret-0123456789");
-    store.createBucket("photos");
-    store.putObject(
-        "photos",
-        "hello.txt",
-        "hello from photos".getBytes(StandardCharsets.UTF_8),
-        "text/plain",
-        Map.of());
+    store = Fleets.store("photos");
     harness =
         OperatorHarness.start(
             client,

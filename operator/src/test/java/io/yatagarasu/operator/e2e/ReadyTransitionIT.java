@@ -15,12 +15,10 @@ import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.S3ProxyServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,16 +47,7 @@ class ReadyTransitionIT {
   @BeforeAll
   static void start() throws Exception {
     root = Files.createTempDirectory("yatagarasu-pods");
-    store = S3ProxyServer.start("store-key", "store-secret-0123456789");
-    for (String bucket : new String[] {"photos", "videos"}) {
-      store.createBucket(bucket);
-      store.putObject(
-          bucket,
-          "hello.txt",
-          ("hello from " + bucket).getBytes(StandardCharsets.UTF_8),
-          "text/plain",
-          Map.of());
-    }
+    store = Fleets.store("photos", "videos");
     harness =
         OperatorHarness.start(
             client,
