@@ -31,13 +31,17 @@ import java.util.Map;
  *       resumed when it drains.
  *   <li><b>From memory</b>: {@link #streamFromMemory} writes a stored head and body, in slices of
  *       {@link #MEMORY_SLICE} bytes while the client keeps up, continuing when it drains.
+ *   <li><b>From anything else that produces chunks</b> (one fill shared by several readers): {@link
+ *       #attach} a {@link ResponseSource}, then call the {@link FetchListener} methods in their
+ *       documented order; {@link #onBatchEnd} flushes and pauses the source while the client is
+ *       behind, and the source is resumed when it drains and cancelled if the client leaves.
  * </ul>
  *
  * Either way the client gets S3's status, the headers the proxy passes on ({@link
  * #COPIED_RESPONSE_HEADERS} and {@code x-amz-meta-*}), the request id and the bucket's CORS
  * headers. Every ending, whether written, abandoned or left by the client, goes through {@link
- * #complete} once: the access-log line, the request's metrics and the release of its snapshot. Runs
- * on the client connection's event loop.
+ * #complete} once: the access-log line, the request's metrics and the release of its snapshot.
+ * Every call must come on the client connection's event loop.
  */
 final class ClientResponse implements FetchListener, ChannelFutureListener {
   /** A stored body is written in slices of this size, so a slow client holds back the rest. */
@@ -115,10 +119,16 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
 
   /**
    * Streams a stored response: {@code head} as S3 sent it (status and headers, filtered here as
-   * S3's are) and its whole {@code body}, which this takes ownership of. The body goes out in
-   * slices while the client's channel is writable and continues when it drains.
+   * S3's are) and its whole {@code body}, which this takes ownership of (and releases if the client
+   * has already gone). Called instead of {@link #attach}, at most once. The body goes out in slices
+   * while the client's channel is writable and continues when it drains.
    */
   void streamFromMemory(HttpResponse head, ByteBuf body) {
+    if (state != State.PENDING) {
+      // The client left (or was answered) meanwhile.
+      body.release();
+      return;
+    }
     onHead(head);
     if (bodyless || !body.isReadable()) {
       body.release();

@@ -294,7 +294,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Called by the exchange once its response is fully written (or abandoned). */
+  /** Called by the {@link ClientResponse} once it is fully written (or abandoned). */
   void exchangeDone(ChannelHandlerContext ctx, ClientResponse done, boolean keepAlive) {
     if (exchange != done) {
       return;
