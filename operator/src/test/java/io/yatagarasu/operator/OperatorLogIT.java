@@ -94,15 +94,14 @@ class OperatorLogIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> Files.readString(dir.resolve(name + ".log")).contains("snapshot fleet=" + ns));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null);
     } finally {
       process.destroy();
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    Secret token =
-        client.secrets().inNamespace(ns).list().getItems().stream()
-            .filter(s -> s.getMetadata().getName().endsWith("admin-token"))
-            .findFirst()
-            .orElseThrow();
+    Secret token = client.secrets().inNamespace(ns).withName("edge-admin-token").get();
     String adminToken =
         new String(
             Base64.getDecoder().decode(token.getData().get(PodLayout.ADMIN_TOKEN_KEY)),

@@ -80,9 +80,6 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
-  /** Records nothing, for code run without an API server. */
-  public static final EventRecorder NONE = new EventRecorder();
-
   private final KubernetesClient client;
   private final String instance;
   private final Clock clock;
@@ -92,16 +89,7 @@ public final class EventRecorder implements AutoCloseable {
   // Touched by the writer thread only.
   private final Map<String, Sent> sent;
   private final Map<String, Bucket> buckets;
-
-  private EventRecorder() {
-    this.client = null;
-    this.instance = null;
-    this.clock = null;
-    this.settings = Settings.defaults();
-    this.writer = null;
-    this.sent = Map.of();
-    this.buckets = Map.of();
-  }
+  private int sequence;
 
   /**
    * @param instance this replica (its pod name), the events' {@code reportingInstance}; may be null
@@ -145,18 +133,18 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   public void record(HasMetadata object, Type type, String reason, String message) {
-    if (writer == null) {
-      return;
-    }
-    ObjectReference reference =
-        new ObjectReferenceBuilder()
-            .withApiVersion(object.getApiVersion())
-            .withKind(object.getKind())
-            .withNamespace(object.getMetadata().getNamespace())
-            .withName(object.getMetadata().getName())
-            .withUid(object.getMetadata().getUid())
-            .build();
-    submit(() -> write(reference, type, reason, message));
+    ObjectReference about = reference(object);
+    submit(() -> write(about, type, reason, message));
+  }
+
+  private static ObjectReference reference(HasMetadata object) {
+    return new ObjectReferenceBuilder()
+        .withApiVersion(object.getApiVersion())
+        .withKind(object.getKind())
+        .withNamespace(object.getMetadata().getNamespace())
+        .withName(object.getMetadata().getName())
+        .withUid(object.getMetadata().getUid())
+        .build();
   }
 
   /**
@@ -165,9 +153,6 @@ public final class EventRecorder implements AutoCloseable {
    */
   public void record(
       Class<? extends HasMetadata> kind, ObjectKey key, Type type, String reason, String message) {
-    if (writer == null) {
-      return;
-    }
     submit(
         () -> {
           HasMetadata object =
@@ -176,7 +161,7 @@ public final class EventRecorder implements AutoCloseable {
             log.debug("event {} dropped: {} {} not found", reason, kind.getSimpleName(), key);
             return;
           }
-          record(object, type, reason, message);
+          write(reference(object), type, reason, message);
         });
   }
 
@@ -293,8 +278,6 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
-  private int sequence;
-
   private int seq() {
     sequence = (sequence + 1) % 1000;
     return sequence;
@@ -303,9 +286,7 @@ public final class EventRecorder implements AutoCloseable {
   /** Stops writing; queued events are dropped. */
   @Override
   public void close() {
-    if (writer != null) {
-      writer.shutdownNow();
-    }
+    writer.shutdownNow();
   }
 
   private static final class Sent {

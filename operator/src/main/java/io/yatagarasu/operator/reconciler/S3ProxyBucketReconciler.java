@@ -15,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyBucketStatus;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
-import io.yatagarasu.operator.events.EventRecorder;
 import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.render.BucketOutcome;
 import io.yatagarasu.operator.render.ConfigRenderer;
@@ -53,10 +52,6 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
   private final Clock clock;
   private final FleetEvents events;
   private volatile InformerEventSource<S3ProxyConfig, S3ProxyBucket> fleets;
-
-  public S3ProxyBucketReconciler(FleetRegistry registry, OperatorMetrics metrics, Clock clock) {
-    this(registry, metrics, clock, new FleetEvents(EventRecorder.NONE));
-  }
 
   public S3ProxyBucketReconciler(
       FleetRegistry registry, OperatorMetrics metrics, Clock clock, FleetEvents events) {

@@ -40,7 +40,6 @@ import io.yatagarasu.operator.dependent.Snapshot;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
-import io.yatagarasu.operator.events.EventRecorder;
 import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
@@ -111,23 +110,6 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private volatile InformerEventSource<Pod, S3ProxyConfig> pods;
   private final Map<ObjectKey, RenderCache> renders =
       new java.util.concurrent.ConcurrentHashMap<>();
-
-  public S3ProxyConfigReconciler(
-      FleetRegistry registry,
-      OperatorMetrics metrics,
-      ServiceMonitors serviceMonitors,
-      String defaultImage,
-      Clock clock,
-      Distributor distributor) {
-    this(
-        registry,
-        metrics,
-        serviceMonitors,
-        defaultImage,
-        clock,
-        distributor,
-        new FleetEvents(EventRecorder.NONE));
-  }
 
   public S3ProxyConfigReconciler(
       FleetRegistry registry,
