@@ -134,6 +134,32 @@ class ExamplesIT {
                 .getVolumes())
         .anyMatch(
             v -> v.getSecret() != null && "hardened-tls".equals(v.getSecret().getSecretName()));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var hpa =
+                  client
+                      .autoscaling()
+                      .v2()
+                      .horizontalPodAutoscalers()
+                      .inNamespace("default")
+                      .withName("hardened")
+                      .get();
+              assertThat(hpa).as("the hardened fleet's autoscaler").isNotNull();
+              assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+              assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
+              assertThat(
+                      client
+                          .apps()
+                          .deployments()
+                          .inNamespace("default")
+                          .withName("hardened")
+                          .get()
+                          .getSpec()
+                          .getReplicas())
+                  .isEqualTo(3);
+            });
     assertThat(harness.renderedDocument("platform", "shared-edge"))
         .contains("\"name\": \"team-a-invoices\"");
     await()

@@ -63,11 +63,24 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
             .managedWorkflowAndDependentResourceContext()
             .get(USES_POD_IDENTITY_KEY, Boolean.class)
             .orElse(false);
-    return desired(fleet, usesPodIdentity);
+    Integer live =
+        getSecondaryResource(fleet, context)
+            .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas())
+            .orElse(null);
+    return desired(fleet, usesPodIdentity, live);
   }
 
   /** The Deployment of a fleet, given whether a bucket of it signs with the pod's identity. */
   Deployment desired(S3ProxyConfig fleet, boolean usesPodIdentity) {
+    return desired(fleet, usesPodIdentity, null);
+  }
+
+  /**
+   * The Deployment of a fleet; {@code liveReplicas} is the existing Deployment's replica count
+   * (null before it exists), kept under autoscaling so the operator never undoes the autoscaler's
+   * choice.
+   */
+  Deployment desired(S3ProxyConfig fleet, boolean usesPodIdentity, Integer liveReplicas) {
     S3ProxyConfigSpec spec = FleetSpecs.spec(fleet);
     Map<String, String> podLabels = new LinkedHashMap<>();
     if (spec.getPodLabels() != null) {
@@ -77,7 +90,7 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
     return new DeploymentBuilder()
         .withMetadata(metadata(fleet))
         .withNewSpec()
-        .withReplicas(FleetSpecs.replicas(fleet))
+        .withReplicas(FleetSpecs.deploymentReplicas(fleet, liveReplicas))
         .withNewSelector()
         .withMatchLabels(FleetNames.selector(fleet))
         .endSelector()

@@ -14,6 +14,7 @@ public final class FleetNames {
   public static final String DISRUPTION_BUDGET = "disruption-budget";
   public static final String SERVICE_MONITOR = "service-monitor";
   public static final String SERVICE_ACCOUNT = "service-account";
+  public static final String AUTOSCALER = "autoscaler";
   public static final String MANAGED_BY = "yatagarasu-operator";
   public static final String APP = "yatagarasu-proxy";
 
@@ -44,6 +45,10 @@ public final class FleetNames {
   }
 
   public static String disruptionBudget(S3ProxyConfig fleet) {
+    return fleet.getMetadata().getName();
+  }
+
+  public static String autoscaler(S3ProxyConfig fleet) {
     return fleet.getMetadata().getName();
   }
 

@@ -32,6 +32,7 @@ import io.yatagarasu.operator.dependent.ConfigSecretDependentResource;
 import io.yatagarasu.operator.dependent.DeploymentDependentResource;
 import io.yatagarasu.operator.dependent.FleetNames;
 import io.yatagarasu.operator.dependent.FleetSpecs;
+import io.yatagarasu.operator.dependent.HorizontalPodAutoscalerDependentResource;
 import io.yatagarasu.operator.dependent.PodDisruptionBudgetDependentResource;
 import io.yatagarasu.operator.dependent.ServiceAccountDependentResource;
 import io.yatagarasu.operator.dependent.ServiceDependentResource;
@@ -102,6 +103,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       new PodDisruptionBudgetDependentResource();
   private final ServiceAccountDependentResource serviceAccount =
       new ServiceAccountDependentResource();
+  private final HorizontalPodAutoscalerDependentResource autoscaler =
+      new HorizontalPodAutoscalerDependentResource();
   private volatile InformerEventSource<S3ProxyBucket, S3ProxyConfig> buckets;
   private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
   private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
@@ -205,7 +208,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             configSecret,
             adminToken,
             disruptionBudget,
-            serviceAccount));
+            serviceAccount,
+            autoscaler));
     return sources;
   }
 
@@ -286,6 +290,14 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             DeploymentDependentResource.USES_POD_IDENTITY_KEY,
             attached.stream().anyMatch(S3ProxyConfigReconciler::usesPodIdentity));
     Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
+    if (pods == null) {
+      pods = deployment.getSecondaryResource(fleet, context).orElse(null);
+    }
+    if (HorizontalPodAutoscalerDependentResource.wanted(fleet)) {
+      autoscaler.reconcile(fleet, context);
+    } else {
+      autoscaler.delete(fleet, context);
+    }
     service.reconcile(fleet, context);
     if (PodDisruptionBudgetDependentResource.wanted(fleet)) {
       disruptionBudget.reconcile(fleet, context);
@@ -299,7 +311,10 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setObservedGeneration(observed);
     status.setConfigGeneration(generation > 0 ? generation : null);
     status.setConfigHash(hash);
-    int replicas = FleetSpecs.replicas(fleet);
+    // Under autoscaling the wanted count is what the autoscaler last set on the Deployment.
+    int replicas =
+        FleetSpecs.deploymentReplicas(
+            fleet, pods == null || pods.getSpec() == null ? null : pods.getSpec().getReplicas());
     int ready =
         pods == null || pods.getStatus() == null || pods.getStatus().getReadyReplicas() == null
             ? 0

@@ -67,7 +67,11 @@ class CrdFilesTest {
     assertThat(generated)
         .containsOnlyKeys("s3proxybuckets.yatagarasu.io.yaml", "s3proxyconfigs.yatagarasu.io.yaml");
     assertThat(generated.get("s3proxyconfigs.yatagarasu.io.yaml"))
-        .contains("scope: Namespaced", "- s3pc", "x-kubernetes-validations", "status: {}");
+        .contains("scope: Namespaced", "- s3pc", "x-kubernetes-validations", "status: {}")
+        .contains(
+            "set replicas or autoscaling, not both",
+            "autoscaling.maxReplicas must be at least autoscaling.minReplicas",
+            "autoscaling.targetCPUUtilizationPercentage needs resources.requests.cpu");
     assertThat(generated.get("s3proxybuckets.yatagarasu.io.yaml"))
         .contains("scope: Namespaced", "- s3pb", "set exactly one of secretRef or podIdentity");
   }

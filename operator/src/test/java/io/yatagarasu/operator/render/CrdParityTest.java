@@ -201,6 +201,7 @@ class CrdParityTest {
   static final Map<String, String> KUBERNETES_FIELDS =
       Map.ofEntries(
           entry(CONFIG + "spec.replicas", "the Deployment's replicas"),
+          entry(CONFIG + "spec.autoscaling", "the HorizontalPodAutoscaler"),
           entry(CONFIG + "spec.image", "the proxy container's image"),
           entry(CONFIG + "spec.resources", "the proxy container's resources"),
           entry(CONFIG + "spec.nodeSelector", "the pod's nodeSelector"),
