@@ -78,6 +78,15 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
   @JsonPropertyDescription("Secrets for pulling the proxy image from a private registry.")
   private List<LocalObjectReference> imagePullSecrets;
 
+  @JsonPropertyDescription(
+      "Overrides of the pods' security context within the restricted Pod Security Standard.")
+  private PodSecuritySettings podSecurityContext;
+
+  @JsonPropertyDescription(
+      "Overrides of the proxy container's security context within the restricted Pod Security"
+          + " Standard.")
+  private ContainerSecuritySettings securityContext;
+
   @JsonPropertyDescription("Extra labels on the proxy pods (the operator's own labels win).")
   private Map<String, String> podLabels;
 
@@ -290,6 +299,22 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
     this.imagePullSecrets = imagePullSecrets;
+  }
+
+  public PodSecuritySettings getPodSecurityContext() {
+    return podSecurityContext;
+  }
+
+  public void setPodSecurityContext(PodSecuritySettings podSecurityContext) {
+    this.podSecurityContext = podSecurityContext;
+  }
+
+  public ContainerSecuritySettings getSecurityContext() {
+    return securityContext;
+  }
+
+  public void setSecurityContext(ContainerSecuritySettings securityContext) {
+    this.securityContext = securityContext;
   }
 
   public ServiceAccountSettings getServiceAccount() {

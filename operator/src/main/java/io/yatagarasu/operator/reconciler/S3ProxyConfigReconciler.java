@@ -34,6 +34,7 @@ import io.yatagarasu.operator.dependent.FleetNames;
 import io.yatagarasu.operator.dependent.FleetSpecs;
 import io.yatagarasu.operator.dependent.HorizontalPodAutoscalerDependentResource;
 import io.yatagarasu.operator.dependent.PodDisruptionBudgetDependentResource;
+import io.yatagarasu.operator.dependent.PodSecurity;
 import io.yatagarasu.operator.dependent.ServiceAccountDependentResource;
 import io.yatagarasu.operator.dependent.ServiceDependentResource;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
@@ -344,6 +345,17 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     result.rejectedCount(),
                     monitor == ServiceMonitors.Outcome.CRD_MISSING,
                     progress)));
+    List<String> podProblems = PodSecurity.problems(FleetSpecs.spec(fleet));
+    if (!podProblems.isEmpty()) {
+      computed =
+          new ArrayList<>(
+              FleetConditions.withProblem(
+                  computed,
+                  "Invalid",
+                  trim(
+                      "the pods keep their security contexts; fix the S3ProxyConfig spec: "
+                          + String.join("; ", podProblems))));
+    }
     computed.addAll(SkewConditions.of(skew));
     if (!skew.none() && !sameSkew(fleet.getStatus(), computed)) {
       log.warn("fleet={} written for a newer operator: {}", key, skew.message());

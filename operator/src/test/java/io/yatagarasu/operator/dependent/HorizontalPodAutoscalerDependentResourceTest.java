@@ -91,15 +91,23 @@ class HorizontalPodAutoscalerDependentResourceTest {
         .as("an autoscaler never scales up from 0")
         .isEqualTo(2);
     assertThat(FleetSpecs.deploymentReplicas(fleet, 40)).isEqualTo(6);
-    assertThat(new DeploymentDependentResource("example/proxy:0").desired(fleet, false, 5))
+    assertThat(new DeploymentDependentResource("example/proxy:0").desired(fleet, false, live(5)))
         .extracting(d -> d.getSpec().getReplicas())
         .isEqualTo(5);
+  }
+
+  private static io.fabric8.kubernetes.api.model.apps.Deployment live(int replicas) {
+    return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .endSpec()
+        .build();
   }
 
   @Test
   void withoutAutoscalingTheSpecsReplicasWinOverTheLiveCount() {
     S3ProxyConfig fleet = fleet("spec: {replicas: 3}");
-    assertThat(new DeploymentDependentResource("example/proxy:0").desired(fleet, false, 7))
+    assertThat(new DeploymentDependentResource("example/proxy:0").desired(fleet, false, live(7)))
         .extracting(d -> d.getSpec().getReplicas())
         .isEqualTo(3);
   }

@@ -212,6 +212,8 @@ class CrdParityTest {
           entry(CONFIG + "spec.priorityClassName", "the pod's priority class"),
           entry(CONFIG + "spec.imagePullSecrets", "the pod's image pull Secrets"),
           entry(CONFIG + "spec.podAnnotations", "the pod's annotations"),
+          entry(CONFIG + "spec.podSecurityContext", "the pod's security context"),
+          entry(CONFIG + "spec.securityContext", "the proxy container's security context"),
           entry(CONFIG + "spec.terminationGracePeriodSeconds", "the pod's grace period"),
           entry(CONFIG + "spec.service", "the Service"),
           entry(CONFIG + "spec.bucketNamespaces", "which S3ProxyBuckets the fleet renders"),
