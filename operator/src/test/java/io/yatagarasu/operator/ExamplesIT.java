@@ -133,7 +133,19 @@ class ExamplesIT {
                 .getSpec()
                 .getVolumes())
         .anyMatch(
-            v -> v.getSecret() != null && "hardened-tls".equals(v.getSecret().getSecretName()));
+            v ->
+                v.getSecret() != null
+                    && "hardened-proxy-tls".equals(v.getSecret().getSecretName()));
+    // The example's Secret holds placeholders, not a certificate: named on status, never mounted.
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness
+                    .fleetVerdict("default", "hardened", "Degraded")
+                    .equals("True TlsSecretInvalid"));
+    assertThat(harness.fleetCondition("default", "hardened", "Degraded").getMessage())
+        .contains("TLS Secret hardened-tls: tls.crt is not a PEM certificate chain");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(

@@ -145,7 +145,7 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
-                .addAllToVolumes(tlsVolumes(spec))
+                .addAllToVolumes(tlsVolumes(fleet, spec))
                 .build())
         .endTemplate()
         .endSpec()
@@ -248,12 +248,13 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
   }
 
   // A Secret volume, not subPath mounts: the kubelet swaps the files when the Secret changes and
-  // the proxy reloads them without a restart.
-  private static List<Volume> tlsVolumes(S3ProxyConfigSpec spec) {
-    String secret = tlsSecret(spec);
-    if (secret == null) {
+  // the proxy reloads them without a restart. The operator's verified copy, never the user's
+  // Secret itself, so a malformed Secret never reaches a pod.
+  private static List<Volume> tlsVolumes(S3ProxyConfig fleet, S3ProxyConfigSpec spec) {
+    if (tlsSecret(spec) == null) {
       return List.of();
     }
+    String secret = FleetNames.tlsSecret(fleet);
     return List.of(
         new VolumeBuilder()
             .withName(TLS_VOLUME)

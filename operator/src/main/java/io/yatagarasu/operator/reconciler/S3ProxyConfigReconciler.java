@@ -39,6 +39,7 @@ import io.yatagarasu.operator.dependent.ServiceAccountDependentResource;
 import io.yatagarasu.operator.dependent.ServiceDependentResource;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.dependent.Snapshot;
+import io.yatagarasu.operator.dependent.TlsSecretDependentResource;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
@@ -47,6 +48,7 @@ import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
 import io.yatagarasu.operator.render.PodLayout;
 import io.yatagarasu.operator.render.RenderResult;
+import io.yatagarasu.operator.render.TlsSecretCheck;
 import io.yatagarasu.operator.render.VersionSkew;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.status.Conditions;
@@ -106,6 +108,9 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       new ServiceAccountDependentResource();
   private final HorizontalPodAutoscalerDependentResource autoscaler =
       new HorizontalPodAutoscalerDependentResource();
+  private final TlsSecretDependentResource tlsSecret = new TlsSecretDependentResource();
+  private final Map<ObjectKey, TlsCheckCache> tlsChecks =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile InformerEventSource<S3ProxyBucket, S3ProxyConfig> buckets;
   private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
   private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
@@ -194,6 +199,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         fleet -> {
           distributor.forget(fleet);
           renders.remove(fleet);
+          tlsChecks.remove(fleet);
         });
     List<EventSource<?, S3ProxyConfig>> sources = new ArrayList<>();
     sources.add(buckets);
@@ -210,7 +216,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             adminToken,
             disruptionBudget,
             serviceAccount,
-            autoscaler));
+            autoscaler,
+            tlsSecret));
     return sources;
   }
 
@@ -285,6 +292,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     } else {
       serviceAccount.delete(fleet, context);
     }
+    Tls tls = reconcileTls(key, fleet, context);
     context
         .managedWorkflowAndDependentResourceContext()
         .put(
@@ -329,6 +337,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setBuckets(
         new S3ProxyConfigStatus.BucketCounts(
             (int) result.acceptedCount(), (int) result.rejectedCount()));
+    status.setTls(tls.status());
     List<String> problems = result.fleetProblems().stream().map(p -> trim(p)).toList();
     List<io.fabric8.kubernetes.api.model.Condition> computed =
         new ArrayList<>(
@@ -355,6 +364,11 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                   trim(
                       "the pods keep their security contexts; fix the S3ProxyConfig spec: "
                           + String.join("; ", podProblems))));
+    }
+    if (tls.problem() != null) {
+      computed =
+          new ArrayList<>(
+              FleetConditions.withProblem(computed, "TlsSecretInvalid", trim(tls.problem())));
     }
     computed.addAll(SkewConditions.of(skew));
     if (!skew.none() && !sameSkew(fleet.getStatus(), computed)) {
@@ -413,6 +427,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setBuckets(
         new S3ProxyConfigStatus.BucketCounts(
             (int) result.acceptedCount(), (int) result.rejectedCount()));
+    status.setTls(fleet.getStatus() == null ? null : fleet.getStatus().getTls());
     List<io.fabric8.kubernetes.api.model.Condition> computed =
         new ArrayList<>(
             FleetConditions.of(
@@ -592,6 +607,91 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
 
   private record RenderCache(List<Object> inputs, RenderResult result) {}
 
+  /** What the fleet's TLS stands at: the certificate the pods are given, and any problem. */
+  private record Tls(S3ProxyConfigStatus.TlsStatus status, String problem) {}
+
+  private record TlsCheckCache(String version, TlsSecretCheck.Outcome outcome) {}
+
+  /**
+   * Checks the fleet's TLS Secret and, when it holds a pair the proxy can load, copies it into the
+   * operator's TLS Secret that the pods mount; otherwise that Secret keeps the last good pair and
+   * the problem goes on status. A labelled Secret comes from the cache and its changes re-run the
+   * reconcile at once; an unlabelled one is read directly, at each reconcile (at least every 5
+   * minutes).
+   */
+  private Tls reconcileTls(ObjectKey key, S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    var server = FleetSpecs.spec(fleet).getServer();
+    String source =
+        server == null || server.getTls() == null ? null : server.getTls().getSecretName();
+    if (source == null) {
+      tlsChecks.remove(key);
+      tlsSecret.delete(fleet, context);
+      return new Tls(null, null);
+    }
+    if (source.equals(FleetNames.tlsSecret(fleet))) {
+      return new Tls(
+          null,
+          "spec.server.tls.secretName: "
+              + source
+              + " is the name of the operator's own copy of the certificate; rename the Secret");
+    }
+    String namespace = fleet.getMetadata().getNamespace();
+    Secret user =
+        credentials
+            .get(new ResourceID(source, namespace))
+            .orElseGet(
+                () -> context.getClient().secrets().inNamespace(namespace).withName(source).get());
+    String version =
+        user == null
+            ? "absent"
+            : user.getMetadata().getUid() + "/" + user.getMetadata().getResourceVersion();
+    TlsCheckCache cached = tlsChecks.get(key);
+    TlsSecretCheck.Outcome outcome;
+    if (cached != null && cached.version().equals(source + "/" + version)) {
+      outcome = cached.outcome();
+    } else {
+      outcome = TlsSecretCheck.check(source, user);
+      tlsChecks.put(key, new TlsCheckCache(source + "/" + version, outcome));
+      if (!outcome.valid()) {
+        log.warn("fleet={} keeps its last good certificate: {}", key, outcome.problem());
+      }
+    }
+    Optional<Secret> served;
+    if (outcome.valid()) {
+      var values = context.managedWorkflowAndDependentResourceContext();
+      values.put(TlsSecretDependentResource.CONTEXT_KEY, outcome.pair());
+      values.put(TlsSecretDependentResource.SOURCE_KEY, source);
+      served = tlsSecret.reconcile(fleet, context).getSingleResource();
+      if (served.isEmpty()) {
+        served = tlsSecret.getSecondaryResource(fleet, context);
+      }
+    } else {
+      served = tlsSecret.getSecondaryResource(fleet, context);
+    }
+    S3ProxyConfigStatus.TlsStatus status =
+        served
+            .map(
+                s ->
+                    new S3ProxyConfigStatus.TlsStatus(
+                        annotationText(s, FleetNames.TLS_SOURCE_ANNOTATION),
+                        annotationText(s, FleetNames.TLS_SERIAL_ANNOTATION),
+                        annotationText(s, FleetNames.TLS_NOT_AFTER_ANNOTATION)))
+            .orElse(null);
+    if (outcome.valid()) {
+      return new Tls(status, null);
+    }
+    return new Tls(
+        status,
+        outcome.problem()
+            + (status == null
+                ? "; no valid certificate has been seen yet, so proxy pods cannot start"
+                : "; the pods keep serving the last good certificate (serial "
+                    + status.getSerialNumber()
+                    + ", notAfter "
+                    + status.getNotAfter()
+                    + ")"));
+  }
+
   /** The fleet's running pods with an IP: those the distributor pushes to. */
   private List<PodTarget> targets(S3ProxyConfig fleet, int defaultAdminPort) {
     Map<String, String> selector = FleetNames.selector(fleet);
@@ -724,9 +824,15 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             .collect(Collectors.toSet());
     context
         .getPrimaryCache()
-        .list(namespace, f -> jwtSecretNames(f).contains(name))
+        .list(namespace, f -> jwtSecretNames(f).contains(name) || name.equals(tlsSecretName(f)))
         .forEach(f -> fleets.add(ResourceID.fromResource(f)));
     return fleets;
+  }
+
+  /** The fleet's TLS Secret, or null. */
+  static String tlsSecretName(S3ProxyConfig fleet) {
+    var server = fleet.getSpec() == null ? null : fleet.getSpec().getServer();
+    return server == null || server.getTls() == null ? null : server.getTls().getSecretName();
   }
 
   /** Names of the Secrets (in the fleet's namespace) holding the fleet's JWT key material. */
@@ -821,6 +927,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         && Objects.equals(old.getConfigHash(), next.getConfigHash())
         && Objects.equals(old.getReplicas(), next.getReplicas())
         && Objects.equals(old.getReadyReplicas(), next.getReadyReplicas())
+        && Objects.equals(old.getTls(), next.getTls())
         && old.getBuckets() != null
         && old.getBuckets().getAccepted() == next.getBuckets().getAccepted()
         && old.getBuckets().getRejected() == next.getBuckets().getRejected()
