@@ -221,6 +221,11 @@ class ParityIT {
       HttpResponse<String> response = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("hello from photos");
+      // What says so: the pod's failover counter for the bucket, as Prometheus scrapes it.
+      assertThat(kubelet.proxy(pod).metrics().scrape())
+          .as(pod)
+          .containsPattern(
+              "yatagarasu_upstream_failovers_total\\{bucket=\"[^\"]*photos\",[^}]*\\} [1-9]");
     }
   }
 
