@@ -57,9 +57,9 @@ class MavenModulesTest {
         assertThat(aggregate).as(name).doesNotContain("<artifactId>" + artifactId + "<");
         continue;
       }
-      if (hasTests) {
+      if (hasMainCode || hasTests) {
         assertThat(aggregate)
-            .as(name + " has tests: coverage/pom.xml must name it for the aggregate report")
+            .as(name + ": coverage/pom.xml must name it for the aggregate report")
             .contains("<artifactId>" + artifactId + "</artifactId>");
       }
       if (hasMainCode) {
