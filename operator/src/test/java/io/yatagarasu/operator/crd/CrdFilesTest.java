@@ -62,10 +62,13 @@ class CrdFilesTest {
   }
 
   @Test
-  void bothKindsAreNamespacedWithShortNamesAndCelRules() throws IOException {
+  void everyKindIsNamespacedWithShortNamesAndCelRules() throws IOException {
     Map<String, String> generated = generate();
     assertThat(generated)
-        .containsOnlyKeys("s3proxybuckets.yatagarasu.io.yaml", "s3proxyconfigs.yatagarasu.io.yaml");
+        .containsOnlyKeys(
+            "s3proxybuckets.yatagarasu.io.yaml",
+            "s3proxyconfigs.yatagarasu.io.yaml",
+            "s3proxycachepurges.yatagarasu.io.yaml");
     assertThat(generated.get("s3proxyconfigs.yatagarasu.io.yaml"))
         .contains("scope: Namespaced", "- s3pc", "x-kubernetes-validations", "status: {}");
     assertThat(generated.get("s3proxybuckets.yatagarasu.io.yaml"))
@@ -95,7 +98,7 @@ class CrdFilesTest {
   static Map<String, String> generate() throws IOException {
     Files.createDirectories(GENERATED);
     new CRDGenerator()
-        .customResourceClasses(S3ProxyConfig.class, S3ProxyBucket.class)
+        .customResourceClasses(S3ProxyConfig.class, S3ProxyBucket.class, S3ProxyCachePurge.class)
         .forCRDVersions("v1")
         .withParallelGenerationEnabled(false)
         .withMinQuotes(true)
@@ -110,7 +113,11 @@ class CrdFilesTest {
         .generate();
     Map<String, String> files = new TreeMap<>();
     for (String crd :
-        new String[] {"s3proxyconfigs.yatagarasu.io", "s3proxybuckets.yatagarasu.io"}) {
+        new String[] {
+          "s3proxyconfigs.yatagarasu.io",
+          "s3proxybuckets.yatagarasu.io",
+          "s3proxycachepurges.yatagarasu.io"
+        }) {
       String text =
           Files.readString(
               GENERATED.resolve(CRDGenerator.getOutputName(crd, "v1") + ".yml"),
@@ -124,9 +131,11 @@ class CrdFilesTest {
   private static HasMetadata columnsInDeclarationOrder(HasMetadata crd) {
     CustomResourceDefinition definition = (CustomResourceDefinition) crd;
     Class<?> kind =
-        definition.getSpec().getNames().getKind().equals("S3ProxyConfig")
-            ? S3ProxyConfig.class
-            : S3ProxyBucket.class;
+        switch (definition.getSpec().getNames().getKind()) {
+          case "S3ProxyConfig" -> S3ProxyConfig.class;
+          case "S3ProxyCachePurge" -> S3ProxyCachePurge.class;
+          default -> S3ProxyBucket.class;
+        };
     List<String> order =
         Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
             .map(AdditionalPrinterColumn::name)
