@@ -755,6 +755,14 @@ public final class ConfigRenderer {
   }
 
   /**
+   * The name a bucket gets in its fleet's snapshot when no other bucket took it first: what a
+   * bucket is called on the proxies when the fleet's latest render is not at hand.
+   */
+  public static String routeName(ObjectKey fleet, ObjectKey bucket) {
+    return routeName(fleet, bucket, Set.of());
+  }
+
+  /**
    * The bucket's name in the snapshot: its own name for buckets in the fleet's namespace, {@code
    * namespace-name} for others; shortened with a hash suffix when that breaks the contract's name
    * rule or is taken.

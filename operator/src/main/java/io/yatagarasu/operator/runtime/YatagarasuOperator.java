@@ -8,8 +8,10 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.operator.distribute.PurgeSender;
 import io.yatagarasu.operator.reconciler.FleetRegistry;
 import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
+import io.yatagarasu.operator.reconciler.S3ProxyCachePurgeReconciler;
 import io.yatagarasu.operator.reconciler.S3ProxyConfigReconciler;
 import java.time.Clock;
 import java.util.Objects;
@@ -18,22 +20,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator: both controllers on one JOSDK {@link Operator}, sharing a {@link FleetRegistry}.
- * Status is patched and owned objects are updated without server-side apply, so the operator
- * behaves the same on every API server (and the fabric8 mock server in tests).
+ * The operator: its three controllers (fleets, buckets, cache purges) on one JOSDK {@link
+ * Operator}, sharing a {@link FleetRegistry}. Status is patched and owned objects are updated
+ * without server-side apply, so the operator behaves the same on every API server (and the fabric8
+ * mock server in tests).
  */
 public final class YatagarasuOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(YatagarasuOperator.class);
 
   private final Operator operator;
   private final Distributor distributor;
+  private final PurgeSender purgeSender;
   private final AtomicBoolean leading;
   private final boolean electsLeader;
 
   private YatagarasuOperator(
-      Operator operator, Distributor distributor, AtomicBoolean leading, boolean electsLeader) {
+      Operator operator,
+      Distributor distributor,
+      PurgeSender purgeSender,
+      AtomicBoolean leading,
+      boolean electsLeader) {
     this.operator = operator;
     this.distributor = distributor;
+    this.purgeSender = purgeSender;
     this.leading = leading;
     this.electsLeader = electsLeader;
   }
@@ -96,15 +105,20 @@ public final class YatagarasuOperator implements AutoCloseable {
         new S3ProxyConfigReconciler(
             registry, metrics, serviceMonitors, settings.defaultImage(), clock, distributor);
     S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock);
+    PurgeSender purgeSender = new PurgeSender(distribution, clock);
+    S3ProxyCachePurgeReconciler purges =
+        new S3ProxyCachePurgeReconciler(registry, purgeSender, metrics, clock);
     if (settings.watchNamespaces().isEmpty()) {
       operator.register(fleets);
       operator.register(buckets);
+      operator.register(purges);
     } else {
       operator.register(fleets, c -> c.settingNamespaces(settings.watchNamespaces()));
       operator.register(buckets, c -> c.settingNamespaces(settings.watchNamespaces()));
+      operator.register(purges, c -> c.settingNamespaces(settings.watchNamespaces()));
     }
     return new YatagarasuOperator(
-        operator, distributor, leading, settings.leaseNamespace() != null);
+        operator, distributor, purgeSender, leading, settings.leaseNamespace() != null);
   }
 
   /**
@@ -142,5 +156,6 @@ public final class YatagarasuOperator implements AutoCloseable {
     leading.set(false);
     operator.stop();
     distributor.close();
+    purgeSender.close();
   }
 }
