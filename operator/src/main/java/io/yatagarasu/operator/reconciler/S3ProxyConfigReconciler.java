@@ -36,6 +36,7 @@ import io.yatagarasu.operator.dependent.Snapshot;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
+import io.yatagarasu.operator.render.CacheSizing;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
@@ -281,7 +282,12 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         .put(
             DeploymentDependentResource.USES_POD_IDENTITY_KEY,
             attached.stream().anyMatch(S3ProxyConfigReconciler::usesPodIdentity));
-    Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
+    // A cache that does not fit the pods' memory leaves the Deployment as it is: applying the
+    // rest of the spec would start pods whose JVM limits cannot hold the cache.
+    Deployment pods =
+        CacheSizing.of(FleetSpecs.spec(fleet)).problem() != null
+            ? deployment.getSecondaryResource(fleet, context).orElse(null)
+            : deployment.reconcile(fleet, context).getSingleResource().orElse(null);
     service.reconcile(fleet, context);
     if (PodDisruptionBudgetDependentResource.wanted(fleet)) {
       disruptionBudget.reconcile(fleet, context);

@@ -132,6 +132,10 @@ public final class ConfigRenderer {
     RateLimitsConfig rateLimits =
         attempt(fleetProblems, "spec.rateLimits", () -> rateLimits(spec.getRateLimits()));
     CacheConfig cache = attempt(fleetProblems, "spec.cache", () -> cache(spec.getCache()));
+    String sizing = CacheSizing.of(spec).problem();
+    if (sizing != null) {
+      fleetProblems.add(sizing);
+    }
     UpstreamConfig bucketBase = upstream == null ? UpstreamConfig.defaults() : upstream;
 
     List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
