@@ -167,7 +167,14 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
         } else {
           conditions = PurgeConditions.running(resolution.reason(), resolution.waiting());
         }
-        return write(purge, old, status, conditions, Duration.between(now, deadline), now);
+        Duration untilDeadline = Duration.between(now, deadline);
+        return write(
+            purge,
+            old,
+            status,
+            conditions,
+            untilDeadline.compareTo(WAIT_FOR_REFS) < 0 ? untilDeadline : WAIT_FOR_REFS,
+            now);
       }
       status.setProxy(resolution.fleet().toString());
       status.setBucket(resolution.bucket());
