@@ -158,7 +158,11 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
       Resolution resolution = resolve(purge, spec, client);
       if (resolution.waiting() != null) {
         List<io.fabric8.kubernetes.api.model.Condition> conditions;
-        if (!now.isBefore(deadline)) {
+        if (PurgeConditions.REJECTED.equals(resolution.reason())) {
+          // Only without the CRD's CEL rules (an older API server): waiting cannot fix the spec.
+          conditions = PurgeConditions.failed(resolution.reason(), resolution.waiting());
+          finish(purge, status, now, client, false, conditions);
+        } else if (!now.isBefore(deadline)) {
           conditions =
               PurgeConditions.failed(
                   resolution.reason(),

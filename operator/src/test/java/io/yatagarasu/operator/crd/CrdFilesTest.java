@@ -95,6 +95,40 @@ class CrdFilesTest {
         .noneMatch(c -> c.startsWith("Accepted="));
   }
 
+  @Test
+  void aPurgeIsImmutableAndItsSpecMustNameOneTargetAndSomethingToPurge() throws IOException {
+    CustomResourceDefinition crd =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+            .unmarshal(
+                Files.readString(COMMITTED.resolve("s3proxycachepurges.yatagarasu.io.yaml")),
+                CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("s3purge");
+    CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
+    var spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+    assertThat(spec.getXKubernetesValidations())
+        .extracting(r -> r.getRule())
+        .containsExactly(
+            "has(self.bucketRef) != has(self.proxyRef)",
+            "has(self.keys) || has(self.prefixes) || (has(self.all) && self.all)",
+            "!(has(self.all) && self.all) || (!has(self.keys) && !has(self.prefixes))",
+            "self == oldSelf");
+    // Bounded lists of bounded strings keep the CEL rules (self == oldSelf included) cheap.
+    for (String list : List.of("keys", "prefixes")) {
+      var field = spec.getProperties().get(list);
+      assertThat(field.getMaxItems()).isEqualTo(100);
+      assertThat(field.getItems().getSchema().getMaxLength()).isEqualTo(1024);
+    }
+    assertThat(spec.getProperties().get("deadlineSeconds").getDefault().asInt()).isEqualTo(300);
+    assertThat(spec.getProperties().get("ttlSecondsAfterFinished").getDefault().asInt())
+        .isEqualTo(3600);
+    assertThat(
+            version.getAdditionalPrinterColumns().stream()
+                .filter(c -> c.getPriority() == null || c.getPriority() == 0)
+                .map(CustomResourceColumnDefinition::getName))
+        .containsExactly("Bucket", "What", "Pods", "Age", "Complete");
+  }
+
   static Map<String, String> generate() throws IOException {
     Files.createDirectories(GENERATED);
     new CRDGenerator()
