@@ -1,10 +1,11 @@
 {{/*
 Rules on namespaced objects (pods: the distributor finds each proxy pod's address to push
 snapshots and cache purges to): in cluster mode they go into the ClusterRole, in namespaced
-mode into a Role per watched namespace. Secrets: list and watch are filtered by the label
-yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filter.
-S3ProxyCachePurges are deleted by the operator once their ttlSecondsAfterFinished has
-passed; events: the purges' Started, PodUnreachable, Completed and Failed events.
+mode into a Role per watched namespace. Events: the operator records what it did on the fleets,
+buckets and cache purges (created, and patched to count repeats). Secrets: list and watch are
+filtered by the label yatagarasu.io/credentials=true in the operator; RBAC cannot express a
+label filter. S3ProxyCachePurges are deleted by the operator once their
+ttlSecondsAfterFinished has passed.
 */}}
 {{- define "yatagarasu.namespacedRules" -}}
 - apiGroups: [yatagarasu.io]
@@ -16,9 +17,6 @@ passed; events: the purges' Started, PodUnreachable, Completed and Failed events
 - apiGroups: [yatagarasu.io]
   resources: [s3proxyconfigs/status, s3proxybuckets/status, s3proxycachepurges/status]
   verbs: [get, patch, update]
-- apiGroups: [""]
-  resources: [events]
-  verbs: [create]
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
@@ -34,6 +32,9 @@ passed; events: the purges' Started, PodUnreachable, Completed and Failed events
 - apiGroups: [monitoring.coreos.com]
   resources: [servicemonitors]
   verbs: [get, create, update, delete]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create, patch]
 {{- end }}
 
 {{/* Rules on cluster-scoped objects, needed in both modes. */}}

@@ -27,6 +27,7 @@ import io.yatagarasu.operator.dependent.FleetNames;
 import io.yatagarasu.operator.distribute.PodTarget;
 import io.yatagarasu.operator.distribute.PurgeAnswer;
 import io.yatagarasu.operator.distribute.PurgeSender;
+import io.yatagarasu.operator.events.EventRecorder;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
@@ -73,17 +74,21 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
   private final PurgeSender sender;
   private final OperatorMetrics metrics;
   private final Clock clock;
-  private final PurgeEvents events;
+  private final EventRecorder events;
   private final Map<String, S3ProxyCachePurgeStatus> latest = new ConcurrentHashMap<>();
   private volatile InformerEventSource<Pod, S3ProxyCachePurge> pods;
 
   public S3ProxyCachePurgeReconciler(
-      FleetRegistry registry, PurgeSender sender, OperatorMetrics metrics, Clock clock) {
+      FleetRegistry registry,
+      PurgeSender sender,
+      OperatorMetrics metrics,
+      Clock clock,
+      EventRecorder events) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.sender = Objects.requireNonNull(sender, "sender");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.events = new PurgeEvents(clock);
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   @Override
@@ -201,10 +206,8 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
       deadline = started.plusSeconds(deadlineSeconds(spec));
       status.setPods(readyPods(fleetKey));
       metrics.purgeStarted();
-      events.record(
-          client,
+      events.normal(
           purge,
-          PurgeEvents.NORMAL,
           "Started",
           "purging "
               + status.getWhat()
@@ -266,10 +269,8 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
         continue;
       }
       if (pod.getResult() == Result.Unreachable && changed(before.get(pod.getName()), pod)) {
-        events.record(
-            client,
+        events.warning(
             purge,
-            PurgeEvents.WARNING,
             "PodUnreachable",
             "pod "
                 + pod.getName()
@@ -513,11 +514,11 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
     String message = conditions.get(0).getMessage();
     metrics.purgeFinished(complete);
     if (complete) {
-      events.record(client, purge, PurgeEvents.NORMAL, "Completed", message);
+      events.normal(purge, "Completed", message);
       log.info("purge complete purge={} {}", ObjectKey.of(purge), message);
     } else {
       String reason = conditions.get(1).getReason();
-      events.record(client, purge, PurgeEvents.WARNING, "Failed", reason + ": " + message);
+      events.warning(purge, "Failed", reason + ": " + message);
       log.warn("purge failed purge={} reason={} {}", ObjectKey.of(purge), reason, message);
     }
   }

@@ -36,6 +36,7 @@ import io.yatagarasu.operator.dependent.Snapshot;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
+import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.render.CacheSizing;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
@@ -90,6 +91,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private final ServiceMonitors serviceMonitors;
   private final Clock clock;
   private final Distributor distributor;
+  private final FleetEvents events;
   private final DeploymentDependentResource deployment;
   private final ServiceDependentResource service = new ServiceDependentResource();
   private final ConfigSecretDependentResource configSecret = new ConfigSecretDependentResource();
@@ -112,7 +114,9 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       ServiceMonitors serviceMonitors,
       String defaultImage,
       Clock clock,
-      Distributor distributor) {
+      Distributor distributor,
+      FleetEvents events) {
+    this.events = Objects.requireNonNull(events, "events");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.distributor = Objects.requireNonNull(distributor, "distributor");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -187,6 +191,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         fleet -> {
           distributor.forget(fleet);
           renders.remove(fleet);
+          events.forget(fleet);
         });
     List<EventSource<?, S3ProxyConfig>> sources = new ArrayList<>();
     sources.add(buckets);
@@ -231,6 +236,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     Snapshot snapshot = null;
     if (result.config() != null) {
       snapshot = snapshot(fleet, result, stored, distributor.highestReported(key));
+      events.rendered(fleet, secrets, snapshot.generation(), snapshot.generation() != generation);
       if (snapshot.generation() != generation) {
         metrics.snapshotChanged();
         log.info(
@@ -247,6 +253,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       hash = snapshot.hash();
     } else {
       log.warn("fleet={} invalid, keeping the stored snapshot: {}", key, result.fleetProblems());
+      events.invalid(fleet, result.fleetProblems());
     }
     registry.publish(key, result.byBucket(), generation);
     Optional<Secret> token = adminToken.reconcile(fleet, context).getSingleResource();

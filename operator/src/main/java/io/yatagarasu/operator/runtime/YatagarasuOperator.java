@@ -9,6 +9,8 @@ import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.operator.distribute.PurgeSender;
+import io.yatagarasu.operator.events.EventRecorder;
+import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.reconciler.FleetRegistry;
 import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
 import io.yatagarasu.operator.reconciler.S3ProxyCachePurgeReconciler;
@@ -31,6 +33,7 @@ public final class YatagarasuOperator implements AutoCloseable {
   private final Operator operator;
   private final Distributor distributor;
   private final PurgeSender purgeSender;
+  private final EventRecorder recorder;
   private final AtomicBoolean leading;
   private final boolean electsLeader;
 
@@ -38,11 +41,13 @@ public final class YatagarasuOperator implements AutoCloseable {
       Operator operator,
       Distributor distributor,
       PurgeSender purgeSender,
+      EventRecorder recorder,
       AtomicBoolean leading,
       boolean electsLeader) {
     this.operator = operator;
     this.distributor = distributor;
     this.purgeSender = purgeSender;
+    this.recorder = recorder;
     this.leading = leading;
     this.electsLeader = electsLeader;
   }
@@ -99,15 +104,29 @@ public final class YatagarasuOperator implements AutoCloseable {
             });
     FleetRegistry registry = new FleetRegistry();
     Distributor distributor = new Distributor(distribution, metrics);
+    EventRecorder recorder =
+        new EventRecorder(
+            client,
+            settings.leaseIdentity() != null ? settings.leaseIdentity() : System.getenv("HOSTNAME"),
+            clock,
+            EventRecorder.Settings.defaults());
+    FleetEvents events = new FleetEvents(recorder);
+    distributor.onEvents(events);
     ServiceMonitors serviceMonitors =
         new ServiceMonitors(client, settings.serviceMonitorCrdCheck(), clock);
     S3ProxyConfigReconciler fleets =
         new S3ProxyConfigReconciler(
-            registry, metrics, serviceMonitors, settings.defaultImage(), clock, distributor);
-    S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock);
+            registry,
+            metrics,
+            serviceMonitors,
+            settings.defaultImage(),
+            clock,
+            distributor,
+            events);
+    S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock, events);
     PurgeSender purgeSender = new PurgeSender(distribution, clock);
     S3ProxyCachePurgeReconciler purges =
-        new S3ProxyCachePurgeReconciler(registry, purgeSender, metrics, clock);
+        new S3ProxyCachePurgeReconciler(registry, purgeSender, metrics, clock, recorder);
     if (settings.watchNamespaces().isEmpty()) {
       operator.register(fleets);
       operator.register(buckets);
@@ -118,7 +137,7 @@ public final class YatagarasuOperator implements AutoCloseable {
       operator.register(purges, c -> c.settingNamespaces(settings.watchNamespaces()));
     }
     return new YatagarasuOperator(
-        operator, distributor, purgeSender, leading, settings.leaseNamespace() != null);
+        operator, distributor, purgeSender, recorder, leading, settings.leaseNamespace() != null);
   }
 
   /**
@@ -157,5 +176,6 @@ public final class YatagarasuOperator implements AutoCloseable {
     operator.stop();
     distributor.close();
     purgeSender.close();
+    recorder.close();
   }
 }

@@ -97,7 +97,10 @@ class CachePurgeIT {
       assertThat(pod.purges.get(0).toString())
           .isEqualTo("{\"bucket\":\"assets\",\"keys\":[\"img/a.png\",\"css/site.css\"]}");
     }
-    assertThat(reasons(ns, "logo")).containsOnlyOnce("Started", "Completed");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(reasons(ns, "logo")).containsOnlyOnce("Started", "Completed"));
   }
 
   @Test
@@ -190,7 +193,9 @@ class CachePurgeIT {
             });
     assertThat(condition(ns, "retry", "Complete").getMessage())
         .contains("edge-2 (Unreachable: connection refused");
-    assertThat(reasons(ns, "retry")).contains("PodUnreachable");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(reasons(ns, "retry")).contains("PodUnreachable"));
 
     pods.pod(2).start(token(ns, "edge"));
 
@@ -228,7 +233,7 @@ class CachePurgeIT {
     assertThat(condition(ns, "late", "Failed").getMessage())
         .contains("1/2 pods purged", "edge-1 (Unreachable: connection refused");
     assertThat(status(ns, "late").getCompletionTime()).isNotNull();
-    assertThat(reasons(ns, "late")).contains("Failed");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(reasons(ns, "late")).contains("Failed"));
   }
 
   @Test

@@ -263,7 +263,10 @@ class S3ProxyConfigReconcilerIT {
     assertThat(harness.bucketCondition(ns, "second", "Accepted").getMessage())
         .contains("already served by the older S3ProxyBucket " + ns + "/first");
     assertThat(harness.bucketVerdict(ns, "first", "Accepted")).isEqualTo("True Accepted");
-    assertThat(harness.fleet(ns, "edge").getStatus().getBuckets().getRejected()).isEqualTo(1);
+    // The fleet's status is written after the verdicts it hands to the buckets.
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.fleet(ns, "edge").getStatus().getBuckets().getRejected() == 1);
 
     client.resources(S3ProxyBucket.class).inNamespace(ns).withName("first").delete();
 
