@@ -1,16 +1,21 @@
 {{/*
 Rules on namespaced objects (pods: the distributor finds each proxy pod's address to push
-snapshots to): in cluster mode they go into the ClusterRole, in namespaced mode into a
-Role per watched namespace. Events: the operator records what it did on the fleets and
-buckets (created, and patched to count repeats). Secrets: list and watch are filtered by the label
-yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filter.
+snapshots and cache purges to): in cluster mode they go into the ClusterRole, in namespaced
+mode into a Role per watched namespace. Events: the operator records what it did on the fleets,
+buckets and cache purges (created, and patched to count repeats). Secrets: list and watch are
+filtered by the label yatagarasu.io/credentials=true in the operator; RBAC cannot express a
+label filter. S3ProxyCachePurges are deleted by the operator once their
+ttlSecondsAfterFinished has passed.
 */}}
 {{- define "yatagarasu.namespacedRules" -}}
 - apiGroups: [yatagarasu.io]
   resources: [s3proxyconfigs, s3proxybuckets]
   verbs: [get, list, watch]
 - apiGroups: [yatagarasu.io]
-  resources: [s3proxyconfigs/status, s3proxybuckets/status]
+  resources: [s3proxycachepurges]
+  verbs: [get, list, watch, delete]
+- apiGroups: [yatagarasu.io]
+  resources: [s3proxyconfigs/status, s3proxybuckets/status, s3proxycachepurges/status]
   verbs: [get, patch, update]
 - apiGroups: [""]
   resources: [pods]

@@ -28,6 +28,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
+import io.yatagarasu.operator.crd.S3ProxyCachePurge;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.ServiceAccountSettings;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
@@ -54,8 +55,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * API server through a dispatcher that records each request it sends (told apart from the test's
  * own by the User-Agent), through a fleet's whole life: owned objects created, a Secret read, the
  * ServiceMonitor and PDB created and deleted, a deleted Service recreated, status patched, the
- * Lease taken. Each recorded call must be allowed by the rules the chart binds to its
- * ServiceAccount, in that mode. A second fleet's HorizontalPodAutoscaler is created and deleted.
+ * Lease taken, a cache purge run (its status and events written) and deleted after its TTL. Each
+ * recorded call must be allowed by the rules the chart binds to its ServiceAccount, in that mode. A
+ * second fleet's HorizontalPodAutoscaler is created and deleted.
  */
 class ChartRbacTest {
   private static final String OPERATOR_AGENT = "yatagarasu-operator-under-test";
@@ -239,6 +241,14 @@ class ChartRbacTest {
           s3: {bucket: bucket-b, region: us-east-1}
           credentials: {secretRef: {name: unlabelled}}
           auth: {type: public}
+        ---
+        apiVersion: yatagarasu.io/v1alpha1
+        kind: S3ProxyCachePurge
+        metadata: {name: logo, namespace: %1$s}
+        spec:
+          bucketRef: {name: labelled}
+          keys: [img/logo.png]
+          ttlSecondsAfterFinished: 0
         """
             .formatted(NS));
   }
@@ -263,7 +273,14 @@ class ChartRbacTest {
                     && client.serviceAccounts().inNamespace(NS).withName("edge-proxy").get() != null
                     && autoscaler(client) != null
                     && buckets.list().getItems().stream().allMatch(b -> b.getStatus() != null)
-                    && fleets.withName("edge").get().getStatus() != null);
+                    && fleets.withName("edge").get().getStatus() != null
+                    // The purge finds no ready pod, completes, and is deleted at once (TTL 0).
+                    && client
+                            .resources(S3ProxyCachePurge.class)
+                            .inNamespace(NS)
+                            .withName("logo")
+                            .get()
+                        == null);
 
     fleets
         .withName("edge")

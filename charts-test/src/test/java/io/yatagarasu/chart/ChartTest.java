@@ -155,7 +155,12 @@ class ChartTest {
     assertThat(all(objects, ServiceMonitor.class)).isEmpty();
     assertThat(all(objects, NetworkPolicy.class)).isEmpty();
     assertThat(all(objects, S3ProxyConfig.class)).isEmpty();
-    assertThat(all(objects, CustomResourceDefinition.class)).hasSize(2);
+    assertThat(all(objects, CustomResourceDefinition.class))
+        .extracting(crd -> crd.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "s3proxyconfigs.yatagarasu.io",
+            "s3proxybuckets.yatagarasu.io",
+            "s3proxycachepurges.yatagarasu.io");
   }
 
   @Test
@@ -322,7 +327,7 @@ class ChartTest {
             all(
                 ChartRenderer.render("crds: {keep: false}\n", work),
                 CustomResourceDefinition.class))
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(crd -> assertThat(crd.getMetadata().getAnnotations()).isNullOrEmpty());
   }
 

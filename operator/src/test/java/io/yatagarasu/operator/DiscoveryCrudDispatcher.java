@@ -39,7 +39,8 @@ public final class DiscoveryCrudDispatcher extends KubernetesCrudDispatcher {
           resources(
               "yatagarasu.io/v1alpha1",
               resource("s3proxyconfigs", "S3ProxyConfig", true, "\"s3pc\",\"s3proxy\""),
-              resource("s3proxybuckets", "S3ProxyBucket", true, "\"s3pb\",\"s3bucket\"")),
+              resource("s3proxybuckets", "S3ProxyBucket", true, "\"s3pb\",\"s3bucket\""),
+              resource("s3proxycachepurges", "S3ProxyCachePurge", true, "\"s3purge\"")),
           "/apis/apps/v1",
           resources("apps/v1", resource("deployments", "Deployment", true, "")),
           "/apis/policy/v1",

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.yatagarasu.operator.crd.S3ProxyCachePurge;
+import io.yatagarasu.operator.status.PurgeConditions;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +81,39 @@ class ExamplesIT {
         applied.stream().filter(o -> "S3ProxyConfig".equals(o.getKind())).toList();
     List<HasMetadata> buckets =
         applied.stream().filter(o -> "S3ProxyBucket".equals(o.getKind())).toList();
+    List<HasMetadata> purges =
+        applied.stream().filter(o -> "S3ProxyCachePurge".equals(o.getKind())).toList();
     assertThat(fleets).hasSize(4);
     assertThat(buckets).hasSize(5);
+    assertThat(purges).hasSize(2);
+    for (HasMetadata purge : purges) {
+      String ns = purge.getMetadata().getNamespace();
+      String name = purge.getMetadata().getName();
+      // No proxy pod runs here, so no pod holds anything: each purge completes at once, 0/0.
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                S3ProxyCachePurge current =
+                    client.resources(S3ProxyCachePurge.class).inNamespace(ns).withName(name).get();
+                assertThat(current.getStatus()).as(ns + "/" + name).isNotNull();
+                assertThat(current.getStatus().getProgress()).isEqualTo("0/0");
+                assertThat(
+                        OperatorHarness.condition(
+                                current.getStatus().getConditions(), PurgeConditions.COMPLETE)
+                            .getStatus())
+                    .isEqualTo("True");
+              });
+    }
+    assertThat(
+            client
+                .resources(S3ProxyCachePurge.class)
+                .inNamespace("default")
+                .withName("assets-logo")
+                .get()
+                .getStatus()
+                .getBucket())
+        .isEqualTo("public-assets");
     for (HasMetadata bucket : buckets) {
       String ns = bucket.getMetadata().getNamespace();
       String name = bucket.getMetadata().getName();

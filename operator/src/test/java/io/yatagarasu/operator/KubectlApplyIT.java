@@ -119,6 +119,22 @@ class KubectlApplyIT {
                         "jsonpath={.status.buckets.accepted}")
                     .equals("2"));
     assertThat(kubectl("", "get", "s3pc", "-A")).contains("edge", "monitored", "shared-edge");
+    // The mock serves no Table, so kubectl cannot show the printer columns; their fields then.
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                kubectl(
+                        "",
+                        "get",
+                        "s3purge",
+                        "assets-logo",
+                        "-n",
+                        "default",
+                        "-o",
+                        "jsonpath={.status.bucket} {.status.what} {.status.progress}"
+                            + " {.status.conditions[?(@.type==\"Complete\")].status}")
+                    .equals("public-assets 2 keys 0/0 True"));
     assertThat(client.apps().deployments().inNamespace("default").withName("edge").get())
         .isNotNull();
     assertThat(harness.renderedDocument("default", "edge")).contains("/reports", "/assets");

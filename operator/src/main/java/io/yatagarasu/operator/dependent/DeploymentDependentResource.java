@@ -2,6 +2,8 @@ package io.yatagarasu.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
+import io.yatagarasu.operator.render.CacheSizing;
 import io.yatagarasu.operator.render.PodLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,9 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
   public static final String CONTAINER = "proxy";
   public static final String HTTP_PORT_NAME = "http";
   public static final String ADMIN_PORT_NAME = "admin";
+
+  /** The environment variable that carries the JVM limits of a fleet with a cache. */
+  public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   /**
    * The key under which the reconciler says whether a bucket of the fleet signs with the pod's
@@ -194,6 +200,7 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
         .withLivenessProbe(probe("/health", 10, 3))
         .withReadinessProbe(probe("/ready", 5, 2))
         .withResources(spec.getResources())
+        .withEnv(jvmOptions(spec))
         .withSecurityContext(securityContext)
         .addNewVolumeMount()
         .withName("config")
@@ -219,6 +226,17 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                         .withReadOnly(true)
                         .build()))
         .build();
+  }
+
+  /**
+   * {@code JAVA_TOOL_OPTIONS} with the JVM limits a cache needs (see {@link CacheSizing}); none
+   * without a cache, so enabling nothing changes nothing in the pod template.
+   */
+  private static List<EnvVar> jvmOptions(S3ProxyConfigSpec spec) {
+    String options = CacheSizing.of(spec).javaToolOptions();
+    return options == null
+        ? List.of()
+        : List.of(new EnvVarBuilder().withName(JAVA_TOOL_OPTIONS).withValue(options).build());
   }
 
   // A constraint without a labelSelector would count no pod; it means the fleet's own pods.

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Talks to a proxy pod's admin listener: {@code PUT /admin/config} with the generation header and
- * the bearer token, and turns the answer into a {@link PodAnswer}. The token is only ever put in
- * the Authorization header.
+ * the bearer token, turned into a {@link PodAnswer}, and {@code POST /admin/cache/purge}, turned
+ * into a {@link PurgeAnswer}. The token is only ever put in the Authorization header.
  */
 final class AdminClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +50,82 @@ final class AdminClient {
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(unreachable(e, generation));
     }
+  }
+
+  CompletableFuture<PurgeAnswer> purge(PodTarget pod, byte[] body, String token) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(pod, "/admin/cache/purge"))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    try {
+      return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .handle(AdminClient::purgeAnswer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(
+          new PurgeAnswer(PurgeAnswer.Result.UNREACHABLE, 0, failure(e)));
+    }
+  }
+
+  private static URI uri(PodTarget pod, String path) {
+    String host = pod.ip().indexOf(':') >= 0 ? "[" + pod.ip() + "]" : pod.ip();
+    return URI.create("http://" + host + ":" + pod.adminPort() + path);
+  }
+
+  /**
+   * A 404 naming an unknown bucket means the pod caches nothing for it; a 404 without that status
+   * comes from a proxy version without a cache (it has no purge endpoint), which caches nothing
+   * either. Both count as purged, with 0 entries.
+   */
+  private static PurgeAnswer purgeAnswer(HttpResponse<String> response, Throwable error) {
+    if (error != null) {
+      return new PurgeAnswer(PurgeAnswer.Result.UNREACHABLE, 0, failure(error));
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (Exception e) {
+      body = null;
+    }
+    String status = body == null ? "" : body.path("status").asText("");
+    int code = response.statusCode();
+    if (code == 200 && "purged".equals(status)) {
+      return new PurgeAnswer(
+          PurgeAnswer.Result.PURGED, Math.max(0, body.path("purged").asLong(0)), null);
+    }
+    if (code == 404 && "unknown-bucket".equals(status)) {
+      return new PurgeAnswer(
+          PurgeAnswer.Result.PURGED,
+          0,
+          "the pod has no bucket " + body.path("bucket").asText("") + ": nothing cached for it");
+    }
+    if (code == 404) {
+      return new PurgeAnswer(
+          PurgeAnswer.Result.PURGED,
+          0,
+          "the pod's proxy has no cache purge endpoint (a version without a cache): nothing"
+              + " cached");
+    }
+    if (code == 400 || code == 413 || code == 422) {
+      List<String> errors = new ArrayList<>();
+      if (body != null && body.path("errors").isArray()) {
+        body.get("errors").forEach(e -> errors.add(e.asText()));
+      }
+      return new PurgeAnswer(
+          PurgeAnswer.Result.REJECTED,
+          0,
+          "HTTP " + code + (errors.isEmpty() ? " rejected" : ": " + String.join("; ", errors)));
+    }
+    if (code == 401 || code == 403) {
+      return new PurgeAnswer(
+          PurgeAnswer.Result.UNREACHABLE,
+          0,
+          "HTTP " + code + " from the admin listener: the admin token was refused");
+    }
+    return new PurgeAnswer(
+        PurgeAnswer.Result.UNREACHABLE, 0, "HTTP " + code + " from the admin listener");
   }
 
   private static PodAnswer answer(HttpResponse<String> response, Throwable error, long pushed) {
@@ -104,18 +180,20 @@ final class AdminClient {
   }
 
   private static PodAnswer unreachable(Throwable error, long pushed) {
+    return new PodAnswer(PodAnswer.Result.UNREACHABLE, 0, null, List.of(failure(error)), pushed);
+  }
+
+  /** Why a request got no answer; the request (and its token) is never part of the message. */
+  private static String failure(Throwable error) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String message;
     if (cause instanceof HttpTimeoutException) {
-      message = "no answer within the push timeout";
-    } else if (cause instanceof java.net.ConnectException) {
-      message = "connection refused";
-    } else {
-      message =
-          cause.getClass().getSimpleName()
-              + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      return "no answer within the admin request timeout";
     }
-    return new PodAnswer(PodAnswer.Result.UNREACHABLE, 0, null, List.of(message), pushed);
+    if (cause instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 }

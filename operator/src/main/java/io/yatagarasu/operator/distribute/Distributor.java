@@ -359,10 +359,7 @@ public final class Distributor implements AutoCloseable {
 
   /** Capped exponential backoff with jitter: a random delay between half and all of the step. */
   private long backoff(int failures) {
-    long base = settings.backoffBase().toNanos();
-    long cap = settings.backoffCap().toNanos();
-    long step = failures >= 30 ? cap : Math.min(cap, base << Math.min(failures - 1, 30));
-    return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
+    return settings.backoff().nanos(failures, ThreadLocalRandom.current().nextDouble());
   }
 
   @Override

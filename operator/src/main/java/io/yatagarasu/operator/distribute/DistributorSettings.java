@@ -20,10 +20,12 @@ public record DistributorSettings(
     Objects.requireNonNull(backoffBase, "backoffBase");
     Objects.requireNonNull(backoffCap, "backoffCap");
     Objects.requireNonNull(view, "view");
-    if (backoffBase.isZero() || backoffBase.isNegative() || backoffCap.compareTo(backoffBase) < 0) {
-      throw new IllegalArgumentException(
-          "backoff: " + backoffBase + ".." + backoffCap + " (expected: 0 < base <= cap)");
-    }
+    new Backoff(backoffBase, backoffCap);
+  }
+
+  /** The retry delays of failed pushes and purges. */
+  public Backoff backoff() {
+    return new Backoff(backoffBase, backoffCap);
   }
 
   public static DistributorSettings defaults() {

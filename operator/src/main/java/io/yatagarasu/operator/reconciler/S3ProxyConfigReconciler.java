@@ -1,11 +1,7 @@
 package io.yatagarasu.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -44,6 +40,7 @@ import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
 import io.yatagarasu.operator.events.FleetEvents;
+import io.yatagarasu.operator.render.CacheSizing;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
@@ -305,7 +302,12 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         .put(
             DeploymentDependentResource.USES_POD_IDENTITY_KEY,
             attached.stream().anyMatch(S3ProxyConfigReconciler::usesPodIdentity));
-    Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
+    // A cache that does not fit the pods' memory leaves the Deployment as it is: applying the
+    // rest of the spec would start pods whose JVM limits cannot hold the cache.
+    Deployment pods =
+        CacheSizing.of(FleetSpecs.spec(fleet)).problem() != null
+            ? null
+            : deployment.reconcile(fleet, context).getSingleResource().orElse(null);
     if (pods == null) {
       pods = deployment.getSecondaryResource(fleet, context).orElse(null);
     }
@@ -710,65 +712,22 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     && pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
         .forEach(
             pod -> {
-              var status = pod.getStatus();
-              if (status == null
-                  || status.getPodIP() == null
-                  || status.getPodIP().isEmpty()
-                  || pod.getMetadata().getDeletionTimestamp() != null
-                  || !"Running".equals(status.getPhase())) {
-                return;
+              PodTarget target = ProxyPods.target(pod, defaultAdminPort);
+              if (target != null) {
+                targets.add(target);
               }
-              boolean ready =
-                  status.getConditions() != null
-                      && status.getConditions().stream()
-                          .anyMatch(
-                              (PodCondition c) ->
-                                  "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-              int restarts =
-                  status.getContainerStatuses() == null
-                      ? 0
-                      : status.getContainerStatuses().stream()
-                          .mapToInt(
-                              (ContainerStatus c) ->
-                                  c.getRestartCount() == null ? 0 : c.getRestartCount())
-                          .sum();
-              targets.add(
-                  new PodTarget(
-                      pod.getMetadata().getName(),
-                      pod.getMetadata().getUid() + "/" + status.getPodIP() + "/" + restarts,
-                      status.getPodIP(),
-                      adminPort(pod, defaultAdminPort),
-                      ready));
             });
     return targets;
   }
 
-  /** The pod's own admin container port (what its kubelet runs), else the snapshot's. */
-  private static int adminPort(Pod pod, int fallback) {
-    if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
-      return fallback;
-    }
-    for (Container container : pod.getSpec().getContainers()) {
-      if (container.getPorts() == null) {
-        continue;
-      }
-      for (ContainerPort port : container.getPorts()) {
-        if ("admin".equals(port.getName()) && port.getContainerPort() != null) {
-          return port.getContainerPort();
-        }
-      }
-    }
-    return fallback;
-  }
-
-  private static int specAdminPort(S3ProxyConfig fleet) {
+  static int specAdminPort(S3ProxyConfig fleet) {
     var server = fleet.getSpec() == null ? null : fleet.getSpec().getServer();
     return server == null || server.getAdminPort() == null
         ? AdminConfig.defaults().listen().port()
         : server.getAdminPort();
   }
 
-  private static String tokenOf(Secret secret) {
+  static String tokenOf(Secret secret) {
     String data = secret.getData() == null ? null : secret.getData().get(PodLayout.ADMIN_TOKEN_KEY);
     if (data == null) {
       return null;

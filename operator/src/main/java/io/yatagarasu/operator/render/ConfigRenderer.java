@@ -132,6 +132,10 @@ public final class ConfigRenderer {
     RateLimitsConfig rateLimits =
         attempt(fleetProblems, "spec.rateLimits", () -> rateLimits(spec.getRateLimits()));
     CacheConfig cache = attempt(fleetProblems, "spec.cache", () -> cache(spec.getCache()));
+    String sizing = CacheSizing.of(spec).problem();
+    if (sizing != null) {
+      fleetProblems.add(sizing);
+    }
     UpstreamConfig bucketBase = upstream == null ? UpstreamConfig.defaults() : upstream;
 
     List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
@@ -807,6 +811,14 @@ public final class ConfigRenderer {
       throw new IllegalArgumentException(
           "endpoint: is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")");
     }
+  }
+
+  /**
+   * The name a bucket gets in its fleet's snapshot when no other bucket took it first: what a
+   * bucket is called on the proxies when the fleet's latest render is not at hand.
+   */
+  public static String routeName(ObjectKey fleet, ObjectKey bucket) {
+    return routeName(fleet, bucket, Set.of());
   }
 
   /**

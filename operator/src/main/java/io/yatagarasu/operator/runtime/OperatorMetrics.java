@@ -133,4 +133,26 @@ public final class OperatorMetrics implements PushMetrics {
                     .register(registry))
         .increment();
   }
+
+  /** Counts an S3ProxyCachePurge that recorded its pods and started. */
+  public void purgeStarted() {
+    purges("started");
+  }
+
+  /** Counts an S3ProxyCachePurge that finished, complete or failed. */
+  public void purgeFinished(boolean complete) {
+    purges(complete ? "complete" : "failed");
+  }
+
+  private void purges(String result) {
+    counters
+        .computeIfAbsent(
+            "purges/" + result,
+            k ->
+                Counter.builder("yatagarasu.operator.purges")
+                    .description("Cache purges (S3ProxyCachePurge objects) by result")
+                    .tag("result", result)
+                    .register(registry))
+        .increment();
+  }
 }

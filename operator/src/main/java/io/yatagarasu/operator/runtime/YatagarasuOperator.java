@@ -8,10 +8,12 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.operator.distribute.PurgeSender;
 import io.yatagarasu.operator.events.EventRecorder;
 import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.reconciler.FleetRegistry;
 import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
+import io.yatagarasu.operator.reconciler.S3ProxyCachePurgeReconciler;
 import io.yatagarasu.operator.reconciler.S3ProxyConfigReconciler;
 import java.time.Clock;
 import java.util.Objects;
@@ -20,15 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator: both controllers on one JOSDK {@link Operator}, sharing a {@link FleetRegistry}.
- * Status is patched and owned objects are updated without server-side apply, so the operator
- * behaves the same on every API server (and the fabric8 mock server in tests).
+ * The operator: its three controllers (fleets, buckets, cache purges) on one JOSDK {@link
+ * Operator}, sharing a {@link FleetRegistry}. Status is patched and owned objects are updated
+ * without server-side apply, so the operator behaves the same on every API server (and the fabric8
+ * mock server in tests).
  */
 public final class YatagarasuOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(YatagarasuOperator.class);
 
   private final Operator operator;
   private final Distributor distributor;
+  private final PurgeSender purgeSender;
   private final EventRecorder recorder;
   private final AtomicBoolean leading;
   private final boolean electsLeader;
@@ -36,11 +40,13 @@ public final class YatagarasuOperator implements AutoCloseable {
   private YatagarasuOperator(
       Operator operator,
       Distributor distributor,
+      PurgeSender purgeSender,
       EventRecorder recorder,
       AtomicBoolean leading,
       boolean electsLeader) {
     this.operator = operator;
     this.distributor = distributor;
+    this.purgeSender = purgeSender;
     this.recorder = recorder;
     this.leading = leading;
     this.electsLeader = electsLeader;
@@ -118,15 +124,20 @@ public final class YatagarasuOperator implements AutoCloseable {
             distributor,
             events);
     S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock, events);
+    PurgeSender purgeSender = new PurgeSender(distribution, clock);
+    S3ProxyCachePurgeReconciler purges =
+        new S3ProxyCachePurgeReconciler(registry, purgeSender, metrics, clock, recorder);
     if (settings.watchNamespaces().isEmpty()) {
       operator.register(fleets);
       operator.register(buckets);
+      operator.register(purges);
     } else {
       operator.register(fleets, c -> c.settingNamespaces(settings.watchNamespaces()));
       operator.register(buckets, c -> c.settingNamespaces(settings.watchNamespaces()));
+      operator.register(purges, c -> c.settingNamespaces(settings.watchNamespaces()));
     }
     return new YatagarasuOperator(
-        operator, distributor, recorder, leading, settings.leaseNamespace() != null);
+        operator, distributor, purgeSender, recorder, leading, settings.leaseNamespace() != null);
   }
 
   /**
@@ -164,6 +175,7 @@ public final class YatagarasuOperator implements AutoCloseable {
     leading.set(false);
     operator.stop();
     distributor.close();
+    purgeSender.close();
     recorder.close();
   }
 }

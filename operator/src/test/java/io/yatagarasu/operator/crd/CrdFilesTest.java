@@ -62,10 +62,13 @@ class CrdFilesTest {
   }
 
   @Test
-  void bothKindsAreNamespacedWithShortNamesAndCelRules() throws IOException {
+  void everyKindIsNamespacedWithShortNamesAndCelRules() throws IOException {
     Map<String, String> generated = generate();
     assertThat(generated)
-        .containsOnlyKeys("s3proxybuckets.yatagarasu.io.yaml", "s3proxyconfigs.yatagarasu.io.yaml");
+        .containsOnlyKeys(
+            "s3proxybuckets.yatagarasu.io.yaml",
+            "s3proxyconfigs.yatagarasu.io.yaml",
+            "s3proxycachepurges.yatagarasu.io.yaml");
     assertThat(generated.get("s3proxyconfigs.yatagarasu.io.yaml"))
         .contains("scope: Namespaced", "- s3pc", "x-kubernetes-validations", "status: {}");
     // Long messages are folded over several YAML lines.
@@ -103,10 +106,44 @@ class CrdFilesTest {
         .noneMatch(c -> c.startsWith("Accepted="));
   }
 
+  @Test
+  void aPurgeIsImmutableAndItsSpecMustNameOneTargetAndSomethingToPurge() throws IOException {
+    CustomResourceDefinition crd =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+            .unmarshal(
+                Files.readString(COMMITTED.resolve("s3proxycachepurges.yatagarasu.io.yaml")),
+                CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("s3purge");
+    CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
+    var spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+    assertThat(spec.getXKubernetesValidations())
+        .extracting(r -> r.getRule())
+        .containsExactly(
+            "has(self.bucketRef) != has(self.proxyRef)",
+            "has(self.keys) || has(self.prefixes) || (has(self.all) && self.all)",
+            "!(has(self.all) && self.all) || (!has(self.keys) && !has(self.prefixes))",
+            "self == oldSelf");
+    // Bounded lists of bounded strings keep the CEL rules (self == oldSelf included) cheap.
+    for (String list : List.of("keys", "prefixes")) {
+      var field = spec.getProperties().get(list);
+      assertThat(field.getMaxItems()).isEqualTo(100);
+      assertThat(field.getItems().getSchema().getMaxLength()).isEqualTo(1024);
+    }
+    assertThat(spec.getProperties().get("deadlineSeconds").getDefault().asInt()).isEqualTo(300);
+    assertThat(spec.getProperties().get("ttlSecondsAfterFinished").getDefault().asInt())
+        .isEqualTo(3600);
+    assertThat(
+            version.getAdditionalPrinterColumns().stream()
+                .filter(c -> c.getPriority() == null || c.getPriority() == 0)
+                .map(CustomResourceColumnDefinition::getName))
+        .containsExactly("Bucket", "What", "Pods", "Age", "Complete");
+  }
+
   static Map<String, String> generate() throws IOException {
     Files.createDirectories(GENERATED);
     new CRDGenerator()
-        .customResourceClasses(S3ProxyConfig.class, S3ProxyBucket.class)
+        .customResourceClasses(S3ProxyConfig.class, S3ProxyBucket.class, S3ProxyCachePurge.class)
         .forCRDVersions("v1")
         .withParallelGenerationEnabled(false)
         .withMinQuotes(true)
@@ -121,7 +158,11 @@ class CrdFilesTest {
         .generate();
     Map<String, String> files = new TreeMap<>();
     for (String crd :
-        new String[] {"s3proxyconfigs.yatagarasu.io", "s3proxybuckets.yatagarasu.io"}) {
+        new String[] {
+          "s3proxyconfigs.yatagarasu.io",
+          "s3proxybuckets.yatagarasu.io",
+          "s3proxycachepurges.yatagarasu.io"
+        }) {
       String text =
           Files.readString(
               GENERATED.resolve(CRDGenerator.getOutputName(crd, "v1") + ".yml"),
@@ -135,9 +176,11 @@ class CrdFilesTest {
   private static HasMetadata columnsInDeclarationOrder(HasMetadata crd) {
     CustomResourceDefinition definition = (CustomResourceDefinition) crd;
     Class<?> kind =
-        definition.getSpec().getNames().getKind().equals("S3ProxyConfig")
-            ? S3ProxyConfig.class
-            : S3ProxyBucket.class;
+        switch (definition.getSpec().getNames().getKind()) {
+          case "S3ProxyConfig" -> S3ProxyConfig.class;
+          case "S3ProxyCachePurge" -> S3ProxyCachePurge.class;
+          default -> S3ProxyBucket.class;
+        };
     List<String> order =
         Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
             .map(AdditionalPrinterColumn::name)

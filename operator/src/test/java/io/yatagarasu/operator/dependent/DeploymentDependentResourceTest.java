@@ -100,4 +100,39 @@ class DeploymentDependentResourceTest {
     assertThat(pod.getPriorityClassName()).isEqualTo("edge-critical");
     assertThat(pod.getImagePullSecrets()).extracting("name").containsExactly("registry");
   }
+
+  @Test
+  void aFleetWithACacheGetsDirectMemoryAndHeapLimitsForItsJvm() {
+    var container =
+        desired(
+                HEAD
+                    + "spec: {cache: {enabled: true, maxSize: 512Mi},"
+                    + " resources: {limits: {memory: 1Gi}}}")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(container.getEnv())
+        .singleElement()
+        .satisfies(
+            env -> {
+              assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+              // 512Mi + 64Mi direct; 1024Mi - 576Mi - 96Mi heap.
+              assertThat(env.getValue()).isEqualTo("-XX:MaxDirectMemorySize=576m -Xmx352m");
+            });
+  }
+
+  @Test
+  void aFleetWithoutACacheGetsNoJvmOptionsSoItsPodsAreNotRolled() {
+    assertThat(
+            desired(HEAD + "spec: {cache: {enabled: false, maxSize: 512Mi}}")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .isEmpty();
+  }
 }
