@@ -3,6 +3,9 @@ package io.yatagarasu.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenTelemetry traces end to end: a real proxy, real s3proxy servers and an OTLP/HTTP collector
@@ -56,6 +60,7 @@ class TracingIT {
   private static final ConcurrentLinkedQueue<ResourceSpans> received =
       new ConcurrentLinkedQueue<>();
   private static final AtomicInteger exports = new AtomicInteger();
+  private static final ListAppender<ILoggingEvent> ACCESS = new ListAppender<>();
   private static HttpClient http;
   private ProxyServer proxy;
 
@@ -86,10 +91,13 @@ class TracingIT {
         });
     collector.start();
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    ACCESS.start();
+    ((Logger) LoggerFactory.getLogger("yatagarasu.access")).addAppender(ACCESS);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    ((Logger) LoggerFactory.getLogger("yatagarasu.access")).detachAppender(ACCESS);
     collector.stop(0);
     replica.close();
   }
@@ -101,13 +109,14 @@ class TracingIT {
     }
     received.clear();
     exports.set(0);
+    ACCESS.list.clear();
   }
 
   private static String yaml(String tracing) {
     return """
         server: { listen: 127.0.0.1:0 }
         admin: { listen: 127.0.0.1:0 }
-        logging: { accessLog: false }
+        logging: { accessLog: true, format: json }
         upstream: { retry: { maxAttempts: 1 } }
         %s
         jwt:
@@ -250,6 +259,13 @@ class TracingIT {
         .containsKey("aws.request_id");
     assertThat(served.get("aws.request_id")).isNotBlank();
 
+    String serverSpanId = hex(server.getSpanId());
+    assertThat(ACCESS.list.stream().map(ILoggingEvent::getFormattedMessage))
+        .anyMatch(
+            line ->
+                line.contains("\"trace_id\":\"" + traceId + "\"")
+                    && line.contains("\"span_id\":\"" + serverSpanId + "\""));
+
     Map<String, String> resource = attributes(received.peek().getResource().getAttributesList());
     assertThat(resource)
         .containsEntry("service.name", "edge-proxy")
@@ -321,7 +337,7 @@ class TracingIT {
     awaitSpans(1);
 
     // A change elsewhere in the document keeps the tracer.
-    apply(yaml(tracing(1.0, "before")).replace("accessLog: false", "accessLog: true"));
+    apply(yaml(tracing(1.0, "before")).replace("format: json", "format: text"));
     assertThat(proxy.snapshots().current().tracer()).isSameAs(first);
 
     apply(yaml(tracing(1.0, "after")));
