@@ -56,6 +56,7 @@ final class ConfigBinder {
     JwtConfig jwt = jwt(root.object("jwt"));
     RateLimitsConfig rateLimits = rateLimits(root.object("rateLimits"));
     CacheConfig cache = cache(root.object("cache"));
+    TracingConfig tracing = tracing(root.object("tracing"));
     List<NodeReader> bucketReaders = root.list("buckets");
     List<BucketConfig> buckets = buckets(bucketReaders);
     if (jwt != null) {
@@ -72,7 +73,7 @@ final class ConfigBinder {
       return null;
     }
     return new ConfigDocument(
-        new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, cache, buckets),
+        new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, cache, tracing, buckets),
         generation == null ? OptionalLong.empty() : OptionalLong.of(generation));
   }
 
@@ -304,6 +305,37 @@ final class ConfigBinder {
     Long maxSize =
         r.parsed("maxSize", d.maxSize(), "a size", Sizes::parse, Rules.CACHE_SIZE::problem);
     return r.finish() ? new CacheConfig(enabled, maxSize) : null;
+  }
+
+  private static TracingConfig tracing(NodeReader r) {
+    TracingConfig d = TracingConfig.defaults();
+    boolean enabled = r.bool("enabled", d.enabled());
+    URI endpoint = r.parsed("endpoint", d.endpoint(), "a URL", ConfigBinder::uri, Rules::httpUrl);
+    TracingProtocol protocol = r.choice("protocol", d.protocol(), TracingProtocol.class);
+    Double samplingRatio =
+        r.parsed(
+            "samplingRatio",
+            d.samplingRatio(),
+            "a number",
+            ConfigBinder::number,
+            Rules::samplingRatio);
+    String serviceName = r.string("serviceName", d.serviceName(), Rules::notEmpty);
+    Map<String, String> attributes = r.stringMap("resourceAttributes", Rules::notEmpty);
+    return r.finish()
+        ? new TracingConfig(enabled, endpoint, protocol, samplingRatio, serviceName, attributes)
+        : null;
+  }
+
+  private static Double number(String text) {
+    try {
+      double value = Double.parseDouble(text);
+      if (Double.isFinite(value)) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(Rules.quote(text) + " is not a number");
   }
 
   private static BucketCacheConfig bucketCache(NodeReader r) {

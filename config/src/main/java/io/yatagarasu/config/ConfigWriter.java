@@ -183,6 +183,24 @@ public final class ConfigWriter {
           .put("enabled", config.cache().enabled())
           .put("maxSize", Sizes.format(config.cache().maxSize()));
     }
+    if (!config.tracing().equals(TracingConfig.defaults())) {
+      TracingConfig tracing = config.tracing();
+      ObjectNode t =
+          root.putObject("tracing")
+              .put("enabled", tracing.enabled())
+              .put("protocol", Rules.spelling(tracing.protocol()))
+              .put("samplingRatio", tracing.samplingRatio());
+      if (tracing.endpoint() != null) {
+        t.put("endpoint", tracing.endpoint().toString());
+      }
+      if (tracing.serviceName() != null) {
+        t.put("serviceName", tracing.serviceName());
+      }
+      if (!tracing.resourceAttributes().isEmpty()) {
+        ObjectNode attributes = t.putObject("resourceAttributes");
+        tracing.resourceAttributes().forEach(attributes::put);
+      }
+    }
     ArrayNode buckets = root.putArray("buckets");
     for (BucketConfig bucket : config.buckets()) {
       ObjectNode b = buckets.addObject();

@@ -5,9 +5,11 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -207,6 +209,41 @@ final class NodeReader {
       }
     }
     return items;
+  }
+
+  /**
+   * A mapping of names to strings, in document order; empty when the key is missing. Values must be
+   * scalars (numbers and booleans are taken as their text); names are checked by {@code rule}.
+   */
+  Map<String, String> stringMap(String key, Rule<String> rule) {
+    JsonNode value = field(key);
+    if (value == null) {
+      return Map.of();
+    }
+    if (!value.isObject()) {
+      problem(key, describe(value) + " (expected: a mapping)");
+      return Map.of();
+    }
+    Map<String, String> entries = new LinkedHashMap<>();
+    value
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              String entryKey = key + "." + entry.getKey();
+              String problem = rule.check(entry.getKey());
+              JsonNode item = entry.getValue();
+              if (problem != null) {
+                problem(entryKey, problem);
+              } else if (item.isObject() || item.isArray() || item.isNull()) {
+                problem(entryKey, describe(item) + " (expected: a string)");
+              } else {
+                String text = text(entryKey, item, "a string", false);
+                if (text != null) {
+                  entries.put(entry.getKey(), text);
+                }
+              }
+            });
+    return entries;
   }
 
   /** An optional string; {@code fallback} when missing. Numbers and booleans are refused. */

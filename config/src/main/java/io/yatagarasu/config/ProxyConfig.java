@@ -14,6 +14,7 @@ public record ProxyConfig(
     JwtConfig jwt,
     RateLimitsConfig rateLimits,
     CacheConfig cache,
+    TracingConfig tracing,
     List<BucketConfig> buckets) {
   public ProxyConfig {
     Objects.requireNonNull(server, "server");
@@ -23,6 +24,7 @@ public record ProxyConfig(
     Objects.requireNonNull(jwt, "jwt");
     Objects.requireNonNull(rateLimits, "rateLimits");
     Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(tracing, "tracing");
     buckets = List.copyOf(Objects.requireNonNull(buckets, "buckets"));
     requireUnique(buckets.stream().map(BucketConfig::name).toList(), "name");
     requireUnique(buckets.stream().map(BucketConfig::pathPrefix).toList(), "pathPrefix");
@@ -32,6 +34,28 @@ public record ProxyConfig(
         throw new IllegalArgumentException("buckets[" + i + "].auth." + problem);
       }
     }
+  }
+
+  /** A configuration without tracing. */
+  public ProxyConfig(
+      ServerConfig server,
+      AdminConfig admin,
+      UpstreamConfig upstream,
+      LoggingConfig logging,
+      JwtConfig jwt,
+      RateLimitsConfig rateLimits,
+      CacheConfig cache,
+      List<BucketConfig> buckets) {
+    this(
+        server,
+        admin,
+        upstream,
+        logging,
+        jwt,
+        rateLimits,
+        cache,
+        TracingConfig.defaults(),
+        buckets);
   }
 
   /** A configuration without an object cache. */

@@ -259,6 +259,10 @@ final class Rules {
     }
   }
 
+  static String samplingRatio(double ratio) {
+    return ratio >= 0 && ratio <= 1 ? null : ratio + " (expected: 0..1)";
+  }
+
   static String notEmpty(String value) {
     return value.isEmpty() ? "must not be empty" : null;
   }

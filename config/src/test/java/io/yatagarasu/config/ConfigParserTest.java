@@ -221,7 +221,7 @@ class ConfigParserTest {
                 + " keyPrefix, credentials, replicas)",
             "buckets[0].auth.issuer: unknown key (expected one of: type, issuers, claims, pathClaim)",
             "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, upstream, cache)",
-            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, jwt, rateLimits, cache, buckets)");
+            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, jwt, rateLimits, cache, tracing, buckets)");
   }
 
   @Test

@@ -59,6 +59,12 @@ class DocumentedKeysTest {
         perSubject: { requestsPerSecond: 1, burst: 1 }
         maxTrackedKeys: 5
       cache: { enabled: true, maxSize: 64MiB }
+      tracing:
+        enabled: true
+        endpoint: http://collector:4318/v1/traces
+        samplingRatio: 0.5
+        serviceName: s
+        resourceAttributes: { team: t }
       buckets:
         - name: b
           pathPrefix: /b

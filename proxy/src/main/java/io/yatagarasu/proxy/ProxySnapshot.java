@@ -17,6 +17,7 @@ import io.yatagarasu.proxy.ratelimit.RateLimiters;
 import io.yatagarasu.proxy.routing.RoutingTable;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import io.yatagarasu.proxy.s3.S3Target;
+import io.yatagarasu.proxy.tracing.ProxyTracer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,12 +39,14 @@ public final class ProxySnapshot {
   private final JwtVerifier jwt;
   private final RateLimiters.Limits limits;
   private final ClientAddresses clientAddresses;
+  private final ProxyTracer tracer;
   private final Instant builtAt = Instant.now();
   // One reference belongs to the holder while the snapshot is current; each request holds one.
   private final AtomicInteger refs = new AtomicInteger(1);
   private volatile long generation;
   private volatile String source;
   private volatile List<UpstreamEndpoint> closeWhenDrained = List.of();
+  private volatile ProxyTracer shutDownWhenDrained;
 
   private ProxySnapshot(
       ProxyConfig config,
@@ -53,8 +56,10 @@ public final class ProxySnapshot {
       RoutingTable<BucketRoute> routes,
       Map<String, UpstreamEndpoint> endpoints,
       JwtVerifier jwt,
-      RateLimiters.Limits limits) {
+      RateLimiters.Limits limits,
+      ProxyTracer tracer) {
     this.config = config;
+    this.tracer = tracer;
     this.jwt = jwt;
     this.limits = limits;
     this.clientAddresses = new ClientAddresses(config.server().trustedProxies());
@@ -124,6 +129,11 @@ public final class ProxySnapshot {
     Map<String, UpstreamEndpoint> reusable = previous == null ? Map.of() : previous.endpoints;
     Map<String, UpstreamEndpoint> endpoints = new HashMap<>();
     List<BucketRoute> routes = new ArrayList<>();
+    // The tracer carries over unless its settings changed: spans in flight keep their exporter.
+    ProxyTracer tracer =
+        previous != null && previous.tracer.config().equals(config.tracing())
+            ? previous.tracer
+            : ProxyTracer.build(config.tracing(), System.getenv());
     try {
       for (BucketConfig bucket : config.buckets()) {
         List<io.yatagarasu.config.S3Target> targets = new ArrayList<>();
@@ -161,8 +171,12 @@ public final class ProxySnapshot {
           table,
           endpoints,
           jwt,
-          services.rateLimiters().forConfig(config));
+          services.rateLimiters().forConfig(config),
+          tracer);
     } catch (RuntimeException e) {
+      if (previous == null || tracer != previous.tracer) {
+        tracer.shutdown();
+      }
       for (UpstreamEndpoint created : endpoints.values()) {
         if (!reusable.containsValue(created)) {
           created.close();
@@ -212,6 +226,11 @@ public final class ProxySnapshot {
     return clientAddresses;
   }
 
+  /** Makes the spans of this configuration's requests; {@link ProxyTracer#OFF} when off. */
+  public ProxyTracer tracer() {
+    return tracer;
+  }
+
   /** Open upstream connections across every endpoint of this snapshot. */
   public int openUpstreamConnections() {
     int n = 0;
@@ -244,6 +263,10 @@ public final class ProxySnapshot {
   public void release() {
     if (refs.decrementAndGet() == 0) {
       closeWhenDrained.forEach(UpstreamEndpoint::close);
+      ProxyTracer replaced = shutDownWhenDrained;
+      if (replaced != null) {
+        replaced.shutdown();
+      }
     }
   }
 
@@ -256,6 +279,9 @@ public final class ProxySnapshot {
       }
     }
     closeWhenDrained = List.copyOf(unused);
+    if (successor == null || successor.tracer != tracer) {
+      shutDownWhenDrained = tracer;
+    }
     release();
   }
 

@@ -125,6 +125,10 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
   private CacheSettings cache;
 
   @JsonPropertyDescription(
+      "OpenTelemetry tracing of every pod: off unless enabled; spans go by OTLP/HTTP.")
+  private TracingSettings tracing;
+
+  @JsonPropertyDescription(
       "Which namespaces may attach S3ProxyBuckets to this fleet (default: the same namespace).")
   private BucketNamespaces bucketNamespaces;
 
@@ -270,6 +274,14 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setRateLimits(RateLimitsSettings rateLimits) {
     this.rateLimits = rateLimits;
+  }
+
+  public TracingSettings getTracing() {
+    return tracing;
+  }
+
+  public void setTracing(TracingSettings tracing) {
+    this.tracing = tracing;
   }
 
   public CacheSettings getCache() {

@@ -30,6 +30,7 @@ import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.config.TlsConfig;
 import io.yatagarasu.config.TokenSource;
+import io.yatagarasu.config.TracingConfig;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.operator.crd.BucketCacheSettings;
@@ -48,6 +49,7 @@ import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
 import io.yatagarasu.operator.crd.S3Replica;
 import io.yatagarasu.operator.crd.SecretKeyRef;
 import io.yatagarasu.operator.crd.ServerSettings;
+import io.yatagarasu.operator.crd.TracingSettings;
 import io.yatagarasu.operator.crd.UpstreamSettings;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -66,6 +68,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -136,6 +139,8 @@ public final class ConfigRenderer {
     if (sizing != null) {
       fleetProblems.add(sizing);
     }
+    TracingConfig tracing =
+        attempt(fleetProblems, "spec.tracing", () -> tracing(spec.getTracing()));
     UpstreamConfig bucketBase = upstream == null ? UpstreamConfig.defaults() : upstream;
 
     List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
@@ -184,7 +189,8 @@ public final class ConfigRenderer {
     while (true) {
       try {
         return new RenderResult(
-            new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, cache, included),
+            new ProxyConfig(
+                server, admin, upstream, logging, jwt, rateLimits, cache, tracing, included),
             List.of(),
             outcomes);
       } catch (IllegalArgumentException e) {
@@ -515,6 +521,22 @@ public final class ConfigRenderer {
     return new CacheConfig(
         or(settings.getEnabled(), d.enabled()),
         bytes("maxSize", settings.getMaxSize(), d.maxSize()));
+  }
+
+  private static TracingConfig tracing(TracingSettings settings) {
+    TracingConfig d = TracingConfig.defaults();
+    if (settings == null) {
+      return d;
+    }
+    return new TracingConfig(
+        or(settings.getEnabled(), d.enabled()),
+        settings.getEndpoint() == null ? null : uri("endpoint", settings.getEndpoint()),
+        d.protocol(),
+        or(settings.getSamplingRatio(), d.samplingRatio()),
+        settings.getServiceName(),
+        settings.getResourceAttributes() == null
+            ? Map.of()
+            : new TreeMap<>(settings.getResourceAttributes()));
   }
 
   private static BucketCacheConfig bucketCache(BucketCacheSettings settings) {

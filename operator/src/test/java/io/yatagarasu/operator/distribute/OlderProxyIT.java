@@ -52,7 +52,7 @@ class OlderProxyIT {
     try (ProxyServer proxy = ProxyServer.start(config)) {
       long running = proxy.snapshot().generation();
       ObjectNode newer = (ObjectNode) JSON.readTree(ConfigWriter.toJson(config));
-      newer.putObject("tracing").put("sampleRate", 0.5);
+      newer.putObject("profiling").put("sampleRate", 0.5);
       ((ObjectNode) newer.get("buckets").get(0)).putObject("prefetch").put("enabled", true);
       PodTarget pod =
           new PodTarget(
@@ -91,7 +91,7 @@ class OlderProxyIT {
       assertThat(programmed.getMessage())
           .contains(
               "pod edge-7d9f-x2k4q (127.0.0.1) rejected generation 7: snapshot keys unknown to"
-                  + " this proxy: buckets[0].prefetch, tracing; this proxy is older than the operator"
+                  + " this proxy: buckets[0].prefetch, profiling; this proxy is older than the operator"
                   + " that rendered the snapshot: upgrade the proxy image");
       assertThat(proxy.snapshot().generation()).isEqualTo(running);
     }

@@ -115,6 +115,11 @@ class CrdParityTest {
           entry("rateLimits.maxTrackedKeys", CONFIG + "spec.rateLimits.maxTrackedKeys"),
           entry("cache.enabled", CONFIG + "spec.cache.enabled"),
           entry("cache.maxSize", CONFIG + "spec.cache.maxSize"),
+          entry("tracing.enabled", CONFIG + "spec.tracing.enabled"),
+          entry("tracing.endpoint", CONFIG + "spec.tracing.endpoint"),
+          entry("tracing.samplingRatio", CONFIG + "spec.tracing.samplingRatio"),
+          entry("tracing.serviceName", CONFIG + "spec.tracing.serviceName"),
+          entry("tracing.resourceAttributes", CONFIG + "spec.tracing.resourceAttributes"),
           entry("buckets[].cache.enabled", BUCKET + "spec.cache.enabled"),
           entry("buckets[].cache.ttl", BUCKET + "spec.cache.ttl"),
           entry("buckets[].cache.maxObjectSize", BUCKET + "spec.cache.maxObjectSize"),
@@ -202,7 +207,9 @@ class CrdParityTest {
           "buckets[].name",
           "operator-managed: the route name comes from the S3ProxyBucket's namespace and name",
           "buckets[].s3.replicas[].replicas[]",
-          "not a setting: the contract refuses replicas of a replica");
+          "not a setting: the contract refuses replicas of a replica",
+          "tracing.protocol",
+          "one value today (http/protobuf), which the renderer writes");
 
   /** CRD fields that shape Kubernetes objects rather than the proxy's document. */
   static final Map<String, String> KUBERNETES_FIELDS =

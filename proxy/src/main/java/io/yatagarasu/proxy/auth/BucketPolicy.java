@@ -59,6 +59,16 @@ public final class BucketPolicy {
     return ipRules.allows(address);
   }
 
+  /** The claim of the first claim rule {@code token} fails, for the log; null when all hold. */
+  public String failedClaim(VerifiedToken token) {
+    for (ClaimRule rule : auth.claims()) {
+      if (!ClaimMatcher.matches(rule, token.claims())) {
+        return rule.claim();
+      }
+    }
+    return null;
+  }
+
   /** Checks the claim rules (all must hold) and the path claim against the decoded path. */
   public Decision check(VerifiedToken token, String decodedPath) {
     for (ClaimRule rule : auth.claims()) {

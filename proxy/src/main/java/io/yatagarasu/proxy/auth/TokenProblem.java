@@ -15,12 +15,19 @@ public enum TokenProblem {
   NOT_YET_VALID("The token is not valid yet.");
 
   private final String message;
+  private final String reason;
 
   TokenProblem(String message) {
     this.message = message;
+    this.reason = name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public String message() {
     return message;
+  }
+
+  /** The word for logs and metrics: {@code expired}, {@code audience}, {@code unknown_key}... */
+  public String reason() {
+    return reason;
   }
 }

@@ -191,6 +191,7 @@ public final class ProxyMetrics {
     private final Timer upstreamLatency;
     private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> auth = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
     private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
@@ -293,6 +294,23 @@ public final class ProxyMetrics {
                       .description("Requests refused by a rate limit, by bucket and scope")
                       .tag("bucket", bucket)
                       .tag("scope", s)
+                      .register(registry))
+          .increment();
+    }
+
+    /**
+     * A refused request by the check that failed (missing, expired, audience, claims, ...): finer
+     * than the {@code outcome} of {@link #auth}, counted beside it.
+     */
+    public void authFailure(String reason) {
+      authFailures
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("yatagarasu.auth.failures")
+                      .description("Requests refused by authentication or access rules, by reason")
+                      .tag("bucket", bucket)
+                      .tag("reason", r)
                       .register(registry))
           .increment();
     }

@@ -39,7 +39,44 @@ public final class AccessLog {
       long upstreamMicros,
       String error,
       String subject,
-      String issuer) {}
+      String issuer,
+      String traceId,
+      String spanId) {
+    /** A line of a request without a span (tracing off). */
+    public Entry(
+        String requestId,
+        String client,
+        String peer,
+        String method,
+        String path,
+        String bucket,
+        int status,
+        long bytesSent,
+        long durationMicros,
+        int upstreamStatus,
+        long upstreamMicros,
+        String error,
+        String subject,
+        String issuer) {
+      this(
+          requestId,
+          client,
+          peer,
+          method,
+          path,
+          bucket,
+          status,
+          bytesSent,
+          durationMicros,
+          upstreamStatus,
+          upstreamMicros,
+          error,
+          subject,
+          issuer,
+          null,
+          null);
+    }
+  }
 
   public static boolean enabled() {
     return LOG.isInfoEnabled();
@@ -78,6 +115,10 @@ public final class AccessLog {
     }
     if (e.issuer() != null) {
       field(b, "issuer", e.issuer());
+    }
+    if (e.traceId() != null) {
+      field(b, "trace_id", e.traceId());
+      field(b, "span_id", e.spanId());
     }
     return b.append('}').toString();
   }
@@ -120,6 +161,7 @@ public final class AccessLog {
         .append(e.peer())
         .append(" rid=")
         .append(e.requestId())
+        .append(e.traceId() == null ? "" : " trace_id=" + e.traceId() + " span_id=" + e.spanId())
         .toString();
   }
 

@@ -36,6 +36,7 @@ final class ClientCheck implements Stage {
       // Fail closed where the address matters; a bucket that never looks at it still serves.
       if (policy.restrictsAddresses() || snapshot.limits().limitsClients()) {
         route.meters().auth("address_unknown");
+        request.authFailed("address_unknown", null);
         request
             .response()
             .answer(
@@ -50,6 +51,7 @@ final class ClientCheck implements Stage {
       }
     } else if (!policy.allowsAddress(client)) {
       route.meters().auth("address_denied");
+      request.authFailed("address_denied", null);
       request.response().answer(ProxyError.ADDRESS_DENIED);
       return;
     }

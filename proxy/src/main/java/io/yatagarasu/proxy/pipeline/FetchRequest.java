@@ -2,6 +2,8 @@ package io.yatagarasu.proxy.pipeline;
 
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.BucketRoute;
 
@@ -34,4 +36,14 @@ interface FetchRequest {
 
   /** The loop the fetch runs on; its upstream connection is taken from this loop's pool. */
   EventLoop eventLoop();
+
+  /** Makes the attempts' spans; null when the request is not traced. */
+  default Tracer tracer() {
+    return null;
+  }
+
+  /** The span the attempts' spans are children of; null when the request is not traced. */
+  default Span span() {
+    return null;
+  }
 }

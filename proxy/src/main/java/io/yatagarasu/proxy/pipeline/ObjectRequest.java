@@ -3,6 +3,8 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxySnapshot;
@@ -26,6 +28,9 @@ final class ObjectRequest implements FetchRequest {
   private final ProxyFrontendHandler.RequestInfo info;
   private final boolean keepAlive;
   private final ClientResponse response;
+  // Both null when the snapshot does not trace: nothing of OpenTelemetry on the path then.
+  private final Tracer tracer;
+  private final Span span;
 
   private String clientAddress;
   private String subject;
@@ -55,6 +60,11 @@ final class ObjectRequest implements FetchRequest {
     this.info = info;
     this.keepAlive = keepAlive;
     this.response = new ClientResponse(this);
+    this.tracer = snapshot.tracer().tracer();
+    this.span =
+        tracer == null
+            ? null
+            : Tracing.startServer(tracer, headers, info.method(), path, route, info.requestId());
   }
 
   ProxyFrontendHandler frontend() {
@@ -119,6 +129,43 @@ final class ObjectRequest implements FetchRequest {
     return snapshot.config().upstreamFor(route.config());
   }
 
+  @Override
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  @Override
+  public Span span() {
+    return span;
+  }
+
+  /** Where the answer came from, for the trace: {@code hit}, {@code miss}, {@code stale}... */
+  void cacheResult(String result) {
+    if (span != null) {
+      span.setAttribute(Tracing.CACHE, result);
+    }
+  }
+
+  /** The request passed authorization: {@code public} or {@code verified}. */
+  void authorized(String result) {
+    if (span != null) {
+      span.setAttribute(Tracing.AUTH, result);
+    }
+  }
+
+  /**
+   * The request is refused for {@code reason} (a bounded word such as {@code expired}); {@code
+   * rule} names the claim rule that failed, if one did. Counted, logged at a bounded rate and put
+   * on the trace; never the token.
+   */
+  void authFailed(String reason, String rule) {
+    AuthFailures.record(route, reason, rule, info.requestId(), clientAddress);
+    if (span != null) {
+      span.setAttribute(Tracing.AUTH, "refused");
+      span.setAttribute(Tracing.AUTH_REASON, reason);
+    }
+  }
+
   boolean keepAlive() {
     return keepAlive;
   }
@@ -152,7 +199,11 @@ final class ObjectRequest implements FetchRequest {
         error,
         subject,
         issuer,
-        clientAddress);
+        clientAddress,
+        span);
+    if (span != null) {
+      Tracing.endServer(span, status, bytesSent, error);
+    }
     snapshot.release();
   }
 }

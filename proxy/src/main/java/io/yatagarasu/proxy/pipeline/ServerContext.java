@@ -99,6 +99,7 @@ public final class ServerContext {
         error,
         null,
         null,
+        null,
         null);
   }
 
@@ -117,7 +118,8 @@ public final class ServerContext {
       String error,
       String subject,
       String issuer,
-      String client) {
+      String client,
+      io.opentelemetry.api.trace.Span span) {
     long nanos = System.nanoTime() - info.startNanos();
     metrics.requestFinished();
     inFlight.decrementAndGet();
@@ -144,6 +146,8 @@ public final class ServerContext {
             upstreamMicros,
             error,
             subject,
-            issuer));
+            issuer,
+            span == null ? null : span.getSpanContext().getTraceId(),
+            span == null ? null : span.getSpanContext().getSpanId()));
   }
 }

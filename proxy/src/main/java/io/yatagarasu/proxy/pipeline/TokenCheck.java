@@ -29,6 +29,7 @@ final class TokenCheck implements Stage {
     BucketPolicy policy = route.policy();
     if (!policy.requiresToken()) {
       route.meters().auth("public");
+      request.authorized("public");
       next.enter(request);
       return;
     }
@@ -40,11 +41,13 @@ final class TokenCheck implements Stage {
               snapshot.config().jwt().tokenSources(), request.headers(), request.rawQuery());
     } catch (TokenExtractor.AmbiguousTokenException e) {
       route.meters().auth("ambiguous");
+      request.authFailed("ambiguous", null);
       request.response().answer(ProxyError.AMBIGUOUS_TOKEN);
       return;
     }
     if (token == null) {
       route.meters().auth("missing");
+      request.authFailed("missing", null);
       request.response().answer(ProxyError.MISSING_TOKEN);
       return;
     }
@@ -77,6 +80,7 @@ final class TokenCheck implements Stage {
       route.meters().auth("invalid");
       TokenProblem problem =
           verification.problem() == null ? TokenProblem.UNKNOWN_KEY : verification.problem();
+      request.authFailed(problem.reason(), null);
       request
           .response()
           .answer(
@@ -100,6 +104,11 @@ final class TokenCheck implements Stage {
     BucketPolicy.Decision decision = route.policy().check(token, request.path());
     if (decision != BucketPolicy.Decision.ALLOW) {
       route.meters().auth("forbidden");
+      if (decision == BucketPolicy.Decision.PATH) {
+        request.authFailed("path", null);
+      } else {
+        request.authFailed("claims", route.policy().failedClaim(token));
+      }
       request
           .response()
           .answer(
@@ -109,6 +118,7 @@ final class TokenCheck implements Stage {
       return;
     }
     route.meters().auth("ok");
+    request.authorized("verified");
     next.enter(request);
   }
 }

@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.opentelemetry.api.trace.Span;
 import io.yatagarasu.config.RetryConfig;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.BucketRoute;
@@ -94,6 +95,8 @@ final class UpstreamFetch
   private boolean breakerPermit;
   private boolean reusedConnection;
   private boolean credentialsRefreshed;
+  // The span of the attempt in flight; always null when the request is not traced.
+  private Span attemptSpan;
 
   UpstreamFetch(RetryBudget budget, FetchRequest request, FetchListener listener) {
     this.budget = budget;
@@ -160,6 +163,7 @@ final class UpstreamFetch
    */
   @Override
   public void cancel() {
+    endAttempt("cancelled");
     state = State.DONE;
     cancelTimeout();
     releaseUpstream(false);
@@ -212,6 +216,12 @@ final class UpstreamFetch
     }
     breakerPermit = true;
     attempt++;
+    if (request.tracer() != null) {
+      endAttempt("superseded");
+      attemptSpan =
+          Tracing.startAttempt(
+              request.tracer(), request.span(), upstream(), request.head() || probingSize, attempt);
+    }
     state = State.CONNECTING;
     this.identity = identity;
     // The fetch is its own listener (one acquisition is pending at a time): an attempt allocates
@@ -230,6 +240,7 @@ final class UpstreamFetch
             request.requestId(),
             rootMessage(f.cause()));
         route.meters().upstreamError("connect");
+        endAttempt("connect");
         breakerResult(false);
         if (!failover("connect") && !retry("connect", false)) {
           fail(ProxyError.UPSTREAM_UNREACHABLE, -1);
@@ -256,6 +267,7 @@ final class UpstreamFetch
         ch.close();
         upstream().endpoint().release(ch);
       }
+      endAttempt("internal");
       releaseUpstream(false);
       breakerResult(null);
       fail(ProxyError.INTERNAL, -1);
@@ -314,6 +326,10 @@ final class UpstreamFetch
 
   private void onResponseHead(HttpResponse response) {
     cancelTimeout();
+    if (attemptSpan != null) {
+      Tracing.endAttempt(attemptSpan, response);
+      attemptSpan = null;
+    }
     breakerResult(response.status().code() < 500);
     long latencyNanos = System.nanoTime() - upstreamSentNanos;
     upstreamMicros = latencyNanos / 1000;
@@ -560,6 +576,7 @@ final class UpstreamFetch
   }
 
   private void onUpstreamFailure(boolean retryable, Throwable cause) {
+    endAttempt("closed");
     State before = state;
     releaseUpstream(false);
     cancelTimeout();
@@ -606,6 +623,7 @@ final class UpstreamFetch
         request.requestId(),
         settings.responseTimeout().toMillis());
     route.meters().upstreamError("timeout");
+    endAttempt("timeout");
     releaseUpstream(false);
     breakerResult(false);
     if (!failover("timeout")) {
@@ -615,6 +633,9 @@ final class UpstreamFetch
 
   /** Ends the fetch before its head: the listener answers with {@code error}. */
   private void fail(ProxyError error, long detail) {
+    if (attemptSpan != null) {
+      endAttempt(error.name().toLowerCase(java.util.Locale.ROOT));
+    }
     state = State.DONE;
     cancelTimeout();
     breakerResult(null);
@@ -626,6 +647,14 @@ final class UpstreamFetch
     state = State.DONE;
     breakerResult(null);
     listener.onAbort(reason);
+  }
+
+  /** Ends the span of the attempt in flight, if there is one, with what went wrong. */
+  private void endAttempt(String error) {
+    if (attemptSpan != null) {
+      Tracing.endAttempt(attemptSpan, error);
+      attemptSpan = null;
+    }
   }
 
   /** The target being tried: the bucket's primary, or a replica after a failover. */

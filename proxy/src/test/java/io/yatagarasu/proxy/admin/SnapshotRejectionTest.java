@@ -26,7 +26,7 @@ class SnapshotRejectionTest {
                     "s3": {"bucket": "photos", "region": "us-east-1"},
                     "auth": {"type": "public"},
                     "futureField": {"enabled": true}}],
-       "tracing": {"sampleRate": 0.1}}
+       "profiling": {"sampleRate": 0.1}}
       """;
 
   private static ConfigException parse(String document) {
@@ -52,17 +52,17 @@ class SnapshotRejectionTest {
       JsonNode body = JSON.readTree(response.content().toString(StandardCharsets.UTF_8));
       assertThat(body.get("status").asText()).isEqualTo("rejected");
       assertThat(JSON.convertValue(body.get("unknownKeys"), List.class))
-          .containsExactly("buckets[0].futureField", "tracing");
+          .containsExactly("buckets[0].futureField", "profiling");
       List<String> errors = JSON.convertValue(body.get("errors"), List.class);
       assertThat(errors.get(0))
           .isEqualTo(
-              "snapshot keys unknown to this proxy: buckets[0].futureField, tracing; this proxy is"
+              "snapshot keys unknown to this proxy: buckets[0].futureField, profiling; this proxy is"
                   + " older than the operator that rendered the snapshot: upgrade the proxy image"
                   + " to the operator's release (or roll the operator back); until then it keeps"
                   + " serving its current snapshot");
       assertThat(errors.subList(1, errors.size()))
           .anyMatch(e -> e.startsWith("buckets[0].futureField: unknown key (expected one of: "))
-          .anyMatch(e -> e.startsWith("tracing: unknown key (expected one of: "));
+          .anyMatch(e -> e.startsWith("profiling: unknown key (expected one of: "));
     } finally {
       response.release();
     }

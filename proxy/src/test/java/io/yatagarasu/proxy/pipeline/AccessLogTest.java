@@ -89,4 +89,32 @@ class AccessLogTest {
     assertThat(line.get("peer").asText()).isEqualTo("10.0.0.9");
     assertThat(AccessLog.text(local)).endsWith(" client=- peer=10.0.0.9 rid=rid-2");
   }
+
+  @Test
+  void aTracedRequestLogsItsTraceAndSpanIds() throws Exception {
+    AccessLog.Entry traced =
+        new AccessLog.Entry(
+            "rid-3",
+            null,
+            "10.0.0.9",
+            "GET",
+            "/assets/a.txt",
+            "assets",
+            200,
+            10,
+            50,
+            200,
+            20,
+            null,
+            null,
+            null,
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7");
+    JsonNode line = new ObjectMapper().readTree(AccessLog.json(traced));
+    assertThat(line.get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(line.get("span_id").asText()).isEqualTo("00f067aa0ba902b7");
+    assertThat(AccessLog.text(traced))
+        .endsWith(" rid=rid-3 trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7");
+    assertThat(AccessLog.json(ENTRY)).doesNotContain("trace_id");
+  }
 }
