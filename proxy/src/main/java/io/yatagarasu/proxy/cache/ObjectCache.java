@@ -116,6 +116,16 @@ public final class ObjectCache implements AutoCloseable {
     return purge(k -> !live.contains(k.target()));
   }
 
+  /** Each bucket's name and the {@link CacheKey#targetId} of its primary target. */
+  public static Map<String, String> bucketTargets(io.yatagarasu.config.ProxyConfig config) {
+    Map<String, String> targets = new HashMap<>();
+    for (io.yatagarasu.config.BucketConfig bucket : config.buckets()) {
+      targets.put(
+          bucket.name(), CacheKey.targetId(io.yatagarasu.proxy.s3.S3Target.of(bucket.s3())));
+    }
+    return targets;
+  }
+
   /**
    * The entry stored under {@code key}, with a reader's lease taken (release it when done), or
    * null.
