@@ -16,12 +16,14 @@ public record BucketConfig(
     List<String> ipDeny,
     CorsConfig cors,
     RateLimit rateLimit,
-    UpstreamConfig upstream) {
+    UpstreamConfig upstream,
+    BucketCacheConfig cache) {
   public BucketConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(pathPrefix, "pathPrefix");
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(cache, "cache");
     Rules.require("name", Rules.bucketName(name));
     Rules.require("pathPrefix", Rules.pathPrefix(pathPrefix));
     pathPrefix = Rules.normalisePrefix(pathPrefix);
@@ -74,5 +76,29 @@ public record BucketConfig(
       CorsConfig cors,
       RateLimit rateLimit) {
     this(name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, null);
+  }
+
+  /** A bucket with the default cache settings. */
+  public BucketConfig(
+      String name,
+      String pathPrefix,
+      S3Target s3,
+      AuthConfig auth,
+      List<String> ipAllow,
+      List<String> ipDeny,
+      CorsConfig cors,
+      RateLimit rateLimit,
+      UpstreamConfig upstream) {
+    this(
+        name,
+        pathPrefix,
+        s3,
+        auth,
+        ipAllow,
+        ipDeny,
+        cors,
+        rateLimit,
+        upstream,
+        BucketCacheConfig.defaults());
   }
 }

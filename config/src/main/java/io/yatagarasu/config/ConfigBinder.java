@@ -55,6 +55,7 @@ final class ConfigBinder {
     LoggingConfig logging = logging(root.object("logging"));
     JwtConfig jwt = jwt(root.object("jwt"));
     RateLimitsConfig rateLimits = rateLimits(root.object("rateLimits"));
+    CacheConfig cache = cache(root.object("cache"));
     List<NodeReader> bucketReaders = root.list("buckets");
     List<BucketConfig> buckets = buckets(bucketReaders);
     if (jwt != null) {
@@ -71,7 +72,7 @@ final class ConfigBinder {
       return null;
     }
     return new ConfigDocument(
-        new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, buckets),
+        new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, cache, buckets),
         generation == null ? OptionalLong.empty() : OptionalLong.of(generation));
   }
 
@@ -297,6 +298,45 @@ final class ConfigBinder {
     return r.finish() ? new RetryConfig(maxAttempts, baseDelay, maxDelay, budgetPercent) : null;
   }
 
+  private static CacheConfig cache(NodeReader r) {
+    CacheConfig d = CacheConfig.defaults();
+    boolean enabled = r.bool("enabled", d.enabled());
+    Long maxSize =
+        r.parsed("maxSize", d.maxSize(), "a size", Sizes::parse, Rules.CACHE_SIZE::problem);
+    return r.finish() ? new CacheConfig(enabled, maxSize) : null;
+  }
+
+  private static BucketCacheConfig bucketCache(NodeReader r) {
+    BucketCacheConfig d = BucketCacheConfig.defaults();
+    boolean enabled = r.bool("enabled", d.enabled());
+    Duration ttl =
+        r.parsed("ttl", d.ttl(), "a duration", Durations::parse, Rules.CACHE_TTL::problem);
+    Long maxObjectSize =
+        r.parsed(
+            "maxObjectSize",
+            d.maxObjectSize(),
+            "a size",
+            Sizes::parse,
+            Rules.CACHE_OBJECT_SIZE::problem);
+    Duration staleIfError =
+        r.parsed(
+            "staleIfError",
+            d.staleIfError(),
+            "a duration",
+            Durations::parse,
+            Rules.CACHE_TTL::problem);
+    Duration notFoundTtl =
+        r.parsed(
+            "notFoundTtl",
+            d.notFoundTtl(),
+            "a duration",
+            Durations::parse,
+            Rules.CACHE_TTL::problem);
+    return r.finish()
+        ? new BucketCacheConfig(enabled, ttl, maxObjectSize, staleIfError, notFoundTtl)
+        : null;
+  }
+
   private static LoggingConfig logging(NodeReader r) {
     LoggingConfig d = LoggingConfig.defaults();
     LogFormat format = r.choice("format", d.format(), LogFormat.class);
@@ -330,10 +370,11 @@ final class ConfigBinder {
       } else {
         upstreamReader.finish();
       }
+      BucketCacheConfig cache = bucketCache(r.object("cache"));
       if (r.finish()) {
         buckets.add(
             new BucketConfig(
-                name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, upstream));
+                name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, upstream, cache));
         bucketPaths.add(r.path());
       }
     }

@@ -178,6 +178,11 @@ public final class ConfigWriter {
       rateLimit(r, "perSubject", limits.perSubject());
       r.put("maxTrackedKeys", limits.maxTrackedKeys());
     }
+    if (!config.cache().equals(CacheConfig.defaults())) {
+      root.putObject("cache")
+          .put("enabled", config.cache().enabled())
+          .put("maxSize", Sizes.format(config.cache().maxSize()));
+    }
     ArrayNode buckets = root.putArray("buckets");
     for (BucketConfig bucket : config.buckets()) {
       ObjectNode b = buckets.addObject();
@@ -215,6 +220,15 @@ public final class ConfigWriter {
         strings(c, "exposedHeaders", cors.exposedHeaders());
         c.put("maxAge", formatDuration(cors.maxAge()))
             .put("allowCredentials", cors.allowCredentials());
+      }
+      if (!bucket.cache().equals(BucketCacheConfig.defaults())) {
+        BucketCacheConfig cache = bucket.cache();
+        b.putObject("cache")
+            .put("enabled", cache.enabled())
+            .put("ttl", formatDuration(cache.ttl()))
+            .put("maxObjectSize", Sizes.format(cache.maxObjectSize()))
+            .put("staleIfError", formatDuration(cache.staleIfError()))
+            .put("notFoundTtl", formatDuration(cache.notFoundTtl()));
       }
     }
     return root;

@@ -13,6 +13,7 @@ public record ProxyConfig(
     LoggingConfig logging,
     JwtConfig jwt,
     RateLimitsConfig rateLimits,
+    CacheConfig cache,
     List<BucketConfig> buckets) {
   public ProxyConfig {
     Objects.requireNonNull(server, "server");
@@ -21,6 +22,7 @@ public record ProxyConfig(
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(jwt, "jwt");
     Objects.requireNonNull(rateLimits, "rateLimits");
+    Objects.requireNonNull(cache, "cache");
     buckets = List.copyOf(Objects.requireNonNull(buckets, "buckets"));
     requireUnique(buckets.stream().map(BucketConfig::name).toList(), "name");
     requireUnique(buckets.stream().map(BucketConfig::pathPrefix).toList(), "pathPrefix");
@@ -30,6 +32,18 @@ public record ProxyConfig(
         throw new IllegalArgumentException("buckets[" + i + "].auth." + problem);
       }
     }
+  }
+
+  /** A configuration without an object cache. */
+  public ProxyConfig(
+      ServerConfig server,
+      AdminConfig admin,
+      UpstreamConfig upstream,
+      LoggingConfig logging,
+      JwtConfig jwt,
+      RateLimitsConfig rateLimits,
+      List<BucketConfig> buckets) {
+    this(server, admin, upstream, logging, jwt, rateLimits, CacheConfig.defaults(), buckets);
   }
 
   /** A configuration without JWT issuers. */

@@ -63,10 +63,28 @@ final class Rules {
   private static final Pattern ORIGIN =
       Pattern.compile(
           "https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+  static final SizeRange CACHE_SIZE = new SizeRange(1L << 20, 1L << 40);
+  static final SizeRange CACHE_OBJECT_SIZE = new SizeRange(1, 1L << 30);
+  static final DurationRange CACHE_TTL = new DurationRange(Duration.ZERO, Duration.ofDays(365));
   static final DurationRange CLOCK_SKEW = new DurationRange(Duration.ZERO, Duration.ofMinutes(10));
   private static final Pattern CLAIM_PATH =
       Pattern.compile("[A-Za-z0-9_:\\-]+(\\.[A-Za-z0-9_:\\-]+)*");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+
+  /** An inclusive range of byte sizes, reported in binary units. */
+  record SizeRange(long min, long max) {
+    String problem(long bytes) {
+      if (bytes < min || bytes > max) {
+        return (bytes < 0 ? Long.toString(bytes) : Sizes.format(bytes))
+            + " (expected: "
+            + Sizes.format(min)
+            + ".."
+            + Sizes.format(max)
+            + ")";
+      }
+      return null;
+    }
+  }
 
   /** An inclusive range of durations. */
   record DurationRange(Duration min, Duration max) {

@@ -220,8 +220,8 @@ class ConfigParserTest {
             "buckets[0].s3.acl: unknown key (expected one of: bucket, region, endpoint, pathStyle,"
                 + " keyPrefix, credentials, replicas)",
             "buckets[0].auth.issuer: unknown key (expected one of: type, issuers, claims, pathClaim)",
-            "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, upstream)",
-            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, jwt, rateLimits, buckets)");
+            "buckets[0].prefix: unknown key (expected one of: name, pathPrefix, s3, auth, ipAllow, ipDeny, cors, rateLimit, upstream, cache)",
+            "servr: unknown key (expected one of: generation, server, admin, upstream, logging, jwt, rateLimits, cache, buckets)");
   }
 
   @Test

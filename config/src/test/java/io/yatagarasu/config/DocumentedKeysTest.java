@@ -58,6 +58,7 @@ class DocumentedKeysTest {
         perClientIp: { requestsPerSecond: 1, burst: 1 }
         perSubject: { requestsPerSecond: 1, burst: 1 }
         maxTrackedKeys: 5
+      cache: { enabled: true, maxSize: 64MiB }
       buckets:
         - name: b
           pathPrefix: /b
@@ -78,6 +79,7 @@ class DocumentedKeysTest {
           rateLimit: { requestsPerSecond: 1, burst: 1 }
           upstream: { responseTimeout: 9s }
           cors: { allowedOrigins: ["*"], maxAge: 1m }
+          cache: { ttl: 5m, maxObjectSize: 1MiB, staleIfError: 1h, notFoundTtl: 10s }
       """;
 
   @Test

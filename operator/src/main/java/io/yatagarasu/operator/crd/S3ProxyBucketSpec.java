@@ -422,6 +422,10 @@ public class S3ProxyBucketSpec implements ReadTolerantly {
       "Connection settings toward S3 for this bucket; unset keys keep the fleet's spec.upstream.")
   private UpstreamSettings upstream;
 
+  @JsonPropertyDescription(
+      "How this bucket uses the fleet's object cache (when the fleet's spec.cache.enabled).")
+  private BucketCacheSettings cache;
+
   public ProxyRef getProxyRef() {
     return proxyRef;
   }
@@ -500,6 +504,14 @@ public class S3ProxyBucketSpec implements ReadTolerantly {
 
   public void setUpstream(UpstreamSettings upstream) {
     this.upstream = upstream;
+  }
+
+  public BucketCacheSettings getCache() {
+    return cache;
+  }
+
+  public void setCache(BucketCacheSettings cache) {
+    this.cache = cache;
   }
 
   /** What reading this spec skipped or could not read; never serialized. */

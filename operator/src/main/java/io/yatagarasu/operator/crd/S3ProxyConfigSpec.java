@@ -87,6 +87,10 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
   private RateLimitsSettings rateLimits;
 
   @JsonPropertyDescription(
+      "The object cache of every pod: off unless enabled; buckets tune it in their spec.cache.")
+  private CacheSettings cache;
+
+  @JsonPropertyDescription(
       "Which namespaces may attach S3ProxyBuckets to this fleet (default: the same namespace).")
   private BucketNamespaces bucketNamespaces;
 
@@ -224,6 +228,14 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setRateLimits(RateLimitsSettings rateLimits) {
     this.rateLimits = rateLimits;
+  }
+
+  public CacheSettings getCache() {
+    return cache;
+  }
+
+  public void setCache(CacheSettings cache) {
+    this.cache = cache;
   }
 
   public Affinity getAffinity() {

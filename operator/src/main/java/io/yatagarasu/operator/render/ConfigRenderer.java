@@ -1,10 +1,13 @@
 package io.yatagarasu.operator.render;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.AuthConfig;
 import io.yatagarasu.config.AuthType;
+import io.yatagarasu.config.BucketCacheConfig;
 import io.yatagarasu.config.BucketConfig;
+import io.yatagarasu.config.CacheConfig;
 import io.yatagarasu.config.CircuitBreakerConfig;
 import io.yatagarasu.config.ClaimOperator;
 import io.yatagarasu.config.ClaimRule;
@@ -29,7 +32,9 @@ import io.yatagarasu.config.TlsConfig;
 import io.yatagarasu.config.TokenSource;
 import io.yatagarasu.config.Transport;
 import io.yatagarasu.config.UpstreamConfig;
+import io.yatagarasu.operator.crd.BucketCacheSettings;
 import io.yatagarasu.operator.crd.BucketNamespaces;
+import io.yatagarasu.operator.crd.CacheSettings;
 import io.yatagarasu.operator.crd.CircuitBreakerSettings;
 import io.yatagarasu.operator.crd.CorsSettings;
 import io.yatagarasu.operator.crd.JwtSettings;
@@ -44,6 +49,7 @@ import io.yatagarasu.operator.crd.S3Replica;
 import io.yatagarasu.operator.crd.SecretKeyRef;
 import io.yatagarasu.operator.crd.ServerSettings;
 import io.yatagarasu.operator.crd.UpstreamSettings;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +131,7 @@ public final class ConfigRenderer {
     JwtConfig jwt = jwt(fleet.namespace(), spec.getJwt(), secretsByKey, fleetProblems);
     RateLimitsConfig rateLimits =
         attempt(fleetProblems, "spec.rateLimits", () -> rateLimits(spec.getRateLimits()));
+    CacheConfig cache = attempt(fleetProblems, "spec.cache", () -> cache(spec.getCache()));
     UpstreamConfig bucketBase = upstream == null ? UpstreamConfig.defaults() : upstream;
 
     List<S3ProxyBucket> ordered = new ArrayList<>(buckets);
@@ -173,7 +180,7 @@ public final class ConfigRenderer {
     while (true) {
       try {
         return new RenderResult(
-            new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, included),
+            new ProxyConfig(server, admin, upstream, logging, jwt, rateLimits, cache, included),
             List.of(),
             outcomes);
       } catch (IllegalArgumentException e) {
@@ -479,6 +486,7 @@ public final class ConfigRenderer {
         spec.getUpstream() == null
             ? null
             : prefixed("spec.upstream.", () -> upstream(spec.getUpstream(), fleetUpstream));
+    BucketCacheConfig cache = prefixed("spec.cache.", () -> bucketCache(spec.getCache()));
     return prefixed(
         "spec.",
         () ->
@@ -491,7 +499,54 @@ public final class ConfigRenderer {
                 listOrEmpty(spec.getIpDeny()),
                 cors,
                 rateLimit,
-                upstream));
+                upstream,
+                cache));
+  }
+
+  private static CacheConfig cache(CacheSettings settings) {
+    if (settings == null) {
+      return CacheConfig.defaults();
+    }
+    CacheConfig d = CacheConfig.defaults();
+    return new CacheConfig(
+        or(settings.getEnabled(), d.enabled()),
+        bytes("maxSize", settings.getMaxSize(), d.maxSize()));
+  }
+
+  private static BucketCacheConfig bucketCache(BucketCacheSettings settings) {
+    BucketCacheConfig d = BucketCacheConfig.defaults();
+    if (settings == null) {
+      return d;
+    }
+    return new BucketCacheConfig(
+        or(settings.getEnabled(), d.enabled()),
+        duration("ttl", settings.getTtl(), d.ttl()),
+        bytes("maxObjectSize", settings.getMaxObjectSize(), d.maxObjectSize()),
+        duration("staleIfError", settings.getStaleIfError(), d.staleIfError()),
+        duration("notFoundTtl", settings.getNotFoundTtl(), d.notFoundTtl()));
+  }
+
+  /** A Kubernetes quantity as a whole number of bytes. */
+  private static long bytes(String field, Quantity quantity, long fallback) {
+    if (quantity == null) {
+      return fallback;
+    }
+    BigDecimal amount;
+    try {
+      amount = Quantity.getAmountInBytes(quantity);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          field + ": \"" + quantity + "\" is not a quantity (expected: e.g. 512Mi)");
+    }
+    if (amount.signum() < 0 || amount.stripTrailingZeros().scale() > 0) {
+      throw new IllegalArgumentException(
+          field + ": " + quantity + " (expected: a whole number of bytes, e.g. 512Mi)");
+    }
+    try {
+      return amount.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(field + ": " + quantity + " (expected: at most 1Ti)");
+    }
   }
 
   private static CorsConfig cors(CorsSettings settings) {

@@ -1,0 +1,36 @@
+package io.yatagarasu.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one bucket uses the object cache, when the proxy-wide cache is enabled: responses are fresh
+ * for {@code ttl} unless S3's {@code Cache-Control} or {@code Expires} say otherwise, objects
+ * larger than {@code maxObjectSize} are streamed without being kept, a stale entry younger than
+ * {@code staleIfError} answers when S3 fails, and a 404 is remembered for {@code notFoundTtl}
+ * ({@code 0s} turns the last two off).
+ */
+public record BucketCacheConfig(
+    boolean enabled,
+    Duration ttl,
+    long maxObjectSize,
+    Duration staleIfError,
+    Duration notFoundTtl) {
+  private static final BucketCacheConfig DEFAULTS =
+      new BucketCacheConfig(true, Duration.ofSeconds(60), 8L << 20, Duration.ZERO, Duration.ZERO);
+
+  public BucketCacheConfig {
+    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(staleIfError, "staleIfError");
+    Objects.requireNonNull(notFoundTtl, "notFoundTtl");
+    Rules.require("ttl", Rules.CACHE_TTL.problem(ttl));
+    Rules.require("maxObjectSize", Rules.CACHE_OBJECT_SIZE.problem(maxObjectSize));
+    Rules.require("staleIfError", Rules.CACHE_TTL.problem(staleIfError));
+    Rules.require("notFoundTtl", Rules.CACHE_TTL.problem(notFoundTtl));
+  }
+
+  /** Cached for 60s, objects up to 8 MiB, no stale answers, no 404s remembered. */
+  public static BucketCacheConfig defaults() {
+    return DEFAULTS;
+  }
+}
