@@ -90,21 +90,41 @@ public final class ObjectCache implements AutoCloseable {
 
   /**
    * Applies a configuration: turns the cache on or off, resizes it, and drops the entries of every
-   * target no bucket uses any more. Entries of targets still in use survive, whatever else changed
-   * (credentials, policies, path prefixes).
+   * target that no bucket caching from it uses any more. Entries of targets still in use survive,
+   * whatever else changed (credentials, policies, path prefixes).
    *
-   * @param bucketTargets each bucket's name and the {@link CacheKey#targetId} of its primary target
    * @return entries dropped
    */
+  public int configure(io.yatagarasu.config.ProxyConfig config) {
+    Map<String, String> all = bucketTargets(config);
+    Set<String> caching = new HashSet<>();
+    for (io.yatagarasu.config.BucketConfig bucket : config.buckets()) {
+      if (bucket.cache().enabled()) {
+        caching.add(all.get(bucket.name()));
+      }
+    }
+    return configure(config.cache().enabled(), config.cache().maxSize(), all, caching);
+  }
+
+  /**
+   * Like {@link #configure(io.yatagarasu.config.ProxyConfig)}, with every bucket caching.
+   *
+   * @param bucketTargets each bucket's name and the {@link CacheKey#targetId} of its primary target
+   */
   public int configure(boolean on, long budget, Map<String, String> bucketTargets) {
+    return configure(on, budget, bucketTargets, new HashSet<>(bucketTargets.values()));
+  }
+
+  private int configure(
+      boolean on, long budget, Map<String, String> bucketTargets, Set<String> caching) {
     if (budget < 0) {
       throw new IllegalArgumentException("maxSize: " + budget + " (expected: >= 0)");
     }
     Map<String, String> copy = Map.copyOf(bucketTargets);
-    Set<String> live = new HashSet<>(copy.values());
+    Set<String> live = Set.copyOf(caching);
     synchronized (this) {
       this.targets = copy;
-      this.liveTargets = Set.copyOf(live);
+      this.liveTargets = live;
       this.maxSize = budget;
       this.enabled = on;
       eviction.setMaximum(Math.max(0, budget - reserved));

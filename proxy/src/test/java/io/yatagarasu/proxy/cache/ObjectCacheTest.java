@@ -214,6 +214,61 @@ class ObjectCacheTest {
         .isEqualTo(1234);
   }
 
+  private static io.yatagarasu.config.ProxyConfig config(String buckets) throws Exception {
+    return new io.yatagarasu.config.ConfigParser(io.yatagarasu.config.Environment.of(Map.of()))
+        .parseYaml(
+            "server: { listen: 127.0.0.1:0 }\ncache: { enabled: true, maxSize: 4MiB }\nbuckets:\n"
+                + buckets);
+  }
+
+  private static String bucket(String name, String endpoint, String key, boolean caching) {
+    return "  - name: "
+        + name
+        + "\n    pathPrefix: /"
+        + name
+        + "\n    s3: { bucket: bkt, region: us-east-1, endpoint: \""
+        + endpoint
+        + "\", credentials: { accessKeyId: "
+        + key
+        + ", secretAccessKey: secret-secret } }\n"
+        + "    auth: { type: public }\n    cache: { enabled: "
+        + caching
+        + " }\n";
+  }
+
+  @Test
+  void aCredentialRotationDropsNothingAndAMovedOrUncachedBucketDropsItsEntries() throws Exception {
+    var first =
+        config(
+            bucket("a", "http://127.0.0.1:9000", "k1", true)
+                + bucket("b", "http://127.0.0.1:9001", "k1", true)
+                + bucket("c", "http://127.0.0.1:9002", "k1", true));
+    cache.configure(first);
+    Map<String, String> targets = ObjectCache.bucketTargets(first);
+    for (String b : List.of("a", "b", "c")) {
+      cache.put(new CacheKey(targets.get(b), "x"), entry(b, clock.now(), 60_000), b);
+    }
+    assertThat(cache.entries()).isEqualTo(3);
+    var rotated =
+        config(
+            bucket("a", "http://127.0.0.1:9000", "k2", true)
+                + bucket("b", "http://127.0.0.1:9001", "k2", true)
+                + bucket("c", "http://127.0.0.1:9002", "k2", true));
+    assertThat(cache.configure(rotated)).isZero();
+    var changed =
+        config(
+            bucket("a", "http://127.0.0.1:9000", "k2", true)
+                + bucket("b", "http://127.0.0.1:9999", "k2", true)
+                + bucket("c", "http://127.0.0.1:9002", "k2", false));
+    assertThat(cache.configure(changed)).isEqualTo(2);
+    assertThat(cache.acquire(new CacheKey(targets.get("a"), "x")))
+        .isNotNull()
+        .satisfies(CachedObject::release);
+    assertThat(cache.maxSize()).isEqualTo(4 << 20);
+    // A bucket that does not cache can still be named in a purge.
+    assertThat(cache.purge("c", List.of("x"), List.of(), false)).isZero();
+  }
+
   @Test
   void closingFreesEveryBody() {
     CachedObject e = entry("x", clock.now(), 1000);
