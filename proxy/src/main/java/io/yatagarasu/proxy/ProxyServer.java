@@ -83,10 +83,14 @@ public final class ProxyServer implements AutoCloseable {
         new SnapshotManager(
             new ProxySnapshot.Services(
                 upstreams, defaultChain, metrics, jwks, System::currentTimeMillis));
-    this.cache = new ObjectCache(false, 0, System::currentTimeMillis, metrics.cache());
-    // A swap keeps the cache: only entries of targets no bucket uses any more are dropped.
-    snapshots.onApplied(
-        snapshot -> cache.configure(false, 0, ObjectCache.bucketTargets(snapshot.config())));
+    this.cache =
+        new ObjectCache(
+            config.cache().enabled(),
+            config.cache().maxSize(),
+            System::currentTimeMillis,
+            metrics.cache());
+    // A swap keeps the cache: only entries of targets no bucket caches from any more are dropped.
+    snapshots.onApplied(snapshot -> cache.configure(snapshot.config()));
     io.micrometer.core.instrument.Gauge.builder(
             "yatagarasu.shutdown.draining", draining, d -> d.get() ? 1 : 0)
         .description("1 while a shutdown drains (readiness is off), else 0")
