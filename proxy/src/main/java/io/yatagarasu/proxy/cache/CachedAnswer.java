@@ -29,8 +29,11 @@ public final class CachedAnswer {
   public record Send(HttpResponseStatus status, HttpHeaders headers, long offset, long length)
       implements Answer {}
 
-  /** An error answer: {@code 404}, {@code 412}, or {@code 416} with its {@code Content-Range}. */
-  public record Refuse(ProxyError error, String contentRange) implements Answer {}
+  /**
+   * An error answer: {@code 404}, {@code 412}, or {@code 416} with the object's size (for its
+   * {@code Content-Range: bytes *}{@code /size}); {@code size} is -1 for the others.
+   */
+  public record Refuse(ProxyError error, long size) implements Answer {}
 
   /**
    * Answers {@code request} from {@code entry} at {@code now}.
@@ -40,12 +43,12 @@ public final class CachedAnswer {
   public static Answer answer(
       CachedObject entry, HttpHeaders request, boolean head, long now, String xCache) {
     if (entry.status() == 404) {
-      return new Refuse(ProxyError.NO_SUCH_KEY, null);
+      return new Refuse(ProxyError.NO_SUCH_KEY, -1);
     }
     Conditionals.Outcome outcome =
         Conditionals.evaluate(request, entry.etag(), entry.lastModified());
     if (outcome == Conditionals.Outcome.PRECONDITION_FAILED) {
-      return new Refuse(ProxyError.PRECONDITION_FAILED, null);
+      return new Refuse(ProxyError.PRECONDITION_FAILED, -1);
     }
     if (outcome == Conditionals.Outcome.NOT_MODIFIED) {
       HttpHeaders h = new DefaultHttpHeaders(false);
@@ -72,7 +75,7 @@ public final class CachedAnswer {
             entry.etag(),
             entry.lastModified());
     if (range instanceof ByteRanges.Unsatisfiable u) {
-      return new Refuse(ProxyError.INVALID_RANGE, u.contentRange());
+      return new Refuse(ProxyError.INVALID_RANGE, u.size());
     }
     HttpHeaders h = new DefaultHttpHeaders(false).add(entry.headers());
     tag(h, entry, now, xCache);

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.yatagarasu.proxy.ProxyError;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One upstream fetch of an object that every concurrent miss of its key shares (request
@@ -58,15 +57,17 @@ public final class Fill {
     }
   }
 
-  /** The error every subscriber answers when the fetch failed before the head. */
-  public record Failure(ProxyError error, Map<String, String> headers) {
+  /**
+   * The error every subscriber answers when the fetch failed before the head, with the fetch's
+   * detail (the seconds to wait for an open circuit, the object size for a 416, else -1).
+   */
+  public record Failure(ProxyError error, long detail) {
     public Failure {
       requireNonNull(error, "error");
-      headers = Map.copyOf(headers);
     }
 
     public static Failure of(ProxyError error) {
-      return new Failure(error, Map.of());
+      return new Failure(error, -1);
     }
   }
 
