@@ -7,44 +7,30 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
-import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.RequestIds;
-import io.yatagarasu.proxy.cors.CorsPolicy;
-import io.yatagarasu.proxy.routing.PathNormalizer;
-import io.yatagarasu.proxy.routing.RoutingTable;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: decodes requests one at a time (pipelined ones wait their turn), answers
- * what it can itself (health, bad paths, unknown routes, wrong methods) and hands object requests
- * to an {@link Exchange}. The connection reads with auto-read on, so an ordinary keep-alive client
- * costs no change of read interest per request; only a client that pipelines (sends a request while
- * one is answered) has its reads paused until the queued requests are answered.
+ * One client connection: decodes requests one at a time (pipelined ones wait their turn) and takes
+ * each down the {@link RequestPath}, which answers what it can itself (health, bad paths, unknown
+ * routes, wrong methods) and streams object requests through a {@link ClientResponse}. The
+ * connection reads with auto-read on, so an ordinary keep-alive client costs no change of read
+ * interest per request; only a client that pipelines (sends a request while one is answered) has
+ * its reads paused until the queued requests are answered.
  *
  * <p>An HTTP/1.x request is dispatched once its body (which GET and HEAD never use) has been read
  * to the end and thrown away, so a malformed or oversized body is answered (400, 413) and closes
@@ -63,13 +49,10 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   /** The largest request body read (and thrown away) on a GET or HEAD; beyond it, 413. */
   static final int MAX_DISCARDED_BODY_BYTES = 64 * 1024;
 
-  private static final byte[] HEALTH_BODY =
-      "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
-
   private final ServerContext server;
   private final boolean http1;
   private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
-  private Exchange exchange;
+  private ClientResponse exchange;
   private boolean closing;
   private boolean draining;
 
@@ -143,7 +126,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** The declared body length; one that is not a number counts as too large. */
-  private static long contentLength(HttpRequest request) {
+  static long contentLength(HttpRequest request) {
     try {
       return HttpUtil.getContentLength(request, 0L);
     } catch (NumberFormatException e) {
@@ -236,7 +219,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Why a request is answered with an error in its turn (set as its decoder result). */
-  private static final class Refusal extends RuntimeException {
+  static final class Refusal extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient ProxyError error;
 
@@ -244,11 +227,15 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       super(error.code(), null, false, false);
       this.error = error;
     }
+
+    ProxyError error() {
+      return error;
+    }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    Exchange current = exchange;
+    ClientResponse current = exchange;
     if (current != null && ctx.channel().isWritable()) {
       current.clientWritable();
     }
@@ -259,7 +246,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     pending.clear();
-    Exchange current = exchange;
+    ClientResponse current = exchange;
     exchange = null;
     if (current != null) {
       current.clientClosed();
@@ -307,8 +294,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Called by the exchange once its response is fully written (or abandoned). */
-  void exchangeDone(ChannelHandlerContext ctx, Exchange done, boolean keepAlive) {
+  /** Called by the {@link ClientResponse} once it is fully written (or abandoned). */
+  void exchangeDone(ChannelHandlerContext ctx, ClientResponse done, boolean keepAlive) {
     if (exchange != done) {
       return;
     }
@@ -344,197 +331,24 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void handle(ChannelHandlerContext ctx, HttpRequest request) {
-    long startNanos = System.nanoTime();
-    RequestHeaderTimeoutHandler timeout = ctx.pipeline().get(RequestHeaderTimeoutHandler.class);
-    if (timeout != null) {
-      timeout.headReceived();
-    }
-    String requestId =
-        RequestIds.acceptOrGenerate(request.headers().get(ErrorResponses.REQUEST_ID));
-    boolean head = HttpMethod.HEAD.equals(request.method());
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
-    // An HTTP/2 :path is in origin form already (RFC 9113 8.3.1).
-    String target = http1 ? RequestChecks.originForm(request.uri()) : request.uri();
-    String rawPath = PathNormalizer.rawPath(target);
-    RequestInfo info =
-        new RequestInfo(
-            requestId, clientAddress(ctx), request.method().name(), rawPath, head, startNanos);
-    ProxySnapshot settings = server.current();
-    int maxConcurrent =
-        settings == null
-            ? ServerConfig.DEFAULT_MAX_CONCURRENT_REQUESTS
-            : settings.config().server().maxConcurrentRequests();
-    if (!server.tryStart(maxConcurrent)) {
-      respondLocally(ctx, info, null, ProxyError.OVERLOADED, keepAlive);
-      return;
-    }
+    server.requestPath().start(this, ctx, request);
+  }
 
-    DecoderResult result = request.decoderResult();
-    if (result.isFailure()) {
-      Throwable cause = result.cause();
-      ProxyError error =
-          cause instanceof Refusal refusal
-              ? refusal.error
-              : cause instanceof TooLongHttpLineException
-                  ? ProxyError.URI_TOO_LONG
-                  : cause instanceof TooLongHttpHeaderException
-                      ? ProxyError.HEADERS_TOO_LARGE
-                      : cause instanceof TooLongFrameException
-                          ? ProxyError.HEADERS_TOO_LARGE
-                          : ProxyError.BAD_REQUEST;
-      respondLocally(ctx, info, null, error, false);
-      return;
-    }
-    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-    if (HttpMethod.OPTIONS.equals(request.method())
-        && origin != null
-        && request.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
-        && preflight(ctx, request, info, origin, rawPath, keepAlive)) {
-      return;
-    }
-    if (!head && !HttpMethod.GET.equals(request.method())) {
-      respondLocally(
-          ctx, info, null, ProxyError.METHOD_NOT_ALLOWED, keepAlive && !hasBody(request));
-      return;
-    }
-    if (rawPath.equals("/health")) {
-      respondHealth(ctx, info, keepAlive);
-      return;
-    }
-    String path;
-    try {
-      path = PathNormalizer.normalize(rawPath);
-    } catch (PathNormalizer.InvalidPathException e) {
-      respondLocally(ctx, info, null, ProxyError.INVALID_PATH, keepAlive);
-      return;
-    }
-    String rawQuery = PathNormalizer.rawQuery(target);
-    if (!RequestChecks.wellFormedQuery(rawQuery)) {
-      // Decided here, before a token is read or an upstream connection taken.
-      respondLocally(ctx, info, null, ProxyError.INVALID_QUERY, keepAlive);
-      return;
-    }
-    ProxySnapshot snapshot = server.acquire();
-    if (snapshot == null) {
-      respondLocally(ctx, info, null, ProxyError.NOT_READY, keepAlive);
-      return;
-    }
-    RoutingTable.Match<BucketRoute> match = snapshot.routes().match(path);
-    if (match == null || match.key().isEmpty()) {
-      snapshot.release();
-      if (match == null) {
-        respondLocally(ctx, info, null, ProxyError.ROUTE_NOT_FOUND, keepAlive);
-      } else {
-        respondLocally(ctx, info, match.route(), ProxyError.LISTING_NOT_ALLOWED, keepAlive, origin);
-      }
-      return;
-    }
-    exchange =
-        new Exchange(
-            this,
-            ctx,
-            server,
-            snapshot,
-            match.route(),
-            path,
-            match.key(),
-            rawQuery,
-            request.headers(),
-            info,
-            keepAlive);
-    exchange.start();
+  /** Whether the connection speaks HTTP/1.x (an HTTP/2 stream's target is in origin form). */
+  boolean http1() {
+    return http1;
+  }
+
+  /** The request path hands the connection an object request's response to wait for. */
+  void exchangeStarted(ClientResponse response) {
+    exchange = response;
   }
 
   /**
-   * Answers a CORS preflight for a bucket that has a CORS policy: 204 with the allowed methods and
-   * headers, or 403 when the origin, method or a header is not allowed. Returns false (so the
-   * request gets the usual 405) when the path has no bucket with CORS.
+   * Writes an answer the request path gave without a bucket's upstream (an error, a preflight,
+   * health), logs it, and goes on with the next request or closes.
    */
-  private boolean preflight(
-      ChannelHandlerContext ctx,
-      HttpRequest request,
-      RequestInfo info,
-      String origin,
-      String rawPath,
-      boolean keepAlive) {
-    ProxySnapshot snapshot = server.acquire();
-    if (snapshot == null) {
-      return false;
-    }
-    CorsPolicy cors;
-    BucketRoute route;
-    try {
-      RoutingTable.Match<BucketRoute> match =
-          snapshot.routes().match(PathNormalizer.normalize(rawPath));
-      route = match == null ? null : match.route();
-      cors = route == null ? null : route.policy().cors();
-    } catch (PathNormalizer.InvalidPathException e) {
-      cors = null;
-      route = null;
-    } finally {
-      snapshot.release();
-    }
-    if (cors == null) {
-      return false;
-    }
-    Map<String, String> allowed =
-        cors.preflight(
-            origin,
-            request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD),
-            request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS));
-    if (allowed == null) {
-      respondLocally(ctx, info, route, ProxyError.CORS_REJECTED, keepAlive);
-      return true;
-    }
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
-    allowed.forEach(response.headers()::set);
-    response.headers().set(ErrorResponses.REQUEST_ID, info.requestId());
-    finishLocal(ctx, info, route, response, keepAlive, null);
-    return true;
-  }
-
-  private void respondHealth(ChannelHandlerContext ctx, RequestInfo info, boolean keepAlive) {
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.OK,
-            info.head() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(HEALTH_BODY));
-    response
-        .headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, HEALTH_BODY.length)
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-        .set(ErrorResponses.REQUEST_ID, info.requestId());
-    finishLocal(ctx, info, null, response, keepAlive, null);
-  }
-
-  private void respondLocally(
-      ChannelHandlerContext ctx,
-      RequestInfo info,
-      BucketRoute bucket,
-      ProxyError error,
-      boolean keepAlive) {
-    respondLocally(ctx, info, bucket, error, keepAlive, null);
-  }
-
-  private void respondLocally(
-      ChannelHandlerContext ctx,
-      RequestInfo info,
-      BucketRoute bucket,
-      ProxyError error,
-      boolean keepAlive,
-      String origin) {
-    FullHttpResponse response =
-        ErrorResponses.render(ctx.alloc(), error, info.requestId(), info.head());
-    if (bucket != null && origin != null && bucket.policy().cors() != null) {
-      bucket.policy().cors().response(origin).forEach(response.headers()::set);
-    }
-    finishLocal(ctx, info, bucket, response, keepAlive, error.code());
-  }
-
-  private void finishLocal(
+  void answerLocally(
       ChannelHandlerContext ctx,
       RequestInfo info,
       BucketRoute bucket,
@@ -570,16 +384,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static String clientAddress(ChannelHandlerContext ctx) {
-    SocketAddress address = ctx.channel().remoteAddress();
-    if (address instanceof InetSocketAddress inet) {
-      return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-    }
-    return String.valueOf(address);
-  }
-
-  static final ChannelFutureListener CLOSE_ON_FAILURE = ChannelFutureListener.CLOSE_ON_FAILURE;
-
   /** What is known about a request before it is routed. */
   record RequestInfo(
       String requestId,
@@ -588,8 +392,4 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
       String rawPath,
       boolean head,
       long startNanos) {}
-
-  static boolean isLast(HttpContent content) {
-    return content instanceof LastHttpContent;
-  }
 }

@@ -15,6 +15,7 @@ public final class ServerContext {
   private final ProxyMetrics metrics;
   private final ProxyMetrics.BucketMeters noBucket;
   private final RetryBudget retryBudget = new RetryBudget();
+  private final RequestPath requestPath;
   private final io.netty.channel.group.ChannelGroup connections =
       new io.netty.channel.group.DefaultChannelGroup(
           io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
@@ -25,6 +26,12 @@ public final class ServerContext {
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.noBucket = metrics.bucket(ProxyMetrics.NO_BUCKET);
+    this.requestPath = new RequestPath(this);
+  }
+
+  /** The stages every request passes through once its connection has read it. */
+  RequestPath requestPath() {
+    return requestPath;
   }
 
   /** The snapshot in force, retained for one request, or {@code null} before the first. */

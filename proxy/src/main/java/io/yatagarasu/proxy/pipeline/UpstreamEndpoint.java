@@ -100,7 +100,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
 
   private FixedChannelPool newPool(EventLoop loop) {
     // Auto-read stays on: a response is read as it arrives, at no cost in read-interest changes;
-    // an exchange turns it off only while its client is not writable (backpressure).
+    // a fetch turns it off only while its consumer is behind (backpressure).
     Bootstrap bootstrap = template.clone(loop).remoteAddress(host, port);
     return new FixedChannelPool(
         bootstrap,

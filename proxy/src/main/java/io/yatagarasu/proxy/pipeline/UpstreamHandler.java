@@ -14,9 +14,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of every upstream connection: hands final responses to the exchange that holds
- * the connection (interim {@code 1xx} answers are skipped), tells whether the connection may go
- * back to the pool, and closes idle pooled connections before S3 does.
+ * The last handler of every upstream connection: hands final responses to the {@link UpstreamFetch}
+ * that holds the connection (interim {@code 1xx} answers are skipped), tells whether the connection
+ * may go back to the pool, and closes idle pooled connections before S3 does.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   /** More interim answers than this before the final one: the upstream is not speaking HTTP. */

@@ -2,7 +2,7 @@ package io.yatagarasu.proxy.pipeline;
 
 import io.netty.handler.codec.http.HttpObject;
 
-/** Receives what arrives on an upstream connection while one exchange holds it. */
+/** Receives what arrives on an upstream connection while one {@link UpstreamFetch} holds it. */
 interface UpstreamListener {
   /** A decoded response part; the listener owns (and must release) it. */
   void onUpstreamMessage(HttpObject msg);
