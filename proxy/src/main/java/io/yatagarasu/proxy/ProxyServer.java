@@ -139,7 +139,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void bind(ProxyConfig config) throws InterruptedException {
-    context = new ServerContext(snapshots, metrics);
+    context = new ServerContext(snapshots, metrics, cache);
     TlsContexts tls = null;
     if (config.server().tls() != null) {
       try {
