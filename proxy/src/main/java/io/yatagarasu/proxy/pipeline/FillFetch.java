@@ -11,6 +11,7 @@ import io.yatagarasu.config.BucketCacheConfig;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxyError;
+import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.cache.CacheControl;
 import io.yatagarasu.proxy.cache.CachedAnswer;
 import io.yatagarasu.proxy.cache.CachedObject;
@@ -34,8 +35,10 @@ final class FillFetch implements FetchListener, FetchRequest {
   private final BucketCacheConfig policy;
   private final ObjectCache cache;
   private final HttpHeaders headers;
+  private final ProxySnapshot snapshot;
   private UpstreamFetch fetch;
   private long requestTime;
+  private boolean finished;
   private FillReader leaderReader;
   // The object may not be shared: the rest of S3's answer goes to the leader's client only.
   private ClientResponse passThrough;
@@ -56,6 +59,10 @@ final class FillFetch implements FetchListener, FetchRequest {
     this.stale = stale != null && stale.status() == 200 && stale.tryAcquire() ? stale : null;
     this.policy = policy;
     this.cache = server.cache();
+    // The fill may outlive the leader's request: it keeps the configuration (and so the upstream
+    // connection pools) it started with until it ends. The leader holds a reference, so this
+    // one is always granted.
+    this.snapshot = leader.snapshot().tryRetain() ? leader.snapshot() : null;
     this.headers =
         this.stale != null && this.stale.hasValidator()
             ? CachedAnswer.revalidation(this.stale)
@@ -132,14 +139,14 @@ final class FillFetch implements FetchListener, FetchRequest {
       } else {
         fill.fail(Fill.Failure.of(ProxyError.UPSTREAM_ERROR));
       }
-      releaseStale();
+      finish();
       return;
     }
     if (status != 200) {
       // A 206 or a 304 to an unconditional request: not an answer this fetch asked for.
       fill.fail(Fill.Failure.of(ProxyError.UPSTREAM_ERROR));
       fetch.cancel();
-      releaseStale();
+      finish();
       return;
     }
     CacheControl cc = CacheControl.parse(head.headers().getAll(HttpHeaderNames.CACHE_CONTROL));
@@ -156,7 +163,7 @@ final class FillFetch implements FetchListener, FetchRequest {
         leader.ctx().alloc())) {
       // Not shareable: the other readers fetch it on their own; the leader's client takes this
       // answer as an uncached one, so a large object costs one S3 request, not two.
-      releaseStale();
+      finish();
       if (leaderReader != null && leaderReader.takeOver()) {
         passThrough = leader.response();
         passThrough.cacheStatus("MISS", null);
@@ -193,7 +200,7 @@ final class FillFetch implements FetchListener, FetchRequest {
       last.release();
     }
     fill.complete();
-    releaseStale();
+    finish();
   }
 
   @Override
@@ -221,7 +228,7 @@ final class FillFetch implements FetchListener, FetchRequest {
     } else {
       fill.fail(new Fill.Failure(error, detail));
     }
-    releaseStale();
+    finish();
   }
 
   @Override
@@ -231,15 +238,20 @@ final class FillFetch implements FetchListener, FetchRequest {
       return;
     }
     fill.fail(Fill.Failure.of(ProxyError.UPSTREAM_ERROR));
-    releaseStale();
+    finish();
   }
 
-  private void releaseStale() {
-    if (stale != null && !staleReleased) {
-      staleReleased = true;
+  /** The fill has ended (or the leader took its answer over): let go of what it held. */
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (stale != null) {
       stale.release();
     }
+    if (snapshot != null) {
+      snapshot.release();
+    }
   }
-
-  private boolean staleReleased;
 }
