@@ -1,7 +1,8 @@
 {{/*
 Rules on namespaced objects (pods: the distributor finds each proxy pod's address to push
 snapshots to): in cluster mode they go into the ClusterRole, in namespaced mode into a
-Role per watched namespace. Secrets: list and watch are filtered by the label
+Role per watched namespace. Events: the operator records what it did on the fleets and
+buckets (created, and patched to count repeats). Secrets: list and watch are filtered by the label
 yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filter.
 */}}
 {{- define "yatagarasu.namespacedRules" -}}
@@ -23,9 +24,15 @@ yatagarasu.io/credentials=true in the operator; RBAC cannot express a label filt
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
   verbs: [get, list, watch, create, update, patch, delete]
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [get, list, watch, create, update, patch, delete]
 - apiGroups: [monitoring.coreos.com]
   resources: [servicemonitors]
   verbs: [get, create, update, delete]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create, patch]
 {{- end }}
 
 {{/* Rules on cluster-scoped objects, needed in both modes. */}}

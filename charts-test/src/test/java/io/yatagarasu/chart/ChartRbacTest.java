@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -54,7 +55,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * own by the User-Agent), through a fleet's whole life: owned objects created, a Secret read, the
  * ServiceMonitor and PDB created and deleted, a deleted Service recreated, status patched, the
  * Lease taken. Each recorded call must be allowed by the rules the chart binds to its
- * ServiceAccount, in that mode.
+ * ServiceAccount, in that mode. A second fleet's HorizontalPodAutoscaler is created and deleted.
  */
 class ChartRbacTest {
   private static final String OPERATOR_AGENT = "yatagarasu-operator-under-test";
@@ -91,6 +92,11 @@ class ChartRbacTest {
         .extracting(ApiCall::verb)
         .as("the scenario exercised watches, creates, updates, patches and deletes")
         .contains("watch", "list", "get", "create", "update", "patch", "delete");
+    assertThat(calls)
+        .filteredOn(call -> call.resource().equals("horizontalpodautoscalers"))
+        .extracting(ApiCall::verb)
+        .as("the autoscaler was watched, created and deleted")
+        .contains("watch", "create", "delete");
     Set<String> denied = new TreeSet<>();
     for (ApiCall call : calls) {
       if (!allowed(rendered, call)) {
@@ -208,6 +214,13 @@ class ChartRbacTest {
           monitoring: {serviceMonitor: {enabled: true}}
         ---
         apiVersion: yatagarasu.io/v1alpha1
+        kind: S3ProxyConfig
+        metadata: {name: scaled, namespace: %1$s}
+        spec:
+          resources: {requests: {cpu: 250m}}
+          autoscaling: {minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70}
+        ---
+        apiVersion: yatagarasu.io/v1alpha1
         kind: S3ProxyBucket
         metadata: {name: labelled, namespace: %1$s}
         spec:
@@ -248,6 +261,7 @@ class ChartRbacTest {
                     && client.resources(ServiceMonitor.class).inNamespace(NS).withName("edge").get()
                         != null
                     && client.serviceAccounts().inNamespace(NS).withName("edge-proxy").get() != null
+                    && autoscaler(client) != null
                     && buckets.list().getItems().stream().allMatch(b -> b.getStatus() != null)
                     && fleets.withName("edge").get().getStatus() != null);
 
@@ -273,10 +287,29 @@ class ChartRbacTest {
                     && client.serviceAccounts().inNamespace(NS).withName("edge-proxy").get()
                         == null);
 
+    fleets
+        .withName("scaled")
+        .edit(
+            fleet -> {
+              fleet.getSpec().setAutoscaling(null);
+              return fleet;
+            });
+    await().atMost(TIMEOUT).until(() -> autoscaler(client) == null);
+
     client.services().inNamespace(NS).withName("edge").delete();
     await()
         .atMost(TIMEOUT)
         .until(() -> client.services().inNamespace(NS).withName("edge").get() != null);
+  }
+
+  private static HorizontalPodAutoscaler autoscaler(KubernetesClient client) {
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(NS)
+        .withName("scaled")
+        .get();
   }
 
   private static void apply(KubernetesClient client, String yaml) {

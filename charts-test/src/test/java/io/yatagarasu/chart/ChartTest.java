@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -85,6 +86,8 @@ class ChartTest {
             tolerations: [{key: dedicated, operator: Exists, effect: NoSchedule}]
             priorityClassName: system-cluster-critical
             podAnnotations: {example.com/team: storage}
+            dashboards: {enabled: true, annotations: {grafana_folder: Storage}}
+            logFormat: text
             """));
   }
 
@@ -258,6 +261,52 @@ class ChartTest {
   }
 
   @Test
+  void logFormatReachesTheOperatorAndTheFirstFleetUnlessItsSpecSaysOtherwise() {
+    List<HasMetadata> objects = ChartRenderer.render("proxy: {create: true}\n", work);
+    assertThat(operatorEnv(objects).get("YATAGARASU_LOG_FORMAT").getValue()).isEqualTo("json");
+    assertThat(one(objects, S3ProxyConfig.class).getSpec().getLogging().getFormat().name())
+        .isEqualTo("JSON");
+
+    objects = ChartRenderer.render("logFormat: text\nproxy: {create: true}\n", work);
+    assertThat(operatorEnv(objects).get("YATAGARASU_LOG_FORMAT").getValue()).isEqualTo("text");
+    assertThat(one(objects, S3ProxyConfig.class).getSpec().getLogging().getFormat().name())
+        .isEqualTo("TEXT");
+
+    objects =
+        ChartRenderer.render(
+            "logFormat: text\nproxy:\n  create: true\n  spec: {logging: {format: json, accessLog:"
+                + " false}}\n",
+            work);
+    var logging = one(objects, S3ProxyConfig.class).getSpec().getLogging();
+    assertThat(logging.getFormat().name()).isEqualTo("JSON");
+    assertThat(logging.getAccessLog()).isFalse();
+    assertThatThrownBy(() -> ChartRenderer.template("logFormat: yaml\n", work))
+        .hasMessageContaining("logFormat");
+  }
+
+  @Test
+  void dashboardConfigMapCarriesTheSidecarLabelAndTheDashboard() throws Exception {
+    assertThat(all(ChartRenderer.render("", work), ConfigMap.class)).isEmpty();
+    List<HasMetadata> objects =
+        ChartRenderer.render(
+            "dashboards: {enabled: true, namespace: monitoring, annotations: {grafana_folder:"
+                + " Storage}}\n",
+            work);
+    ConfigMap dashboards = one(objects, ConfigMap.class);
+    assertThat(dashboards.getMetadata().getNamespace()).isEqualTo("monitoring");
+    assertThat(dashboards.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboards.getMetadata().getAnnotations())
+        .containsEntry("grafana_folder", "Storage");
+    String json = dashboards.getData().get("yatagarasu.json");
+    assertThat(json)
+        .isEqualTo(
+            RepoPaths.read(RepoPaths.CHART.resolve("dashboards/yatagarasu.json")).stripTrailing());
+    var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertThat(dashboard.get("uid").asText()).isEqualTo("yatagarasu-fleet");
+    assertThat(dashboard.get("panels").size()).isGreaterThan(20);
+  }
+
+  @Test
   void crdsFollowInstallAndKeep() {
     assertThat(
             all(
@@ -345,6 +394,11 @@ class ChartTest {
     assertThat(chart)
         .contains("\nversion: " + version.group(1) + "\n")
         .contains("\nappVersion: \"" + version.group(1) + "\"\n");
+  }
+
+  private static Map<String, EnvVar> operatorEnv(List<HasMetadata> objects) {
+    return env(
+        one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
   }
 
   private static Map<String, EnvVar> env(Container container) {

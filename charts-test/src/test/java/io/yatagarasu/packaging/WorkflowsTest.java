@@ -128,6 +128,21 @@ class WorkflowsTest {
   }
 
   @Test
+  void ciKeepsTheAggregateCoverageReportThatTheCoverageModuleWrites() throws IOException {
+    JsonNode upload =
+        steps(yaml(WORKFLOWS.resolve("ci.yml"))).stream()
+            .filter(s -> s.path("with").path("name").asText().equals("coverage-report"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(upload.path("uses").asText()).startsWith("actions/upload-artifact@");
+    String path = upload.path("with").path("path").asText();
+    assertThat(path).isEqualTo("coverage/target/site/jacoco-aggregate/");
+    assertThat(Files.readString(ROOT.resolve("coverage/pom.xml")))
+        .as("the coverage module writes " + path)
+        .contains("<goal>report-aggregate</goal>");
+  }
+
+  @Test
   void composeSmokeTestFetchesObjectsTheSeedJobWritesThroughThePublishedPort() throws IOException {
     JsonNode smoke = yaml(WORKFLOWS.resolve("ci.yml")).path("jobs").path("compose-smoke");
     Path example =

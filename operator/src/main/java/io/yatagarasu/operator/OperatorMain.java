@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yatagarasu.config.BuildInfo;
 import io.yatagarasu.operator.runtime.HealthServer;
+import io.yatagarasu.operator.runtime.LogEncoder;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.runtime.OperatorSettings;
 import io.yatagarasu.operator.runtime.YatagarasuOperator;
@@ -63,6 +64,11 @@ public final class OperatorMain {
   }
 
   private static void run() throws Exception {
+    String logFormat = LogEncoder.problem(System.getenv(LogEncoder.ENVIRONMENT));
+    if (logFormat != null) {
+      System.err.println(logFormat);
+      System.exit(EXIT_USAGE);
+    }
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient client = new KubernetesClientBuilder().build();

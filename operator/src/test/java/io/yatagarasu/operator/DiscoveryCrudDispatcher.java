@@ -10,7 +10,7 @@ import java.util.Map;
  * else ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/GROUP/VERSION}) for the kinds
  * the operator and its examples use.
  */
-final class DiscoveryCrudDispatcher extends KubernetesCrudDispatcher {
+public final class DiscoveryCrudDispatcher extends KubernetesCrudDispatcher {
   private static final String API_VERSIONS =
       "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":"
           + "[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
@@ -33,7 +33,8 @@ final class DiscoveryCrudDispatcher extends KubernetesCrudDispatcher {
               resource("secrets", "Secret", true, ""),
               resource("services", "Service", true, ""),
               resource("serviceaccounts", "ServiceAccount", true, "\"sa\""),
-              resource("configmaps", "ConfigMap", true, "")),
+              resource("configmaps", "ConfigMap", true, ""),
+              resource("events", "Event", true, "\"ev\"")),
           "/apis/yatagarasu.io/v1alpha1",
           resources(
               "yatagarasu.io/v1alpha1",

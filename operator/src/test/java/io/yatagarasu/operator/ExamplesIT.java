@@ -133,7 +133,45 @@ class ExamplesIT {
                 .getSpec()
                 .getVolumes())
         .anyMatch(
-            v -> v.getSecret() != null && "hardened-tls".equals(v.getSecret().getSecretName()));
+            v ->
+                v.getSecret() != null
+                    && "hardened-proxy-tls".equals(v.getSecret().getSecretName()));
+    // The example's Secret holds placeholders, not a certificate: named on status, never mounted.
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                harness
+                    .fleetVerdict("default", "hardened", "Degraded")
+                    .equals("True TlsSecretInvalid"));
+    assertThat(harness.fleetCondition("default", "hardened", "Degraded").getMessage())
+        .contains("TLS Secret hardened-tls: tls.crt is not a PEM certificate chain");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var hpa =
+                  client
+                      .autoscaling()
+                      .v2()
+                      .horizontalPodAutoscalers()
+                      .inNamespace("default")
+                      .withName("hardened")
+                      .get();
+              assertThat(hpa).as("the hardened fleet's autoscaler").isNotNull();
+              assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+              assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
+              assertThat(
+                      client
+                          .apps()
+                          .deployments()
+                          .inNamespace("default")
+                          .withName("hardened")
+                          .get()
+                          .getSpec()
+                          .getReplicas())
+                  .isEqualTo(3);
+            });
     assertThat(harness.renderedDocument("platform", "shared-edge"))
         .contains("\"name\": \"team-a-invoices\"");
     await()

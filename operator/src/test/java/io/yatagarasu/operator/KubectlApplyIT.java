@@ -12,13 +12,11 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,13 +33,11 @@ class KubectlApplyIT {
   static KubernetesMockServer server;
   static KubernetesClient client;
   static OperatorHarness harness;
-  static String kubectl;
+  static Kubectl kubectl;
   @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    kubectl = findKubectl();
-    Assumptions.assumeTrue(kubectl != null, "kubectl is not on the PATH");
     server =
         new KubernetesMockServer(
             new Context(),
@@ -51,6 +47,8 @@ class KubectlApplyIT {
             true);
     server.init();
     client = server.createClient();
+    kubectl = Kubectl.find(client, dir);
+    Assumptions.assumeTrue(kubectl != null, "kubectl is not on the PATH");
     harness = OperatorHarness.start(client);
   }
 
@@ -58,7 +56,11 @@ class KubectlApplyIT {
   static void stop() {
     if (harness != null) {
       harness.close();
+    }
+    if (client != null) {
       client.close();
+    }
+    if (server != null) {
       server.destroy();
     }
   }
@@ -146,43 +148,6 @@ class KubectlApplyIT {
 
   private static String kubectl(String stdin, String... args)
       throws IOException, InterruptedException {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    if (!Files.exists(kubeconfig)) {
-      Files.writeString(
-          kubeconfig,
-          "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
-              + client.getMasterUrl().toString().replaceAll("/$", "")
-              + "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: mock\n  context:\n"
-              + "    cluster: mock\n    user: test\ncurrent-context: mock\nusers:\n- name: test\n"
-              + "  user:\n    token: test\n");
-    }
-    List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.PIPE)
-            .start();
-    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish");
-    }
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + output);
-    }
-    return output.trim();
-  }
-
-  private static String findKubectl() {
-    for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(directory, "kubectl");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
+    return kubectl.run(stdin, args);
   }
 }

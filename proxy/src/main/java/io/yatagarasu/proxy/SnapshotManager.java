@@ -128,6 +128,7 @@ public final class SnapshotManager implements AutoCloseable {
       return rejected(List.of(String.valueOf(e.getMessage())), source, previous);
     }
     current.set(built);
+    LogOutput.use(config.logging().format());
     if (previous != null) {
       previous.retire(built);
     }

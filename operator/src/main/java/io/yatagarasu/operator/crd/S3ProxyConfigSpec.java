@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -18,13 +19,37 @@ import java.util.Map;
 /** What a platform team declares for one proxy fleet. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = TolerantDeserializer.ConfigSpec.class)
+@ValidationRule(
+    value = "!has(self.replicas) || !has(self.autoscaling)",
+    message =
+        "set replicas or autoscaling, not both: with autoscaling the HorizontalPodAutoscaler sets"
+            + " the number of pods between autoscaling.minReplicas and autoscaling.maxReplicas")
+@ValidationRule(
+    value =
+        "!has(self.autoscaling) || !has(self.autoscaling.targetCPUUtilizationPercentage)"
+            + " || (has(self.resources) && has(self.resources.requests)"
+            + " && 'cpu' in self.resources.requests)",
+    message = "autoscaling.targetCPUUtilizationPercentage needs resources.requests.cpu")
+@ValidationRule(
+    value =
+        "!has(self.autoscaling) || !has(self.autoscaling.targetMemoryUtilizationPercentage)"
+            + " || (has(self.resources) && has(self.resources.requests)"
+            + " && 'memory' in self.resources.requests)",
+    message = "autoscaling.targetMemoryUtilizationPercentage needs resources.requests.memory")
 public class S3ProxyConfigSpec implements ReadTolerantly {
   @JsonIgnore private transient SpecReading reading = SpecReading.CLEAN;
 
-  @JsonPropertyDescription("Number of proxy pods. A PodDisruptionBudget is created when above 1.")
+  @JsonPropertyDescription(
+      "Number of proxy pods (default 2; excludes autoscaling). A PodDisruptionBudget is created"
+          + " when above 1.")
   @Min(0)
   @Max(1000)
   private Integer replicas;
+
+  @JsonPropertyDescription(
+      "A HorizontalPodAutoscaler sets the number of proxy pods within this range; excludes"
+          + " replicas.")
+  private AutoscalingSettings autoscaling;
 
   @JsonPropertyDescription("Proxy container image; the operator's default image when unset.")
   private String image;
@@ -52,6 +77,15 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   @JsonPropertyDescription("Secrets for pulling the proxy image from a private registry.")
   private List<LocalObjectReference> imagePullSecrets;
+
+  @JsonPropertyDescription(
+      "Overrides of the pods' security context within the restricted Pod Security Standard.")
+  private PodSecuritySettings podSecurityContext;
+
+  @JsonPropertyDescription(
+      "Overrides of the proxy container's security context within the restricted Pod Security"
+          + " Standard.")
+  private ContainerSecuritySettings securityContext;
 
   @JsonPropertyDescription("Extra labels on the proxy pods (the operator's own labels win).")
   private Map<String, String> podLabels;
@@ -108,6 +142,14 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
+  }
+
+  public AutoscalingSettings getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(AutoscalingSettings autoscaling) {
+    this.autoscaling = autoscaling;
   }
 
   public String getImage() {
@@ -269,6 +311,22 @@ public class S3ProxyConfigSpec implements ReadTolerantly {
 
   public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
     this.imagePullSecrets = imagePullSecrets;
+  }
+
+  public PodSecuritySettings getPodSecurityContext() {
+    return podSecurityContext;
+  }
+
+  public void setPodSecurityContext(PodSecuritySettings podSecurityContext) {
+    this.podSecurityContext = podSecurityContext;
+  }
+
+  public ContainerSecuritySettings getSecurityContext() {
+    return securityContext;
+  }
+
+  public void setSecurityContext(ContainerSecuritySettings securityContext) {
+    this.securityContext = securityContext;
   }
 
   public ServiceAccountSettings getServiceAccount() {

@@ -45,6 +45,64 @@ public class S3ProxyConfigStatus {
     }
   }
 
+  /** The certificate the fleet's pods are given to serve. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TlsStatus {
+    @JsonPropertyDescription("The kubernetes.io/tls Secret the certificate was taken from.")
+    private String secretName;
+
+    @JsonPropertyDescription("Serial number of the certificate the pods serve, in hex.")
+    private String serialNumber;
+
+    @JsonPropertyDescription("When that certificate expires (RFC 3339).")
+    private String notAfter;
+
+    public TlsStatus() {}
+
+    public TlsStatus(String secretName, String serialNumber, String notAfter) {
+      this.secretName = secretName;
+      this.serialNumber = serialNumber;
+      this.notAfter = notAfter;
+    }
+
+    public String getSecretName() {
+      return secretName;
+    }
+
+    public void setSecretName(String secretName) {
+      this.secretName = secretName;
+    }
+
+    public String getSerialNumber() {
+      return serialNumber;
+    }
+
+    public void setSerialNumber(String serialNumber) {
+      this.serialNumber = serialNumber;
+    }
+
+    public String getNotAfter() {
+      return notAfter;
+    }
+
+    public void setNotAfter(String notAfter) {
+      this.notAfter = notAfter;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TlsStatus t
+          && java.util.Objects.equals(secretName, t.secretName)
+          && java.util.Objects.equals(serialNumber, t.serialNumber)
+          && java.util.Objects.equals(notAfter, t.notAfter);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(secretName, serialNumber, notAfter);
+    }
+  }
+
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
@@ -65,6 +123,18 @@ public class S3ProxyConfigStatus {
 
   @JsonPropertyDescription("Accepted and rejected bucket counts.")
   private BucketCounts buckets;
+
+  @JsonPropertyDescription(
+      "With server.tls: the last valid certificate of the TLS Secret, which the pods serve.")
+  private TlsStatus tls;
+
+  public TlsStatus getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsStatus tls) {
+    this.tls = tls;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;

@@ -3,9 +3,11 @@ package io.yatagarasu.operator.dependent;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -40,8 +42,6 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
    */
   public static final String USES_POD_IDENTITY_KEY = "yatagarasu.usesPodIdentity";
 
-  static final long USER_ID = 65532L;
-
   private final String defaultImage;
 
   public DeploymentDependentResource(String defaultImage) {
@@ -63,12 +63,31 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
             .managedWorkflowAndDependentResourceContext()
             .get(USES_POD_IDENTITY_KEY, Boolean.class)
             .orElse(false);
-    return desired(fleet, usesPodIdentity);
+    return desired(fleet, usesPodIdentity, getSecondaryResource(fleet, context).orElse(null));
   }
 
   /** The Deployment of a fleet, given whether a bucket of it signs with the pod's identity. */
   Deployment desired(S3ProxyConfig fleet, boolean usesPodIdentity) {
+    return desired(fleet, usesPodIdentity, null);
+  }
+
+  /**
+   * The Deployment of a fleet, given the existing one ({@code live}, null before it exists): under
+   * autoscaling its replica count is kept, so the operator never undoes the autoscaler's choice;
+   * and when the spec's security overrides break the restricted profile, its security contexts are
+   * kept rather than changed to something nobody asked for.
+   */
+  Deployment desired(S3ProxyConfig fleet, boolean usesPodIdentity, Deployment live) {
     S3ProxyConfigSpec spec = FleetSpecs.spec(fleet);
+    Integer liveReplicas =
+        live == null || live.getSpec() == null ? null : live.getSpec().getReplicas();
+    boolean overridesAllowed = PodSecurity.problems(spec).isEmpty();
+    PodSecurityContext podSecurity = PodSecurity.pod(spec, overridesAllowed);
+    SecurityContext containerSecurity = PodSecurity.container(spec, overridesAllowed);
+    if (!overridesAllowed && live != null) {
+      podSecurity = livePodSecurity(live, podSecurity);
+      containerSecurity = liveContainerSecurity(live, containerSecurity);
+    }
     Map<String, String> podLabels = new LinkedHashMap<>();
     if (spec.getPodLabels() != null) {
       podLabels.putAll(spec.getPodLabels());
@@ -77,7 +96,7 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
     return new DeploymentBuilder()
         .withMetadata(metadata(fleet))
         .withNewSpec()
-        .withReplicas(FleetSpecs.replicas(fleet))
+        .withReplicas(FleetSpecs.deploymentReplicas(fleet, liveReplicas))
         .withNewSelector()
         .withMatchLabels(FleetNames.selector(fleet))
         .endSelector()
@@ -105,16 +124,8 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                 .withTopologySpreadConstraints(spreads(fleet, spec))
                 .withPriorityClassName(spec.getPriorityClassName())
                 .withImagePullSecrets(spec.getImagePullSecrets())
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(USER_ID)
-                .withRunAsGroup(USER_ID)
-                .withFsGroup(USER_ID)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .withContainers(container(fleet, spec))
+                .withSecurityContext(podSecurity)
+                .withContainers(container(fleet, spec, containerSecurity))
                 .addNewVolume()
                 .withName("config")
                 .withNewSecret()
@@ -134,14 +145,38 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
-                .addAllToVolumes(tlsVolumes(spec))
+                .addAllToVolumes(tlsVolumes(fleet, spec))
                 .build())
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private Container container(S3ProxyConfig fleet, S3ProxyConfigSpec spec) {
+  private static PodSecurityContext livePodSecurity(Deployment live, PodSecurityContext fallback) {
+    var template = live.getSpec() == null ? null : live.getSpec().getTemplate();
+    return template == null
+            || template.getSpec() == null
+            || template.getSpec().getSecurityContext() == null
+        ? fallback
+        : template.getSpec().getSecurityContext();
+  }
+
+  private static SecurityContext liveContainerSecurity(Deployment live, SecurityContext fallback) {
+    var template = live.getSpec() == null ? null : live.getSpec().getTemplate();
+    if (template == null
+        || template.getSpec() == null
+        || template.getSpec().getContainers() == null) {
+      return fallback;
+    }
+    return template.getSpec().getContainers().stream()
+        .filter(c -> CONTAINER.equals(c.getName()) && c.getSecurityContext() != null)
+        .map(Container::getSecurityContext)
+        .findFirst()
+        .orElse(fallback);
+  }
+
+  private Container container(
+      S3ProxyConfig fleet, S3ProxyConfigSpec spec, SecurityContext securityContext) {
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(spec.getImage() == null ? defaultImage : spec.getImage())
@@ -159,13 +194,7 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
         .withLivenessProbe(probe("/health", 10, 3))
         .withReadinessProbe(probe("/ready", 5, 2))
         .withResources(spec.getResources())
-        .withNewSecurityContext()
-        .withReadOnlyRootFilesystem(true)
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(securityContext)
         .addNewVolumeMount()
         .withName("config")
         .withMountPath(PodLayout.CONFIG_DIR)
@@ -219,12 +248,13 @@ public class DeploymentDependentResource extends FleetDependent<Deployment> {
   }
 
   // A Secret volume, not subPath mounts: the kubelet swaps the files when the Secret changes and
-  // the proxy reloads them without a restart.
-  private static List<Volume> tlsVolumes(S3ProxyConfigSpec spec) {
-    String secret = tlsSecret(spec);
-    if (secret == null) {
+  // the proxy reloads them without a restart. The operator's verified copy, never the user's
+  // Secret itself, so a malformed Secret never reaches a pod.
+  private static List<Volume> tlsVolumes(S3ProxyConfig fleet, S3ProxyConfigSpec spec) {
+    if (tlsSecret(spec) == null) {
       return List.of();
     }
+    String secret = FleetNames.tlsSecret(fleet);
     return List.of(
         new VolumeBuilder()
             .withName(TLS_VOLUME)

@@ -14,6 +14,8 @@ public final class FleetNames {
   public static final String DISRUPTION_BUDGET = "disruption-budget";
   public static final String SERVICE_MONITOR = "service-monitor";
   public static final String SERVICE_ACCOUNT = "service-account";
+  public static final String AUTOSCALER = "autoscaler";
+  public static final String TLS = "tls";
   public static final String MANAGED_BY = "yatagarasu-operator";
   public static final String APP = "yatagarasu-proxy";
 
@@ -24,6 +26,12 @@ public final class FleetNames {
   public static final String CONFIG_GENERATION_ANNOTATION = "yatagarasu.io/config-generation";
 
   public static final String CONFIG_HASH_ANNOTATION = "yatagarasu.io/config-hash";
+
+  /** Annotations on the operator's TLS Secret: the certificate it holds and where it came from. */
+  public static final String TLS_SERIAL_ANNOTATION = "yatagarasu.io/tls-serial";
+
+  public static final String TLS_NOT_AFTER_ANNOTATION = "yatagarasu.io/tls-not-after";
+  public static final String TLS_SOURCE_ANNOTATION = "yatagarasu.io/tls-source";
 
   private FleetNames() {}
 
@@ -44,6 +52,18 @@ public final class FleetNames {
   }
 
   public static String disruptionBudget(S3ProxyConfig fleet) {
+    return fleet.getMetadata().getName();
+  }
+
+  /**
+   * The operator's copy of the last valid TLS Secret, which the pods mount; not {@code
+   * <fleet>-tls}, the name users most often give their own.
+   */
+  public static String tlsSecret(S3ProxyConfig fleet) {
+    return fleet.getMetadata().getName() + "-proxy-tls";
+  }
+
+  public static String autoscaler(S3ProxyConfig fleet) {
     return fleet.getMetadata().getName();
   }
 

@@ -3,6 +3,7 @@ package io.yatagarasu.operator.dependent;
 import io.yatagarasu.config.AdminConfig;
 import io.yatagarasu.config.Durations;
 import io.yatagarasu.config.ServerConfig;
+import io.yatagarasu.operator.crd.AutoscalingSettings;
 import io.yatagarasu.operator.crd.Monitoring;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
@@ -23,9 +24,59 @@ public final class FleetSpecs {
     return fleet.getSpec() == null ? new S3ProxyConfigSpec() : fleet.getSpec();
   }
 
+  /** spec.replicas or its default; with autoscaling see {@link #deploymentReplicas}. */
   public static int replicas(S3ProxyConfig fleet) {
     Integer replicas = spec(fleet).getReplicas();
     return replicas == null ? DEFAULT_REPLICAS : replicas;
+  }
+
+  /** The fleet's autoscaling settings, or null when the operator sets the replicas. */
+  public static AutoscalingSettings autoscaling(S3ProxyConfig fleet) {
+    return spec(fleet).getAutoscaling();
+  }
+
+  /** Whether a HorizontalPodAutoscaler, not the operator, sets the Deployment's replicas. */
+  public static boolean autoscaled(S3ProxyConfig fleet) {
+    return autoscaling(fleet) != null;
+  }
+
+  /** The autoscaler's lower bound: as set, else the HorizontalPodAutoscaler's default of 1. */
+  public static int minReplicas(S3ProxyConfig fleet) {
+    AutoscalingSettings autoscaling = autoscaling(fleet);
+    Integer min = autoscaling == null ? null : autoscaling.getMinReplicas();
+    return min == null ? 1 : Math.max(1, min);
+  }
+
+  /**
+   * The autoscaler's upper bound, never below {@link #minReplicas} (the CRD refuses that; an API
+   * server without the CRD's rules must not get an autoscaler it would refuse either).
+   */
+  public static int maxReplicas(S3ProxyConfig fleet) {
+    AutoscalingSettings autoscaling = autoscaling(fleet);
+    Integer max = autoscaling == null ? null : autoscaling.getMaxReplicas();
+    return Math.max(minReplicas(fleet), max == null ? 0 : max);
+  }
+
+  /**
+   * The replicas the operator writes on the Deployment. Without autoscaling: {@link #replicas}.
+   * With it: the Deployment's live count, which the autoscaler owns, brought into the autoscaler's
+   * range (an autoscaler never scales a Deployment up from 0); before the Deployment exists, the
+   * range's minimum.
+   */
+  public static int deploymentReplicas(S3ProxyConfig fleet, Integer live) {
+    if (!autoscaled(fleet)) {
+      return replicas(fleet);
+    }
+    int min = minReplicas(fleet);
+    if (live == null) {
+      return min;
+    }
+    return Math.min(Math.max(live, min), maxReplicas(fleet));
+  }
+
+  /** Whether the fleet may run more than one pod: then a PodDisruptionBudget protects it. */
+  public static boolean mayRunSeveralPods(S3ProxyConfig fleet) {
+    return autoscaled(fleet) ? maxReplicas(fleet) > 1 : replicas(fleet) > 1;
   }
 
   public static int dataPort(S3ProxyConfig fleet) {

@@ -66,6 +66,16 @@ public final class Distributor implements AutoCloseable {
   private final ExecutorService builders;
   private final Map<ObjectKey, Fleet> fleets = new ConcurrentHashMap<>();
   private volatile Consumer<ObjectKey> listener = fleet -> {};
+  private volatile Events events = new Events() {};
+
+  /** What happened to a fleet's pushes that a person should see (Kubernetes Events). */
+  public interface Events {
+    /** Pod {@code pod} refused generation {@code generation} with {@code errors}. */
+    default void rejected(ObjectKey fleet, String pod, long generation, List<String> errors) {}
+
+    /** Every one of the {@code pods} ready pods runs {@code generation}, after a change. */
+    default void programmed(ObjectKey fleet, long generation, long pods) {}
+  }
 
   public Distributor(DistributorSettings settings, PushMetrics metrics) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -91,6 +101,11 @@ public final class Distributor implements AutoCloseable {
   /** Called (on the distributor's thread) whenever a pod of the fleet answered. */
   public void onProgress(Consumer<ObjectKey> listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Called (on the distributor's thread) when a pod rejects a snapshot or a fleet converges. */
+  public void onEvents(Events events) {
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   /**
@@ -266,6 +281,8 @@ public final class Distributor implements AutoCloseable {
   private void answered(
       Fleet fleet, Pod pod, PodTarget target, Desired desired, long epoch, PodAnswer answer) {
     boolean converged = false;
+    long convergedGeneration = 0;
+    long convergedPods = 0;
     synchronized (fleet) {
       pod.inFlight = false;
       if (fleet.pods.get(target.name()) != pod) {
@@ -307,6 +324,9 @@ public final class Distributor implements AutoCloseable {
               desired.generation(),
               answer.result().tag(),
               answer.errors());
+          if (answer.result() == PodAnswer.Result.REJECTED) {
+            events.rejected(fleet.key, target.name(), desired.generation(), answer.errors());
+          }
         }
       }
       if (fleet.desired.generation() != desired.generation() && fleet.shouldPush(pod)) {
@@ -317,10 +337,13 @@ public final class Distributor implements AutoCloseable {
         fleet.convergedGeneration = progress.generation();
         metrics.programmed(System.nanoTime() - fleet.desired.observedNanos());
         converged = true;
+        convergedGeneration = progress.generation();
+        convergedPods = progress.readyPodsCurrent();
       }
     }
     if (converged) {
       log.info("fleet={} programmed generation={}", fleet.key, fleet.convergedGeneration);
+      events.programmed(fleet.key, convergedGeneration, convergedPods);
     }
     listener.accept(fleet.key);
   }

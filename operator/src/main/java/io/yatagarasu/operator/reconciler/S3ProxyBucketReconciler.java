@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyBucketStatus;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
+import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.render.BucketOutcome;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.ObjectKey;
@@ -49,12 +50,15 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
   private final FleetRegistry registry;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  private final FleetEvents events;
   private volatile InformerEventSource<S3ProxyConfig, S3ProxyBucket> fleets;
 
-  public S3ProxyBucketReconciler(FleetRegistry registry, OperatorMetrics metrics, Clock clock) {
+  public S3ProxyBucketReconciler(
+      FleetRegistry registry, OperatorMetrics metrics, Clock clock, FleetEvents events) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   @Override
@@ -162,6 +166,7 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
     status.setObservedGeneration(outcome.generation());
     status.setConditions(conditions);
     bucket.setStatus(status);
+    events.bucket(bucket, conditions);
     return UpdateControl.patchStatus(bucket);
   }
 

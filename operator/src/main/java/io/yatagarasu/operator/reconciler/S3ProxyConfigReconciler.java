@@ -32,19 +32,24 @@ import io.yatagarasu.operator.dependent.ConfigSecretDependentResource;
 import io.yatagarasu.operator.dependent.DeploymentDependentResource;
 import io.yatagarasu.operator.dependent.FleetNames;
 import io.yatagarasu.operator.dependent.FleetSpecs;
+import io.yatagarasu.operator.dependent.HorizontalPodAutoscalerDependentResource;
 import io.yatagarasu.operator.dependent.PodDisruptionBudgetDependentResource;
+import io.yatagarasu.operator.dependent.PodSecurity;
 import io.yatagarasu.operator.dependent.ServiceAccountDependentResource;
 import io.yatagarasu.operator.dependent.ServiceDependentResource;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.dependent.Snapshot;
+import io.yatagarasu.operator.dependent.TlsSecretDependentResource;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
+import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.render.ConfigRenderer;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.operator.render.ObjectKey;
 import io.yatagarasu.operator.render.PodLayout;
 import io.yatagarasu.operator.render.RenderResult;
+import io.yatagarasu.operator.render.TlsSecretCheck;
 import io.yatagarasu.operator.render.VersionSkew;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
 import io.yatagarasu.operator.status.Conditions;
@@ -93,6 +98,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private final ServiceMonitors serviceMonitors;
   private final Clock clock;
   private final Distributor distributor;
+  private final FleetEvents events;
   private final DeploymentDependentResource deployment;
   private final ServiceDependentResource service = new ServiceDependentResource();
   private final ConfigSecretDependentResource configSecret = new ConfigSecretDependentResource();
@@ -102,6 +108,11 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       new PodDisruptionBudgetDependentResource();
   private final ServiceAccountDependentResource serviceAccount =
       new ServiceAccountDependentResource();
+  private final HorizontalPodAutoscalerDependentResource autoscaler =
+      new HorizontalPodAutoscalerDependentResource();
+  private final TlsSecretDependentResource tlsSecret = new TlsSecretDependentResource();
+  private final Map<ObjectKey, TlsCheckCache> tlsChecks =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile InformerEventSource<S3ProxyBucket, S3ProxyConfig> buckets;
   private volatile InformerEventSource<Secret, S3ProxyConfig> credentials;
   private volatile InformerEventSource<Namespace, S3ProxyConfig> namespaces;
@@ -115,7 +126,9 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       ServiceMonitors serviceMonitors,
       String defaultImage,
       Clock clock,
-      Distributor distributor) {
+      Distributor distributor,
+      FleetEvents events) {
+    this.events = Objects.requireNonNull(events, "events");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.distributor = Objects.requireNonNull(distributor, "distributor");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -190,6 +203,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         fleet -> {
           distributor.forget(fleet);
           renders.remove(fleet);
+          events.forget(fleet);
+          tlsChecks.remove(fleet);
         });
     List<EventSource<?, S3ProxyConfig>> sources = new ArrayList<>();
     sources.add(buckets);
@@ -205,7 +220,9 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             configSecret,
             adminToken,
             disruptionBudget,
-            serviceAccount));
+            serviceAccount,
+            autoscaler,
+            tlsSecret));
     return sources;
   }
 
@@ -234,6 +251,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     Snapshot snapshot = null;
     if (result.config() != null) {
       snapshot = snapshot(fleet, result, stored, distributor.highestReported(key));
+      events.rendered(fleet, secrets, snapshot.generation(), snapshot.generation() != generation);
       if (snapshot.generation() != generation) {
         metrics.snapshotChanged();
         log.info(
@@ -250,6 +268,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       hash = snapshot.hash();
     } else {
       log.warn("fleet={} invalid, keeping the stored snapshot: {}", key, result.fleetProblems());
+      events.invalid(fleet, result.fleetProblems());
     }
     registry.publish(key, result.byBucket(), generation);
     Optional<Secret> token = adminToken.reconcile(fleet, context).getSingleResource();
@@ -280,12 +299,21 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     } else {
       serviceAccount.delete(fleet, context);
     }
+    Tls tls = reconcileTls(key, fleet, context);
     context
         .managedWorkflowAndDependentResourceContext()
         .put(
             DeploymentDependentResource.USES_POD_IDENTITY_KEY,
             attached.stream().anyMatch(S3ProxyConfigReconciler::usesPodIdentity));
     Deployment pods = deployment.reconcile(fleet, context).getSingleResource().orElse(null);
+    if (pods == null) {
+      pods = deployment.getSecondaryResource(fleet, context).orElse(null);
+    }
+    if (HorizontalPodAutoscalerDependentResource.wanted(fleet)) {
+      autoscaler.reconcile(fleet, context);
+    } else {
+      autoscaler.delete(fleet, context);
+    }
     service.reconcile(fleet, context);
     if (PodDisruptionBudgetDependentResource.wanted(fleet)) {
       disruptionBudget.reconcile(fleet, context);
@@ -299,7 +327,10 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setObservedGeneration(observed);
     status.setConfigGeneration(generation > 0 ? generation : null);
     status.setConfigHash(hash);
-    int replicas = FleetSpecs.replicas(fleet);
+    // Under autoscaling the wanted count is what the autoscaler last set on the Deployment.
+    int replicas =
+        FleetSpecs.deploymentReplicas(
+            fleet, pods == null || pods.getSpec() == null ? null : pods.getSpec().getReplicas());
     int ready =
         pods == null || pods.getStatus() == null || pods.getStatus().getReadyReplicas() == null
             ? 0
@@ -313,6 +344,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setBuckets(
         new S3ProxyConfigStatus.BucketCounts(
             (int) result.acceptedCount(), (int) result.rejectedCount()));
+    status.setTls(tls.status());
     List<String> problems = result.fleetProblems().stream().map(p -> trim(p)).toList();
     List<io.fabric8.kubernetes.api.model.Condition> computed =
         new ArrayList<>(
@@ -329,6 +361,22 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     result.rejectedCount(),
                     monitor == ServiceMonitors.Outcome.CRD_MISSING,
                     progress)));
+    List<String> podProblems = PodSecurity.problems(FleetSpecs.spec(fleet));
+    if (!podProblems.isEmpty()) {
+      computed =
+          new ArrayList<>(
+              FleetConditions.withProblem(
+                  computed,
+                  "Invalid",
+                  trim(
+                      "the pods keep their security contexts; fix the S3ProxyConfig spec: "
+                          + String.join("; ", podProblems))));
+    }
+    if (tls.problem() != null) {
+      computed =
+          new ArrayList<>(
+              FleetConditions.withProblem(computed, "TlsSecretInvalid", trim(tls.problem())));
+    }
     computed.addAll(SkewConditions.of(skew));
     if (!skew.none() && !sameSkew(fleet.getStatus(), computed)) {
       log.warn("fleet={} written for a newer operator: {}", key, skew.message());
@@ -386,6 +434,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setBuckets(
         new S3ProxyConfigStatus.BucketCounts(
             (int) result.acceptedCount(), (int) result.rejectedCount()));
+    status.setTls(fleet.getStatus() == null ? null : fleet.getStatus().getTls());
     List<io.fabric8.kubernetes.api.model.Condition> computed =
         new ArrayList<>(
             FleetConditions.of(
@@ -565,6 +614,91 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
 
   private record RenderCache(List<Object> inputs, RenderResult result) {}
 
+  /** What the fleet's TLS stands at: the certificate the pods are given, and any problem. */
+  private record Tls(S3ProxyConfigStatus.TlsStatus status, String problem) {}
+
+  private record TlsCheckCache(String version, TlsSecretCheck.Outcome outcome) {}
+
+  /**
+   * Checks the fleet's TLS Secret and, when it holds a pair the proxy can load, copies it into the
+   * operator's TLS Secret that the pods mount; otherwise that Secret keeps the last good pair and
+   * the problem goes on status. A labelled Secret comes from the cache and its changes re-run the
+   * reconcile at once; an unlabelled one is read directly, at each reconcile (at least every 5
+   * minutes).
+   */
+  private Tls reconcileTls(ObjectKey key, S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
+    var server = FleetSpecs.spec(fleet).getServer();
+    String source =
+        server == null || server.getTls() == null ? null : server.getTls().getSecretName();
+    if (source == null) {
+      tlsChecks.remove(key);
+      tlsSecret.delete(fleet, context);
+      return new Tls(null, null);
+    }
+    if (source.equals(FleetNames.tlsSecret(fleet))) {
+      return new Tls(
+          null,
+          "spec.server.tls.secretName: "
+              + source
+              + " is the name of the operator's own copy of the certificate; rename the Secret");
+    }
+    String namespace = fleet.getMetadata().getNamespace();
+    Secret user =
+        credentials
+            .get(new ResourceID(source, namespace))
+            .orElseGet(
+                () -> context.getClient().secrets().inNamespace(namespace).withName(source).get());
+    String version =
+        user == null
+            ? "absent"
+            : user.getMetadata().getUid() + "/" + user.getMetadata().getResourceVersion();
+    TlsCheckCache cached = tlsChecks.get(key);
+    TlsSecretCheck.Outcome outcome;
+    if (cached != null && cached.version().equals(source + "/" + version)) {
+      outcome = cached.outcome();
+    } else {
+      outcome = TlsSecretCheck.check(source, user);
+      tlsChecks.put(key, new TlsCheckCache(source + "/" + version, outcome));
+      if (!outcome.valid()) {
+        log.warn("fleet={} keeps its last good certificate: {}", key, outcome.problem());
+      }
+    }
+    Optional<Secret> served;
+    if (outcome.valid()) {
+      var values = context.managedWorkflowAndDependentResourceContext();
+      values.put(TlsSecretDependentResource.CONTEXT_KEY, outcome.pair());
+      values.put(TlsSecretDependentResource.SOURCE_KEY, source);
+      served = tlsSecret.reconcile(fleet, context).getSingleResource();
+      if (served.isEmpty()) {
+        served = tlsSecret.getSecondaryResource(fleet, context);
+      }
+    } else {
+      served = tlsSecret.getSecondaryResource(fleet, context);
+    }
+    S3ProxyConfigStatus.TlsStatus status =
+        served
+            .map(
+                s ->
+                    new S3ProxyConfigStatus.TlsStatus(
+                        annotationText(s, FleetNames.TLS_SOURCE_ANNOTATION),
+                        annotationText(s, FleetNames.TLS_SERIAL_ANNOTATION),
+                        annotationText(s, FleetNames.TLS_NOT_AFTER_ANNOTATION)))
+            .orElse(null);
+    if (outcome.valid()) {
+      return new Tls(status, null);
+    }
+    return new Tls(
+        status,
+        outcome.problem()
+            + (status == null
+                ? "; no valid certificate has been seen yet, so proxy pods cannot start"
+                : "; the pods keep serving the last good certificate (serial "
+                    + status.getSerialNumber()
+                    + ", notAfter "
+                    + status.getNotAfter()
+                    + ")"));
+  }
+
   /** The fleet's running pods with an IP: those the distributor pushes to. */
   private List<PodTarget> targets(S3ProxyConfig fleet, int defaultAdminPort) {
     Map<String, String> selector = FleetNames.selector(fleet);
@@ -697,9 +831,15 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             .collect(Collectors.toSet());
     context
         .getPrimaryCache()
-        .list(namespace, f -> jwtSecretNames(f).contains(name))
+        .list(namespace, f -> jwtSecretNames(f).contains(name) || name.equals(tlsSecretName(f)))
         .forEach(f -> fleets.add(ResourceID.fromResource(f)));
     return fleets;
+  }
+
+  /** The fleet's TLS Secret, or null. */
+  static String tlsSecretName(S3ProxyConfig fleet) {
+    var server = fleet.getSpec() == null ? null : fleet.getSpec().getServer();
+    return server == null || server.getTls() == null ? null : server.getTls().getSecretName();
   }
 
   /** Names of the Secrets (in the fleet's namespace) holding the fleet's JWT key material. */
@@ -794,6 +934,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         && Objects.equals(old.getConfigHash(), next.getConfigHash())
         && Objects.equals(old.getReplicas(), next.getReplicas())
         && Objects.equals(old.getReadyReplicas(), next.getReadyReplicas())
+        && Objects.equals(old.getTls(), next.getTls())
         && old.getBuckets() != null
         && old.getBuckets().getAccepted() == next.getBuckets().getAccepted()
         && old.getBuckets().getRejected() == next.getBuckets().getRejected()

@@ -8,6 +8,8 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.operator.events.EventRecorder;
+import io.yatagarasu.operator.events.FleetEvents;
 import io.yatagarasu.operator.reconciler.FleetRegistry;
 import io.yatagarasu.operator.reconciler.S3ProxyBucketReconciler;
 import io.yatagarasu.operator.reconciler.S3ProxyConfigReconciler;
@@ -27,13 +29,19 @@ public final class YatagarasuOperator implements AutoCloseable {
 
   private final Operator operator;
   private final Distributor distributor;
+  private final EventRecorder recorder;
   private final AtomicBoolean leading;
   private final boolean electsLeader;
 
   private YatagarasuOperator(
-      Operator operator, Distributor distributor, AtomicBoolean leading, boolean electsLeader) {
+      Operator operator,
+      Distributor distributor,
+      EventRecorder recorder,
+      AtomicBoolean leading,
+      boolean electsLeader) {
     this.operator = operator;
     this.distributor = distributor;
+    this.recorder = recorder;
     this.leading = leading;
     this.electsLeader = electsLeader;
   }
@@ -90,12 +98,26 @@ public final class YatagarasuOperator implements AutoCloseable {
             });
     FleetRegistry registry = new FleetRegistry();
     Distributor distributor = new Distributor(distribution, metrics);
+    EventRecorder recorder =
+        new EventRecorder(
+            client,
+            settings.leaseIdentity() != null ? settings.leaseIdentity() : System.getenv("HOSTNAME"),
+            clock,
+            EventRecorder.Settings.defaults());
+    FleetEvents events = new FleetEvents(recorder);
+    distributor.onEvents(events);
     ServiceMonitors serviceMonitors =
         new ServiceMonitors(client, settings.serviceMonitorCrdCheck(), clock);
     S3ProxyConfigReconciler fleets =
         new S3ProxyConfigReconciler(
-            registry, metrics, serviceMonitors, settings.defaultImage(), clock, distributor);
-    S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock);
+            registry,
+            metrics,
+            serviceMonitors,
+            settings.defaultImage(),
+            clock,
+            distributor,
+            events);
+    S3ProxyBucketReconciler buckets = new S3ProxyBucketReconciler(registry, metrics, clock, events);
     if (settings.watchNamespaces().isEmpty()) {
       operator.register(fleets);
       operator.register(buckets);
@@ -104,7 +126,7 @@ public final class YatagarasuOperator implements AutoCloseable {
       operator.register(buckets, c -> c.settingNamespaces(settings.watchNamespaces()));
     }
     return new YatagarasuOperator(
-        operator, distributor, leading, settings.leaseNamespace() != null);
+        operator, distributor, recorder, leading, settings.leaseNamespace() != null);
   }
 
   /**
@@ -142,5 +164,6 @@ public final class YatagarasuOperator implements AutoCloseable {
     leading.set(false);
     operator.stop();
     distributor.close();
+    recorder.close();
   }
 }

@@ -173,6 +173,30 @@ public final class FleetConditions {
     return conditions;
   }
 
+  /**
+   * {@code conditions} with one more problem on the Degraded condition: it turns True with {@code
+   * reason} when it was False, or keeps its reason and gains the message when already True.
+   */
+  public static List<Condition> withProblem(
+      List<Condition> conditions, String reason, String message) {
+    List<Condition> next = new ArrayList<>();
+    for (Condition condition : conditions) {
+      if (!DEGRADED.equals(condition.getType())) {
+        next.add(condition);
+      } else if (Conditions.TRUE.equals(condition.getStatus())) {
+        next.add(
+            Conditions.of(
+                DEGRADED,
+                Conditions.TRUE,
+                condition.getReason(),
+                condition.getMessage() + "; " + message));
+      } else {
+        next.add(Conditions.of(DEGRADED, Conditions.TRUE, reason, message));
+      }
+    }
+    return next;
+  }
+
   /** {@code 1 bucket}, {@code 2 buckets}. */
   static String count(long n, String noun) {
     return n + " " + (n == 1 ? noun : noun + "s");

@@ -68,6 +68,17 @@ class CrdFilesTest {
         .containsOnlyKeys("s3proxybuckets.yatagarasu.io.yaml", "s3proxyconfigs.yatagarasu.io.yaml");
     assertThat(generated.get("s3proxyconfigs.yatagarasu.io.yaml"))
         .contains("scope: Namespaced", "- s3pc", "x-kubernetes-validations", "status: {}");
+    // Long messages are folded over several YAML lines.
+    assertThat(generated.get("s3proxyconfigs.yatagarasu.io.yaml").replaceAll("\\n\\s+", " "))
+        .contains(
+            "set replicas or autoscaling, not both",
+            "autoscaling.maxReplicas must be at least autoscaling.minReplicas",
+            "autoscaling.targetCPUUtilizationPercentage needs resources.requests.cpu",
+            "securityContext.privileged: true breaks the restricted Pod Security Standard",
+            "securityContext.allowPrivilegeEscalation: true breaks the restricted Pod Security",
+            "podSecurityContext.runAsNonRoot: false breaks the restricted Pod Security Standard",
+            "the restricted Pod Security Standard allows only",
+            "the restricted Pod Security Standard refuses Unconfined");
     assertThat(generated.get("s3proxybuckets.yatagarasu.io.yaml"))
         .contains("scope: Namespaced", "- s3pb", "set exactly one of secretRef or podIdentity");
   }

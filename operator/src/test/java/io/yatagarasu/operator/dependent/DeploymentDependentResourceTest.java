@@ -29,7 +29,7 @@ class DeploymentDependentResourceTest {
       """;
 
   @Test
-  void mountsTheTlsSecretAsAWholeVolumeSoTheKubeletCanSwapItsFiles() {
+  void mountsTheOperatorsCopyOfTheTlsSecretAsAWholeVolumeSoTheKubeletCanSwapItsFiles() {
     PodSpec pod =
         desired(HEAD + "spec: {server: {tls: {secretName: edge-tls}}}")
             .getSpec()
@@ -37,7 +37,9 @@ class DeploymentDependentResourceTest {
             .getSpec();
     Volume tls =
         pod.getVolumes().stream().filter(v -> v.getName().equals("tls")).findFirst().orElseThrow();
-    assertThat(tls.getSecret().getSecretName()).isEqualTo("edge-tls");
+    assertThat(tls.getSecret().getSecretName())
+        .as("the operator's verified copy, never the user's Secret itself")
+        .isEqualTo("edge-proxy-tls");
     VolumeMount mount =
         pod.getContainers().get(0).getVolumeMounts().stream()
             .filter(m -> m.getName().equals("tls"))

@@ -21,6 +21,15 @@ final class Load implements AutoCloseable {
   private final List<Future<?>> workers = new ArrayList<>();
 
   Load(List<String> urls, int threads, long maxSeconds) {
+    this(urls, threads, maxSeconds, Fleets::status);
+  }
+
+  /** Clients answering each URL's status through {@code fetch} (-1: no answer). */
+  Load(
+      List<String> urls,
+      int threads,
+      long maxSeconds,
+      java.util.function.ToIntFunction<String> fetch) {
     clients = Executors.newFixedThreadPool(threads);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     for (int t = 0; t < threads; t++) {
@@ -31,7 +40,7 @@ final class Load implements AutoCloseable {
                 int i = offset;
                 while (running.get() && System.nanoTime() < deadline) {
                   String url = urls.get(i++ % urls.size());
-                  int status = Fleets.status(url);
+                  int status = fetch.applyAsInt(url);
                   requests.incrementAndGet();
                   if (status != 200) {
                     synchronized (failures) {

@@ -18,6 +18,7 @@ import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3Replica;
 import io.yatagarasu.operator.crd.TlsSettings;
 import io.yatagarasu.operator.distribute.DistributorSettings;
+import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.FreePorts;
 import io.yatagarasu.testkit.S3ProxyServer;
@@ -220,6 +221,11 @@ class ParityIT {
       HttpResponse<String> response = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("hello from photos");
+      // What says so: the pod's failover counter for the bucket, as Prometheus scrapes it.
+      assertThat(kubelet.proxy(pod).metrics().scrape())
+          .as(pod)
+          .containsPattern(
+              "yatagarasu_upstream_failovers_total\\{bucket=\"[^\"]*photos\",[^}]*\\} [1-9]");
     }
   }
 
@@ -233,16 +239,37 @@ class ParityIT {
         .buildSelfSigned();
   }
 
-  private static Secret tlsSecret(String ns, X509Bundle bundle) {
+  private static Secret tlsSecret(String ns, X509Bundle bundle) throws Exception {
+    return tlsSecret(ns, bundle.getCertificatePEM(), bundle.getPrivateKeyPEM());
+  }
+
+  /**
+   * A kubernetes.io/tls Secret labelled for the operator's Secret cache, so a change reaches it at
+   * once (cert-manager: the Certificate's secretTemplate.labels).
+   */
+  private static Secret tlsSecret(String ns, String certificatePem, String keyPem) {
     return new SecretBuilder()
         .withNewMetadata()
         .withNamespace(ns)
         .withName("edge-tls")
+        .addToLabels(Labels.CREDENTIALS, "true")
         .endMetadata()
         .withType("kubernetes.io/tls")
-        .addToData("tls.crt", OperatorHarness.base64(bundle.getCertificatePEM()))
-        .addToData("tls.key", OperatorHarness.base64(bundle.getPrivateKeyPEM()))
+        .addToData("tls.crt", OperatorHarness.base64(certificatePem))
+        .addToData("tls.key", OperatorHarness.base64(keyPem))
         .build();
+  }
+
+  /** The fleet's status.tls serial number, or null. */
+  private static String statusSerial(String ns) {
+    var fleet = harness.fleet(ns, "edge");
+    return fleet.getStatus() == null || fleet.getStatus().getTls() == null
+        ? null
+        : fleet.getStatus().getTls().getSerialNumber();
+  }
+
+  private static String hex(X509Bundle bundle) {
+    return bundle.getCertificate().getSerialNumber().toString(16);
   }
 
   /** A client that trusts both certificates, so it can tell which one a pod serves. */
@@ -280,10 +307,8 @@ class ParityIT {
         .getSerialNumber();
   }
 
-  @Test
-  void podsServeTheTlsSecretsCertificateAndMoveToItsReplacementWithoutRestart() throws Exception {
-    X509Bundle first = certificate("first");
-    X509Bundle second = certificate("second");
+  /** A fleet of two pods serving HTTPS from the edge-tls Secret, which holds {@code first}. */
+  private String tlsFleet(X509Bundle first) throws Exception {
     String ns = harness.newNamespace();
     harness.create(tlsSecret(ns, first));
     fleetWith(
@@ -295,6 +320,29 @@ class ParityIT {
           return f;
         },
         b -> b);
+    await().atMost(TIMEOUT).until(() -> hex(first).equals(statusSerial(ns)));
+    return ns;
+  }
+
+  /** GET over HTTPS through {@code https}, answering the status (-1 when it failed). */
+  private static int httpsStatus(java.net.http.HttpClient https, String url) {
+    try {
+      return https
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void podsServeTheTlsSecretsCertificateAndMoveToItsReplacementWithoutRestartOrAFailedRequest()
+      throws Exception {
+    X509Bundle first = certificate("first");
+    X509Bundle second = certificate("second");
+    String ns = tlsFleet(first);
     Map<String, ProxyServer> before = new HashMap<>();
     for (String pod : PODS) {
       before.put(pod, kubelet.proxy(pod));
@@ -302,23 +350,85 @@ class ParityIT {
           .isEqualTo(first.getCertificate().getSerialNumber());
     }
 
-    client.resource(tlsSecret(ns, second)).update();
-    kubelet.syncSecretVolumes();
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () -> {
-              for (String pod : PODS) {
-                // A new client each time: a pooled connection would keep the old handshake.
-                assertThat(servedSerial(trusting(first, second), pod))
-                    .as(pod)
-                    .isEqualTo(second.getCertificate().getSerialNumber());
-              }
-            });
+    java.net.http.HttpClient https = trusting(first, second);
+    List<String> urls =
+        PODS.stream()
+            .map(pod -> kubelet.base(pod).replace("http://", "https://") + "/photos/hello.txt")
+            .toList();
+    Load load = new Load(urls, 4, 120, url -> httpsStatus(https, url));
+    try {
+      client.resource(tlsSecret(ns, second)).update();
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                // The kubelet's periodic sync of Secret volumes.
+                kubelet.syncSecretVolumes();
+                for (String pod : PODS) {
+                  // A new client each time: a pooled connection would keep the old handshake.
+                  assertThat(servedSerial(trusting(first, second), pod))
+                      .as(pod)
+                      .isEqualTo(second.getCertificate().getSerialNumber());
+                }
+              });
+    } finally {
+      load.close();
+    }
+    assertThat(load.requests()).as("requests ran during the swap").isPositive();
+    assertThat(load.failures()).as("failed requests during the swap").isEmpty();
+    assertThat(statusSerial(ns)).isEqualTo(hex(second));
     for (String pod : PODS) {
       assertThat(kubelet.proxy(pod))
           .as("the same process, not a restart")
           .isSameAs(before.get(pod));
     }
+  }
+
+  @Test
+  void aMalformedTlsSecretIsNamedOnStatusAndThePodsKeepTheLastGoodCertificate() throws Exception {
+    X509Bundle first = certificate("first");
+    X509Bundle second = certificate("second");
+    String ns = tlsFleet(first);
+
+    // The new certificate with the old key: the proxy could not load the pair.
+    client.resource(tlsSecret(ns, second.getCertificatePEM(), first.getPrivateKeyPEM())).update();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(harness.fleetVerdict(ns, "edge", "Degraded"))
+                  .isEqualTo("True TlsSecretInvalid");
+              assertThat(harness.fleetCondition(ns, "edge", "Degraded").getMessage())
+                  .contains(
+                      "TLS Secret edge-tls: tls.key does not belong to the certificate in tls.crt",
+                      "the pods keep serving the last good certificate (serial " + hex(first));
+            });
+    assertThat(statusSerial(ns)).isEqualTo(hex(first));
+    Secret mounted = client.secrets().inNamespace(ns).withName("edge-proxy-tls").get();
+    assertThat(mounted.getData().get("tls.crt"))
+        .as("the pods' Secret still holds the last good pair")
+        .isEqualTo(OperatorHarness.base64(first.getCertificatePEM()));
+    kubelet.syncSecretVolumes();
+    for (String pod : PODS) {
+      assertThat(servedSerial(trusting(first, second), pod))
+          .as(pod + " still serves the last good certificate")
+          .isEqualTo(first.getCertificate().getSerialNumber());
+    }
+
+    client.resource(tlsSecret(ns, second)).update();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(harness.fleetVerdict(ns, "edge", "Degraded"))
+                  .isEqualTo("False AsExpected");
+              assertThat(statusSerial(ns)).isEqualTo(hex(second));
+              kubelet.syncSecretVolumes();
+              for (String pod : PODS) {
+                assertThat(servedSerial(trusting(first, second), pod))
+                    .as(pod)
+                    .isEqualTo(second.getCertificate().getSerialNumber());
+              }
+            });
   }
 }

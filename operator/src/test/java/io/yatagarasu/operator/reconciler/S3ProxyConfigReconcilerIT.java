@@ -49,12 +49,23 @@ class S3ProxyConfigReconcilerIT {
     S3ProxyConfig created = harness.create(fleet(ns, "edge", 2));
     harness.create(bucket(ns, "photos", "edge", "/photos", "photos-creds"));
 
+    // One reconcile writes the config Secret first and the other owned objects after it.
     await()
         .atMost(TIMEOUT)
         .until(
             () ->
                 harness.configSecret(ns, "edge") != null
-                    && harness.renderedDocument(ns, "edge").contains("/photos"));
+                    && harness.renderedDocument(ns, "edge").contains("/photos")
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
+                    && client.services().inNamespace(ns).withName("edge").get() != null
+                    && client
+                            .policy()
+                            .v1()
+                            .podDisruptionBudget()
+                            .inNamespace(ns)
+                            .withName("edge")
+                            .get()
+                        != null);
     assertThat(harness.renderedDocument(ns, "edge"))
         .contains("\"generation\": ", "\"pathPrefix\": \"/photos\"", "photos-secret")
         .contains("\"tokenFile\": \"" + PodLayout.ADMIN_TOKEN_FILE + "\"");
@@ -263,7 +274,10 @@ class S3ProxyConfigReconcilerIT {
     assertThat(harness.bucketCondition(ns, "second", "Accepted").getMessage())
         .contains("already served by the older S3ProxyBucket " + ns + "/first");
     assertThat(harness.bucketVerdict(ns, "first", "Accepted")).isEqualTo("True Accepted");
-    assertThat(harness.fleet(ns, "edge").getStatus().getBuckets().getRejected()).isEqualTo(1);
+    // The fleet's status is written after the verdicts it hands to the buckets.
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.fleet(ns, "edge").getStatus().getBuckets().getRejected() == 1);
 
     client.resources(S3ProxyBucket.class).inNamespace(ns).withName("first").delete();
 

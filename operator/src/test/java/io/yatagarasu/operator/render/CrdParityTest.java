@@ -208,6 +208,7 @@ class CrdParityTest {
   static final Map<String, String> KUBERNETES_FIELDS =
       Map.ofEntries(
           entry(CONFIG + "spec.replicas", "the Deployment's replicas"),
+          entry(CONFIG + "spec.autoscaling", "the HorizontalPodAutoscaler"),
           entry(CONFIG + "spec.image", "the proxy container's image"),
           entry(CONFIG + "spec.resources", "the proxy container's resources"),
           entry(CONFIG + "spec.nodeSelector", "the pod's nodeSelector"),
@@ -218,6 +219,8 @@ class CrdParityTest {
           entry(CONFIG + "spec.priorityClassName", "the pod's priority class"),
           entry(CONFIG + "spec.imagePullSecrets", "the pod's image pull Secrets"),
           entry(CONFIG + "spec.podAnnotations", "the pod's annotations"),
+          entry(CONFIG + "spec.podSecurityContext", "the pod's security context"),
+          entry(CONFIG + "spec.securityContext", "the proxy container's security context"),
           entry(CONFIG + "spec.terminationGracePeriodSeconds", "the pod's grace period"),
           entry(CONFIG + "spec.service", "the Service"),
           entry(CONFIG + "spec.bucketNamespaces", "which S3ProxyBuckets the fleet renders"),
