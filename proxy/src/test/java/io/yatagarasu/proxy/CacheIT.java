@@ -346,6 +346,47 @@ class CacheIT {
   }
 
   @Test
+  void aStaleEntryIsRevalidatedWithS3AndServedFromMemoryOn304() throws Exception {
+    put(spare, "revalidated.txt", "unchanged body");
+    HttpResponse<String> first = get("/nostale/revalidated.txt");
+    assertThat(first.headers().firstValue("x-cache")).hasValue("MISS");
+    // After the 1 s ttl, S3 is asked with the entry's validators and answers 304.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> get("/nostale/revalidated.txt").headers().firstValue("x-cache").orElse(""),
+            "REVALIDATED"::equals);
+    HttpResponse<String> again = get("/nostale/revalidated.txt");
+    assertThat(again.body()).isEqualTo("unchanged body");
+    assertThat(proxy.metrics().scrape())
+        .containsPattern(
+            "yatagarasu_cache_lookups_total\\{bucket=\"nostale\",result=\"revalidated\"\\} [1-9]");
+  }
+
+  @Test
+  void anObjectAboveMaxObjectSizeIsStreamedWithOneS3RequestPerClient() throws Exception {
+    int size = BIG + 4096;
+    store.putGeneratedObject("files", "huge.bin", size);
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    d.update(TestContent.bytes(0, size));
+    String expected = HexFormat.of().formatHex(d.digest());
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<InputStream> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/c/huge.bin")).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("x-cache")).hasValue("MISS");
+      try (InputStream in = r.body()) {
+        assertThat(sha256(in)).isEqualTo(expected);
+      }
+    }
+    assertThat(s3Gets("huge.bin")).isEqualTo(2);
+    assertThat(proxy.cache().entries()).isLessThan(100);
+  }
+
+  @Test
   void aNotFoundIsRememberedForTheBucketsNotFoundTtl() throws Exception {
     HttpResponse<String> first = get("/missing/later.txt");
     assertThat(first.statusCode()).isEqualTo(404);
