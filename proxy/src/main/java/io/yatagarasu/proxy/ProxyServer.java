@@ -17,6 +17,7 @@ import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
 import io.yatagarasu.proxy.admin.AdminInitializer;
 import io.yatagarasu.proxy.auth.JwksRegistry;
+import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.ProxyInitializer;
 import io.yatagarasu.proxy.pipeline.ServerContext;
@@ -48,6 +49,7 @@ public final class ProxyServer implements AutoCloseable {
   private final CredentialSource defaultChain;
   private final ProxyMetrics metrics;
   private final SnapshotManager snapshots;
+  private final ObjectCache cache;
   private final ScheduledExecutorService scheduler;
   private final JwksRegistry jwks;
   private Channel dataChannel;
@@ -81,6 +83,14 @@ public final class ProxyServer implements AutoCloseable {
         new SnapshotManager(
             new ProxySnapshot.Services(
                 upstreams, defaultChain, metrics, jwks, System::currentTimeMillis));
+    this.cache =
+        new ObjectCache(
+            config.cache().enabled(),
+            config.cache().maxSize(),
+            System::currentTimeMillis,
+            metrics.cache());
+    // A swap keeps the cache: only entries of targets no bucket caches from any more are dropped.
+    snapshots.onApplied(snapshot -> cache.configure(snapshot.config()));
     io.micrometer.core.instrument.Gauge.builder(
             "yatagarasu.shutdown.draining", draining, d -> d.get() ? 1 : 0)
         .description("1 while a shutdown drains (readiness is off), else 0")
@@ -129,7 +139,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void bind(ProxyConfig config) throws InterruptedException {
-    context = new ServerContext(snapshots, metrics);
+    context = new ServerContext(snapshots, metrics, cache);
     TlsContexts tls = null;
     if (config.server().tls() != null) {
       try {
@@ -172,7 +182,8 @@ public final class ProxyServer implements AutoCloseable {
                 () -> {
                   ProxySnapshot snapshot = snapshots.current();
                   return (snapshot == null ? config : snapshot.config()).server();
-                }),
+                },
+                cache),
             "admin listener");
   }
 
@@ -228,6 +239,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Where configurations are applied (file reloads and the admin API both go through it). */
   public SnapshotManager snapshots() {
     return snapshots;
+  }
+
+  /** The object cache (off unless the configuration turns it on). */
+  public ObjectCache cache() {
+    return cache;
   }
 
   public ProxyMetrics metrics() {
@@ -314,6 +330,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     adminGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    cache.close();
     upstreams.close();
     defaultChain.close();
     jwks.close();

@@ -246,8 +246,12 @@ public final class ProxySnapshot {
     this.source = newSource;
   }
 
-  /** Takes a reference for one request; false when the snapshot is already closed. */
-  boolean tryRetain() {
+  /**
+   * Takes a reference for one request (or for work that outlives it, such as a shared cache fill);
+   * false when the snapshot is already closed. A true return must be paired with {@link
+   * #release()}.
+   */
+  public boolean tryRetain() {
     for (; ; ) {
       int n = refs.get();
       if (n == 0) {

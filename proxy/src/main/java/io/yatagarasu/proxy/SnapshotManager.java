@@ -24,6 +24,8 @@ public final class SnapshotManager implements AutoCloseable {
   private final AtomicReference<ProxySnapshot> current = new AtomicReference<>();
   private final ProxySnapshot.Services services;
   private final ProxyMetrics metrics;
+  private final List<java.util.function.Consumer<ProxySnapshot>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** What became of a document. */
   public enum Status {
@@ -48,6 +50,14 @@ public final class SnapshotManager implements AutoCloseable {
   public SnapshotManager(ProxySnapshot.Services services) {
     this.services = requireNonNull(services, "services");
     this.metrics = services.metrics();
+  }
+
+  /**
+   * Runs {@code listener} with every snapshot that becomes current, right after it does (on the
+   * applying thread, under the apply lock: keep it short and never let it throw).
+   */
+  public void onApplied(java.util.function.Consumer<ProxySnapshot> listener) {
+    listeners.add(requireNonNull(listener, "listener"));
   }
 
   /** The snapshot in force, for reading its settings; {@code null} before the first apply. */
@@ -123,6 +133,13 @@ public final class SnapshotManager implements AutoCloseable {
       previous.retire(built);
     }
     services.jwks().retainOnly(built.jwt().jwksInUse());
+    for (var listener : listeners) {
+      try {
+        listener.accept(built);
+      } catch (RuntimeException e) {
+        LOG.warn("snapshot listener failed reason={}", e.toString());
+      }
+    }
     metrics.configApply(Status.APPLIED.word(), source);
     metrics.configApplied(next, hash);
     LOG.info(

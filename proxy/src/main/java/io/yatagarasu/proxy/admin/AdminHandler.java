@@ -26,6 +26,7 @@ import io.yatagarasu.config.Environment;
 import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
+import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.routing.PathNormalizer;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,9 @@ import java.util.concurrent.Executor;
 
 /**
  * The admin listener: {@code /health}, {@code /ready}, {@code /metrics}, and the admin API under
- * {@code /admin} ({@code GET}/{@code PUT /admin/config}), which needs the bearer token of {@code
- * admin.tokenFile} and is off (404) without one. It keeps answering whatever the data configuration
- * does, and never shows a secret.
+ * {@code /admin} ({@code GET}/{@code PUT /admin/config}, {@code GET /admin/cache}, {@code POST
+ * /admin/cache/purge}), which needs the bearer token of {@code admin.tokenFile} and is off (404)
+ * without one. It keeps answering whatever the data configuration does, and never shows a secret.
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** The header that carries a pushed configuration's generation. */
@@ -53,13 +54,16 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   private final Executor blocking;
   private final AdminToken token;
   private final java.util.function.BooleanSupplier draining;
+  private final ObjectCache cache;
 
   public AdminHandler(
       SnapshotManager snapshots,
       ProxyMetrics metrics,
       Executor blocking,
       AdminToken token,
-      java.util.function.BooleanSupplier draining) {
+      java.util.function.BooleanSupplier draining,
+      ObjectCache cache) {
+    this.cache = java.util.Objects.requireNonNull(cache, "cache");
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.blocking = blocking;
@@ -111,7 +115,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       send(ctx, denied, keepAlive);
       return;
     }
-    if (!path.equals("/admin/config")) {
+    if (path.equals("/admin/cache") || path.equals("/admin/cache/purge")) {
+      cacheApi(ctx, request, path, keepAlive);
+    } else if (!path.equals("/admin/config")) {
       send(ctx, status("not found", HttpResponseStatus.NOT_FOUND), keepAlive);
     } else if (HttpMethod.GET.equals(request.method())) {
       send(ctx, describe(snapshot), keepAlive);
@@ -122,6 +128,43 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       response.headers().set(HttpHeaderNames.ALLOW, "GET, PUT");
       send(ctx, response, keepAlive);
     }
+  }
+
+  private void cacheApi(
+      ChannelHandlerContext ctx, FullHttpRequest request, String path, boolean keepAlive) {
+    HttpMethod method = request.method();
+    boolean describe = path.equals("/admin/cache");
+    boolean allowed = describe ? HttpMethod.GET.equals(method) : HttpMethod.POST.equals(method);
+    if (!allowed) {
+      FullHttpResponse response = notAllowed();
+      response.headers().set(HttpHeaderNames.ALLOW, describe ? "GET" : "POST");
+      send(ctx, response, keepAlive);
+      return;
+    }
+    if (!describe) {
+      String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+      if (type != null
+          && !HttpUtil.getMimeType(type).toString().equalsIgnoreCase("application/json")) {
+        send(
+            ctx,
+            rejected(
+                HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                List.of(
+                    "Content-Type: "
+                        + HttpUtil.getMimeType(type)
+                        + " (expected: application/json)")),
+            keepAlive);
+        return;
+      }
+    }
+    String body = describe ? null : request.content().toString(StandardCharsets.UTF_8);
+    // Both walk every entry: not on the admin loop.
+    blocking.execute(
+        () -> {
+          FullHttpResponse response =
+              describe ? CacheAdmin.describe(cache) : CacheAdmin.purge(cache, body);
+          ctx.executor().execute(() -> send(ctx, response, keepAlive));
+        });
   }
 
   private void put(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.proxy.SnapshotManager;
+import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.RequestHeaderTimeoutHandler;
 import java.util.concurrent.Executor;
@@ -37,6 +38,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
   private final BooleanSupplier draining;
   private final IntSupplier maxBodyBytes;
   private final AdminToken token = AdminHandler.newToken();
+  private final ObjectCache cache;
 
   public AdminInitializer(
       SnapshotManager snapshots,
@@ -44,7 +46,9 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
       Executor blocking,
       BooleanSupplier draining,
       IntSupplier maxBodyBytes,
-      Supplier<ServerConfig> serverSettings) {
+      Supplier<ServerConfig> serverSettings,
+      ObjectCache cache) {
+    this.cache = cache;
     this.serverSettings = serverSettings;
     this.snapshots = snapshots;
     this.metrics = metrics;
@@ -62,7 +66,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     }
     ch.closeFuture().addListener(f -> open.decrementAndGet());
     ServerConfig settings = serverSettings.get();
-    AdminHandler handler = new AdminHandler(snapshots, metrics, blocking, token, draining);
+    AdminHandler handler = new AdminHandler(snapshots, metrics, blocking, token, draining, cache);
     ch.pipeline()
         .addLast(new RequestHeaderTimeoutHandler(settings.requestHeaderTimeout().toNanos()))
         .addLast(new HttpServerCodec(4096, 16384, 65536))

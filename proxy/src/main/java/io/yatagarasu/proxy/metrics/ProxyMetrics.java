@@ -62,6 +62,7 @@ public final class ProxyMetrics {
   private final Map<String, Counter> applies = new ConcurrentHashMap<>();
   private final Counter tlsHandshakeFailures;
   private final Map<String, Counter> http2GoAways = new ConcurrentHashMap<>();
+  private final CacheMeters cache;
 
   public ProxyMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -96,6 +97,7 @@ public final class ProxyMetrics {
         MultiGauge.builder("yatagarasu.config.info")
             .description("The content hash of the configuration in force (value 1)")
             .register(registry);
+    this.cache = new CacheMeters(registry);
   }
 
   public MeterRegistry registry() {
@@ -110,6 +112,11 @@ public final class ProxyMetrics {
   /** The meters of one bucket; the same object for the same name across configurations. */
   public BucketMeters bucket(String name) {
     return buckets.computeIfAbsent(name, n -> new BucketMeters(registry, n));
+  }
+
+  /** The object cache's meters. */
+  public CacheMeters cache() {
+    return cache;
   }
 
   /** A TLS handshake on the data listener failed. */

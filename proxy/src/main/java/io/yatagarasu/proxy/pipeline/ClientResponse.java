@@ -78,6 +78,8 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
   private long bytesSent;
   private int clientStatus;
   private boolean completed;
+  private String xCache;
+  private String age;
 
   ClientResponse(ObjectRequest request) {
     this.request = request;
@@ -87,6 +89,16 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
   /** Whether the answer is written (or being written) or the client left: nothing more to do. */
   boolean isDone() {
     return state == State.DONE;
+  }
+
+  /**
+   * The {@code X-Cache} word ({@code HIT}, {@code MISS}, {@code STALE}, {@code REVALIDATED}) and
+   * the {@code Age} (null: none) the answer carries; set by the serve stage of a bucket that
+   * caches.
+   */
+  void cacheStatus(String xCache, String age) {
+    this.xCache = xCache;
+    this.age = age;
   }
 
   /** Streams from {@code source} (it calls this object as its listener). */
@@ -103,6 +115,9 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
   void answer(FullHttpResponse response, ProxyError error) {
     state = State.DONE;
     addCors(response.headers());
+    if (xCache != null) {
+      response.headers().set("X-Cache", xCache);
+    }
     boolean keepAlive = request.keepAlive();
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -184,6 +199,12 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
       HttpUtil.setTransferEncodingChunked(response, true);
     }
     to.set(ErrorResponses.REQUEST_ID, request.requestId());
+    if (xCache != null) {
+      to.set("X-Cache", xCache);
+    }
+    if (age != null) {
+      to.set(HttpHeaderNames.AGE, age);
+    }
     addCors(to);
     if (!request.keepAlive()) {
       to.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

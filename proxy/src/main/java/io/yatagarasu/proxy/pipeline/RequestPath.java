@@ -14,8 +14,10 @@ import io.netty.handler.codec.http.HttpRequest;
  *   <li><b>authorize</b>: {@link ClientCheck} (the client's address, the bucket's IP rules, the
  *       per-bucket and per-client rate limits), then {@link TokenCheck} (the token, its signature
  *       and expiry, the per-subject rate limit, the bucket's claim and path rules).
- *   <li><b>serve</b> ({@link FetchFromS3}): asks S3 through an {@link UpstreamFetch}, the unit that
- *       connects, signs, retries, fails over and keeps the circuit breaker.
+ *   <li><b>serve</b> ({@link ServeFromCache}, then {@link FetchFromS3}): answers from the object
+ *       cache when the bucket caches (a stored entry, or one shared fetch per missing object), else
+ *       asks S3 through an {@link UpstreamFetch}, the unit that connects, signs, retries, fails
+ *       over and keeps the circuit breaker.
  *   <li><b>respond</b> ({@link ClientResponse}): the one place an object request's answer is
  *       written, streamed with backpressure from S3 (or from memory), with the access log.
  * </ol>
@@ -26,7 +28,7 @@ final class RequestPath {
   private final Admission admit;
 
   RequestPath(ServerContext server) {
-    Stage serve = new FetchFromS3(server);
+    Stage serve = new ServeFromCache(server, new FetchFromS3(server));
     Stage authorize = new ClientCheck(new TokenCheck(serve));
     this.admit = new Admission(server, authorize);
   }

@@ -16,6 +16,7 @@ public final class ServerContext {
   private final ProxyMetrics.BucketMeters noBucket;
   private final RetryBudget retryBudget = new RetryBudget();
   private final RequestPath requestPath;
+  private final io.yatagarasu.proxy.cache.ObjectCache cache;
   private final io.netty.channel.group.ChannelGroup connections =
       new io.netty.channel.group.DefaultChannelGroup(
           io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
@@ -23,10 +24,24 @@ public final class ServerContext {
       new java.util.concurrent.atomic.AtomicInteger();
 
   public ServerContext(SnapshotManager snapshots, ProxyMetrics metrics) {
+    this(snapshots, metrics, null);
+  }
+
+  /** A context whose requests use {@code cache} (null: no object cache). */
+  public ServerContext(
+      SnapshotManager snapshots,
+      ProxyMetrics metrics,
+      io.yatagarasu.proxy.cache.ObjectCache cache) {
+    this.cache = cache;
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.noBucket = metrics.bucket(ProxyMetrics.NO_BUCKET);
     this.requestPath = new RequestPath(this);
+  }
+
+  /** The object cache, or null when the server has none. */
+  io.yatagarasu.proxy.cache.ObjectCache cache() {
+    return cache;
   }
 
   /** The stages every request passes through once its connection has read it. */

@@ -55,6 +55,11 @@ final class PipelineFixture implements AutoCloseable {
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
   PipelineFixture(URI upstream) {
+    this(upstream, null);
+  }
+
+  /** A fixture whose server uses {@code cache} (configured for this fixture's buckets). */
+  PipelineFixture(URI upstream, io.yatagarasu.proxy.cache.ObjectCache cache) {
     S3Target target =
         new S3Target(
             "my-assets",
@@ -103,7 +108,10 @@ final class PipelineFixture implements AutoCloseable {
                 new JwksRegistry(blocking, scheduler, System::currentTimeMillis),
                 System::currentTimeMillis));
     snapshots.apply(new ConfigDocument(config, OptionalLong.empty()), OptionalLong.empty(), "test");
-    server = new ServerContext(snapshots, metrics);
+    if (cache != null) {
+      cache.configure(true, 1 << 20, io.yatagarasu.proxy.cache.ObjectCache.bucketTargets(config));
+    }
+    server = new ServerContext(snapshots, metrics, cache);
   }
 
   /** A client connection with the frontend (and {@code before} in front of it). */
