@@ -95,6 +95,7 @@ class CachePurgeBench {
         .until(
             () ->
                 harness.configSecret(ns, "edge") != null
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
                     && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
                     && harness.renderedDocument(ns, "edge").contains("/photos"));
     List<Long> micros = new ArrayList<>();

@@ -85,6 +85,7 @@ class PurgeOnRealProxiesIT {
         .until(
             () ->
                 harness.configSecret(ns, "edge") != null
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
                     && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
                     && harness.renderedDocument(ns, "edge").contains("/photos"));
     kubelet = new Kubelet(client, ns, "edge", root);
@@ -252,6 +253,7 @@ class PurgeOnRealProxiesIT {
         .until(
             () ->
                 harness.configSecret(ns, "edge") != null
+                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
                     && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
                     && routes.stream().allMatch(harness.renderedDocument(ns, "edge")::contains));
     kubelet = new Kubelet(client, ns, "edge", root);
