@@ -87,6 +87,8 @@ final class Kubelet implements AutoCloseable {
           config.logging(),
           config.jwt(),
           config.rateLimits(),
+          config.cache(),
+          config.tracing(),
           config.buckets());
     };
   }
