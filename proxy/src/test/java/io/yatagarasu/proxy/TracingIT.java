@@ -126,6 +126,7 @@ class TracingIT {
           - name: replicated
             pathPrefix: /replicated
             auth: { type: public }
+            cache: { enabled: false }
             s3:
               bucket: files
               region: us-east-1
@@ -137,11 +138,18 @@ class TracingIT {
             pathPrefix: /private
             auth: { type: jwt, issuers: [corp] }
             s3: { bucket: files, region: us-east-1, endpoint: "http://127.0.0.1:%d", credentials: { accessKeyId: r-key, secretAccessKey: %s } }
+          - name: cached
+            pathPrefix: /cached
+            auth: { type: public }
+            cache: { enabled: true, ttl: 1h }
+            s3: { bucket: files, region: us-east-1, endpoint: "http://127.0.0.1:%d", credentials: { accessKeyId: r-key, secretAccessKey: %s } }
         """
         .formatted(
             tracing,
             SIGNING_SECRET,
             deadPort,
+            S3_SECRET,
+            replica.port(),
             S3_SECRET,
             replica.port(),
             S3_SECRET,
@@ -270,6 +278,50 @@ class TracingIT {
     assertThat(resource)
         .containsEntry("service.name", "edge-proxy")
         .containsEntry("deployment.environment", "test");
+  }
+
+  @Test
+  void theServerSpanSaysWhetherTheCacheAnsweredMissThenHit() throws Exception {
+    start("cache: { enabled: true }\n" + tracing(1.0, "edge-proxy"));
+    HttpResponse<String> first = get("/cached/a.txt");
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-cache")).hasValue("MISS");
+    HttpResponse<String> second = get("/cached/a.txt");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.body()).isEqualTo("replica");
+    assertThat(second.headers().firstValue("x-cache")).hasValue("HIT");
+    HttpResponse<String> uncached = get("/replicated/a.txt");
+    assertThat(uncached.statusCode()).isEqualTo(200);
+
+    Map<String, Map<String, String>> byRequest = awaitServerSpans(3);
+    assertThat(byRequest.get(first.headers().firstValue("x-request-id").get()))
+        .containsEntry("yatagarasu.cache.result", "miss")
+        .containsEntry("yatagarasu.bucket", "cached");
+    assertThat(byRequest.get(second.headers().firstValue("x-request-id").get()))
+        .containsEntry("yatagarasu.cache.result", "hit")
+        .containsEntry("http.response.body.size", "7");
+    // A bucket the cache does not serve says nothing about the cache.
+    assertThat(byRequest.get(uncached.headers().firstValue("x-request-id").get()))
+        .containsEntry("yatagarasu.bucket", "replicated")
+        .doesNotContainKey("yatagarasu.cache.result");
+  }
+
+  /** Flushes until {@code n} server spans arrived; their attributes by request id. */
+  private Map<String, Map<String, String>> awaitServerSpans(int n) {
+    ProxyTracer tracer = proxy.snapshots().current().tracer();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              tracer.flush().join(5, TimeUnit.SECONDS);
+              assertThat(spans())
+                  .filteredOn(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                  .hasSizeGreaterThanOrEqualTo(n);
+            });
+    return spans().stream()
+        .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .map(s -> attributes(s.getAttributesList()))
+        .collect(Collectors.toMap(a -> a.get("yatagarasu.request_id"), a -> a));
   }
 
   @Test

@@ -128,7 +128,7 @@ final class FillReader implements ResponseSource, Runnable {
   private void count(Lookup lookup) {
     if (!counted) {
       counted = true;
-      cache.record(request.route().name(), lookup);
+      ServeFromCache.record(cache, request, lookup);
     }
   }
 

@@ -66,7 +66,7 @@ final class ServeFromCache implements Stage {
     }
     try {
       if (entry != null && entry.freshness().isFresh(now)) {
-        cache.record(bucket, Lookup.HIT);
+        record(cache, request, Lookup.HIT);
         answer(cache, request, entry, "HIT");
         return;
       }
@@ -102,9 +102,18 @@ final class ServeFromCache implements Stage {
     }
   }
 
+  /**
+   * Counts how {@code request}'s lookup ended in the lookup metric and puts the same word on its
+   * server span ({@code yatagarasu.cache.result}). Called once per request that reaches the cache.
+   */
+  static void record(ObjectCache cache, ObjectRequest request, Lookup lookup) {
+    cache.record(request.route().name(), lookup);
+    request.cacheResult(lookup.tag());
+  }
+
   /** Sends the request to S3 without the cache. */
   void bypass(ObjectCache cache, ObjectRequest request) {
-    cache.record(request.route().name(), Lookup.BYPASS);
+    record(cache, request, Lookup.BYPASS);
     request.response().cacheStatus("MISS", null);
     fetch.enter(request);
   }
