@@ -1,10 +1,11 @@
 package io.yatagarasu.operator.e2e;
 
 import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
+import static io.yatagarasu.operator.OperatorHarness.keysOf;
+import static io.yatagarasu.operator.OperatorHarness.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -55,13 +55,7 @@ class PurgeOnRealProxiesIT {
           .isEqualTo("hello from photos");
     }
 
-    S3ProxyCachePurge purge = new S3ProxyCachePurge();
-    purge.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("hello").build());
-    S3ProxyCachePurgeSpec spec = new S3ProxyCachePurgeSpec();
-    spec.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("photos"));
-    spec.setKeys(List.of("hello.txt"));
-    purge.setSpec(spec);
-    pods.harness().create(purge);
+    pods.harness().create(purge(ns, "hello", keysOf("photos", "hello.txt")));
 
     await()
         .atMost(TIMEOUT)
@@ -110,15 +104,7 @@ class PurgeOnRealProxiesIT {
       assertThat(cached.headers().firstValue("X-Cache")).as(url).contains("HIT");
     }
 
-    pods.harness()
-        .create(
-            purge(
-                ns,
-                "cat",
-                spec -> {
-                  spec.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("photos"));
-                  spec.setKeys(List.of("cat.txt"));
-                }));
+    pods.harness().create(purge(ns, "cat", keysOf("photos", "cat.txt")));
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -247,16 +233,6 @@ class PurgeOnRealProxiesIT {
       assertThat(pod.getResult()).as(pod.getName()).isEqualTo(Result.Purged);
       assertThat(pod.getPurged()).as(pod.getName()).isGreaterThanOrEqualTo(min);
     }
-  }
-
-  static S3ProxyCachePurge purge(
-      String ns, String name, Consumer<S3ProxyCachePurgeSpec> selection) {
-    S3ProxyCachePurge purge = new S3ProxyCachePurge();
-    purge.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    S3ProxyCachePurgeSpec spec = new S3ProxyCachePurgeSpec();
-    selection.accept(spec);
-    purge.setSpec(spec);
-    return purge;
   }
 
   private static byte[] bytes(String text) {

@@ -3,11 +3,12 @@ package io.yatagarasu.operator.purge;
 import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
 import static io.yatagarasu.operator.OperatorHarness.bucket;
 import static io.yatagarasu.operator.OperatorHarness.fleet;
+import static io.yatagarasu.operator.OperatorHarness.keysOf;
+import static io.yatagarasu.operator.OperatorHarness.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -68,14 +69,7 @@ class CachePurgeIT {
     pods = fleetWithAssets(ns, 3);
     pods.all().forEach(p -> p.cache("assets", "img/a.png", "img/b.png", "css/site.css"));
 
-    harness.create(
-        purge(
-            ns,
-            "logo",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("img/a.png", "css/site.css"));
-            }));
+    harness.create(purge(ns, "logo", keysOf("assets", "img/a.png", "css/site.css")));
 
     awaitVerdict(ns, "logo", "Complete", "True Purged");
     S3ProxyCachePurgeStatus status = status(ns, "logo");
@@ -165,14 +159,7 @@ class CachePurgeIT {
     pods.all().forEach(p -> p.cache("assets", "a"));
     pods.pod(2).stop();
 
-    harness.create(
-        purge(
-            ns,
-            "retry",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("a"));
-            }));
+    harness.create(purge(ns, "retry", keysOf("assets", "a")));
 
     await()
         .atMost(TIMEOUT)
@@ -210,15 +197,7 @@ class CachePurgeIT {
     pods = fleetWithAssets(ns, 2);
     pods.pod(1).stop();
 
-    harness.create(
-        purge(
-            ns,
-            "late",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("a"));
-              s.setDeadlineSeconds(2);
-            }));
+    harness.create(purge(ns, "late", keysOf("assets", "a").andThen(s -> s.setDeadlineSeconds(2))));
 
     awaitVerdict(ns, "late", "Failed", "True DeadlineExceeded");
     assertThat(verdict(ns, "late")).isEqualTo("False DeadlineExceeded");
@@ -312,14 +291,7 @@ class CachePurgeIT {
     String ns = harness.newNamespace();
     pods = fleetWithAssets(ns, 2);
     pods.pod(2).stop();
-    harness.create(
-        purge(
-            ns,
-            "resume",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("a"));
-            }));
+    harness.create(purge(ns, "resume", keysOf("assets", "a")));
     awaitPodResult(ns, "resume", "edge-2", Result.Unreachable);
     String started = status(ns, "resume").getStartTime();
 
@@ -359,16 +331,6 @@ class CachePurgeIT {
             Base64.getDecoder().decode(secret.getData().get(PodLayout.ADMIN_TOKEN_KEY)),
             StandardCharsets.UTF_8)
         .strip();
-  }
-
-  private static S3ProxyCachePurge purge(
-      String ns, String name, Consumer<S3ProxyCachePurgeSpec> spec) {
-    S3ProxyCachePurge purge = new S3ProxyCachePurge();
-    purge.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    S3ProxyCachePurgeSpec s = new S3ProxyCachePurgeSpec();
-    spec.accept(s);
-    purge.setSpec(s);
-    return purge;
   }
 
   private static S3ProxyCachePurgeStatus status(String ns, String name) {
