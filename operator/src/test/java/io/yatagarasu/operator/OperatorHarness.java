@@ -14,6 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
+import io.yatagarasu.operator.crd.S3ProxyCachePurge;
+import io.yatagarasu.operator.crd.S3ProxyCachePurgeSpec;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3ProxyConfigSpec;
 import io.yatagarasu.operator.dependent.FleetNames;
@@ -35,6 +37,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** Starts the real operator against a (mock) API server and builds the objects tests apply. */
@@ -183,6 +186,25 @@ public final class OperatorHarness implements AutoCloseable {
     spec.setCredentials(credentials);
     bucket.setSpec(spec);
     return bucket;
+  }
+
+  /** An S3ProxyCachePurge whose spec {@code selection} fills in. */
+  public static S3ProxyCachePurge purge(
+      String namespace, String name, Consumer<S3ProxyCachePurgeSpec> selection) {
+    S3ProxyCachePurge purge = new S3ProxyCachePurge();
+    purge.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    S3ProxyCachePurgeSpec spec = new S3ProxyCachePurgeSpec();
+    selection.accept(spec);
+    purge.setSpec(spec);
+    return purge;
+  }
+
+  /** A purge selection: these keys of one bucket (an S3ProxyBucket of the purge's namespace). */
+  public static Consumer<S3ProxyCachePurgeSpec> keysOf(String bucket, String... keys) {
+    return spec -> {
+      spec.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef(bucket));
+      spec.setKeys(List.of(keys));
+    };
   }
 
   public static Secret credentials(

@@ -3,7 +3,6 @@ package io.yatagarasu.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -116,6 +115,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
   private volatile InformerEventSource<Pod, S3ProxyConfig> pods;
   private final Map<ObjectKey, RenderCache> renders =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ObjectKey, Integer> rechecks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public S3ProxyConfigReconciler(
       FleetRegistry registry,
@@ -200,6 +200,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         fleet -> {
           distributor.forget(fleet);
           renders.remove(fleet);
+          rechecks.remove(fleet);
           events.forget(fleet);
           tlsChecks.remove(fleet);
         });
@@ -229,16 +230,17 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     long observedNanos = System.nanoTime();
     ObjectKey key = ObjectKey.of(fleet);
     List<S3ProxyBucket> attached = buckets.list(b -> key.equals(target(b))).toList();
-    List<Secret> secrets = referencedSecrets(fleet, attached, context);
+    ReferencedSecrets.Resolved resolved = referencedSecrets(fleet, attached, context);
+    List<Secret> secrets = resolved.secrets();
     Map<String, Map<String, String>> labels = namespaceLabels(fleet, attached);
-    RenderResult result = render(key, fleet, attached, secrets, labels);
+    RenderResult result = render(key, fleet, attached, resolved, labels);
     VersionSkew skew = VersionSkew.of(fleet);
     if (skew.refuses()) {
       // Refused as a whole: no new snapshot, and the owned objects are left as they are, since a
       // spec read without some of its fields would change them (replicas, image, ports) in ways
       // nobody asked for. The pods keep serving the last snapshot; only the status is written.
       registry.publish(key, result.byBucket(), annotation(stored(fleet, context), GENERATION));
-      return refusedStatus(fleet, context, key, result, skew);
+      return recheck(key, resolved, refusedStatus(fleet, context, key, result, skew));
     }
 
     Optional<Secret> stored = configSecret.getSecondaryResource(fleet, context);
@@ -391,10 +393,32 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             clock.instant()));
     metrics.reconciled("S3ProxyConfig", true);
     if (sameStatus(fleet.getStatus(), status)) {
-      return UpdateControl.noUpdate();
+      return recheck(key, resolved, UpdateControl.noUpdate());
     }
     fleet.setStatus(status);
-    return UpdateControl.patchStatus(fleet);
+    return recheck(key, resolved, UpdateControl.patchStatus(fleet));
+  }
+
+  /**
+   * Schedules another look at a fleet while a Secret it references is not in the cache, with
+   * backoff; a fleet whose Secrets are all cached relies on the Secret events alone.
+   */
+  private UpdateControl<S3ProxyConfig> recheck(
+      ObjectKey key, ReferencedSecrets.Resolved resolved, UpdateControl<S3ProxyConfig> control) {
+    if (resolved.uncached().isEmpty()) {
+      rechecks.remove(key);
+      return control;
+    }
+    int attempt = rechecks.merge(key, 1, (a, b) -> a >= 30 ? a : a + 1);
+    java.time.Duration delay =
+        ReferencedSecrets.recheckAfter(
+            attempt, java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    log.debug(
+        "fleet={} re-checks in {} ms: Secrets not in the cache {}",
+        key,
+        delay.toMillis(),
+        resolved.uncached());
+    return control.rescheduleAfter(delay);
   }
 
   private Optional<Secret> stored(S3ProxyConfig fleet, Context<S3ProxyConfig> context) {
@@ -588,28 +612,23 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       ObjectKey key,
       S3ProxyConfig fleet,
       List<S3ProxyBucket> attached,
-      List<Secret> secrets,
+      ReferencedSecrets.Resolved secrets,
       Map<String, Map<String, String>> labels) {
-    List<Object> inputs = new ArrayList<>(3 + attached.size() + secrets.size());
+    List<Object> inputs = new ArrayList<>(3 + attached.size() + secrets.versions().size());
     inputs.add(fleet.getMetadata().getUid() + "/" + fleet.getMetadata().getGeneration());
     inputs.add(labels);
     for (S3ProxyBucket bucket : attached) {
       inputs.add(bucket.getMetadata().getUid() + "/" + bucket.getMetadata().getGeneration());
     }
-    for (Secret secret : secrets) {
-      inputs.add(
-          secret.getMetadata().getUid()
-              + "/"
-              + secret.getMetadata().getResourceVersion()
-              + "/"
-              + (secret.getData() == null));
-    }
+    // A Secret's version says whether the render read it whole or only its metadata: the copy
+    // read while the cache lagged and the cached one share a resourceVersion.
+    inputs.addAll(secrets.versions());
     RenderCache cached = renders.get(key);
     if (cached != null && cached.inputs().equals(inputs)) {
       return cached.result();
     }
     RenderResult result =
-        metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets, labels));
+        metrics.timeRender(() -> ConfigRenderer.render(fleet, attached, secrets.secrets(), labels));
     renders.put(key, new RenderCache(inputs, result));
     return result;
   }
@@ -830,12 +849,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     return spec.getCredentials().getSecretRef().getName();
   }
 
-  /**
-   * The labelled Secrets the buckets reference, from the cache. A reference the cache cannot
-   * resolve is looked up once to tell a missing Secret from an unlabelled one; only the metadata of
-   * such a Secret is kept, its data is dropped unread.
-   */
-  private List<Secret> referencedSecrets(
+  /** The Secrets the fleet's JWT keys and buckets reference: see {@link ReferencedSecrets}. */
+  private ReferencedSecrets.Resolved referencedSecrets(
       S3ProxyConfig fleet, List<S3ProxyBucket> attached, Context<S3ProxyConfig> context) {
     Set<ObjectKey> wanted = new TreeSet<>();
     for (String name : jwtSecretNames(fleet)) {
@@ -847,20 +862,11 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
         wanted.add(new ObjectKey(bucket.getMetadata().getNamespace(), name));
       }
     }
-    List<Secret> secrets = new ArrayList<>();
-    for (ObjectKey key : wanted) {
-      Optional<Secret> cached = credentials.get(new ResourceID(key.name(), key.namespace()));
-      if (cached.isPresent()) {
-        secrets.add(cached.get());
-        continue;
-      }
-      Secret direct =
-          context.getClient().secrets().inNamespace(key.namespace()).withName(key.name()).get();
-      if (direct != null) {
-        secrets.add(new SecretBuilder().withMetadata(direct.getMetadata()).build());
-      }
-    }
-    return secrets;
+    return ReferencedSecrets.resolve(
+        wanted,
+        key -> credentials.get(new ResourceID(key.name(), key.namespace())),
+        key ->
+            context.getClient().secrets().inNamespace(key.namespace()).withName(key.name()).get());
   }
 
   private Map<String, Map<String, String>> namespaceLabels(

@@ -110,7 +110,7 @@ class CachePurgeBench {
           await().atMost(TIMEOUT).until(() -> hit(url));
         }
         String name = "purge-" + round;
-        S3ProxyCachePurge purge = PurgeOnRealProxiesIT.purge(ns, name, CachePurgeBench::select);
+        S3ProxyCachePurge purge = OperatorHarness.purge(ns, name, CachePurgeBench::select);
         long started = System.nanoTime();
         harness.create(purge);
         await()

@@ -7,19 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
-import io.yatagarasu.testkit.S3ProxyServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator pushes snapshots to real proxies (one per Pod on 127.0.0.x, booted from the
@@ -28,55 +20,20 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class DistributionIT {
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static S3ProxyServer store;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods = new PodsFixture(() -> client).withStore("photos", "videos");
+
   private Kubelet kubelet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-pods");
-    store = Fleets.store("photos", "videos");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-    store.close();
-  }
-
-  @AfterEach
-  void stopPods() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-  }
 
   /** Creates a fleet with a photos bucket and waits for its Deployment and snapshot. */
   private String fleetWithPhotos(String ns) {
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(Fleets.fleet(ns, "edge", 3));
-    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && harness.renderedDocument(ns, "edge").contains("/photos"));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    kubelet = pods.photosFleet(ns, 3);
     return ns;
   }
 
   private Condition programmed(String ns) {
-    return harness.fleetCondition(ns, "edge", "Programmed");
+    return pods.harness().fleetCondition(ns, "edge", "Programmed");
   }
 
   private void awaitAllAt(long generation) {
@@ -89,11 +46,11 @@ class DistributionIT {
 
   @Test
   void threePodsServeTheBucketAndStatusSaysThreeOfThreeAtTheGeneration() throws Exception {
-    String ns = fleetWithPhotos(harness.newNamespace());
+    String ns = fleetWithPhotos(pods.harness().newNamespace());
     kubelet.start("edge-a", "127.0.0.2");
     kubelet.start("edge-b", "127.0.0.3");
     kubelet.start("edge-c", "127.0.0.4");
-    long generation = harness.storedGeneration(ns, "edge");
+    long generation = pods.harness().storedGeneration(ns, "edge");
 
     for (String pod : new String[] {"edge-a", "edge-b", "edge-c"}) {
       var response = Fleets.get(kubelet.base(pod) + "/photos/hello.txt");
@@ -108,63 +65,70 @@ class DistributionIT {
               assertThat(c.getStatus()).as(c.getMessage()).isEqualTo("True");
               assertThat(c.getMessage())
                   .startsWith("3/3 ready pods at generation " + generation + " ");
-              assertThat(harness.bucketVerdict(ns, "photos", "Programmed"))
+              assertThat(pods.harness().bucketVerdict(ns, "photos", "Programmed"))
                   .isEqualTo("True Programmed");
             });
-    assertThat(harness.statusGeneration(ns, "edge")).isEqualTo(generation);
+    assertThat(pods.harness().statusGeneration(ns, "edge")).isEqualTo(generation);
     kubelet.proxies().forEach(p -> assertThat(p.snapshot().generation()).isEqualTo(generation));
   }
 
   @Test
   void bucketsAddedChangedAndDeletedReachEveryPodAndProblemsStayOut() throws Exception {
-    String ns = fleetWithPhotos(harness.newNamespace());
+    String ns = fleetWithPhotos(pods.harness().newNamespace());
     kubelet.start("edge-a", "127.0.0.2");
     kubelet.start("edge-b", "127.0.0.3");
     kubelet.start("edge-c", "127.0.0.4");
-    String[] pods = {"edge-a", "edge-b", "edge-c"};
+    String[] names = {"edge-a", "edge-b", "edge-c"};
 
-    harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
+    pods.harness()
+        .create(
+            Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", pods.store()));
     // Same prefix as an older bucket, and a Secret that does not exist: both stay out. The
     // mock API server stamps creation times in whole seconds, so the copy's name also sorts after
     // "photos": the tie-break (namespace/name) then agrees with the age.
-    harness.create(
-        Fleets.bucket(ns, "shadow-photos", "edge", "/photos", "store-creds", "videos", store));
-    harness.create(
-        Fleets.bucket(ns, "orphan", "edge", "/orphan", "no-such-secret", "videos", store));
+    pods.harness()
+        .create(
+            Fleets.bucket(
+                ns, "shadow-photos", "edge", "/photos", "store-creds", "videos", pods.store()));
+    pods.harness()
+        .create(
+            Fleets.bucket(
+                ns, "orphan", "edge", "/orphan", "no-such-secret", "videos", pods.store()));
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              for (String pod : pods) {
+              for (String pod : names) {
                 assertThat(Fleets.status(kubelet.base(pod) + "/videos/hello.txt")).isEqualTo(200);
               }
-              assertThat(harness.bucketVerdict(ns, "videos", "Programmed"))
+              assertThat(pods.harness().bucketVerdict(ns, "videos", "Programmed"))
                   .isEqualTo("True Programmed");
-              assertThat(harness.bucketVerdict(ns, "shadow-photos", "Programmed"))
+              assertThat(pods.harness().bucketVerdict(ns, "shadow-photos", "Programmed"))
                   .isEqualTo("False PrefixConflict");
-              assertThat(harness.bucketVerdict(ns, "orphan", "Programmed"))
+              assertThat(pods.harness().bucketVerdict(ns, "orphan", "Programmed"))
                   .isEqualTo("False SecretNotFound");
               assertThat(programmed(ns).getStatus()).isEqualTo("True");
             });
-    for (String pod : pods) {
+    for (String pod : names) {
       assertThat(Fleets.get(kubelet.base(pod) + "/photos/hello.txt").body())
           .isEqualTo("hello from photos");
       assertThat(Fleets.status(kubelet.base(pod) + "/orphan/hello.txt")).isEqualTo(404);
     }
 
-    harness.edit(
-        S3ProxyBucket.class,
-        ns,
-        "videos",
-        b -> {
-          b.getSpec().setPathPrefix("/clips");
-          return b;
-        });
+    pods.harness()
+        .edit(
+            S3ProxyBucket.class,
+            ns,
+            "videos",
+            b -> {
+              b.getSpec().setPathPrefix("/clips");
+              return b;
+            });
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              for (String pod : pods) {
+              for (String pod : names) {
                 assertThat(Fleets.status(kubelet.base(pod) + "/clips/hello.txt")).isEqualTo(200);
                 assertThat(Fleets.status(kubelet.base(pod) + "/videos/hello.txt")).isEqualTo(404);
               }
@@ -175,23 +139,24 @@ class DistributionIT {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              for (String pod : pods) {
+              for (String pod : names) {
                 assertThat(Fleets.status(kubelet.base(pod) + "/clips/hello.txt")).isEqualTo(404);
               }
               assertThat(programmed(ns).getMessage())
                   .startsWith(
-                      "3/3 ready pods at generation " + harness.storedGeneration(ns, "edge"));
+                      "3/3 ready pods at generation "
+                          + pods.harness().storedGeneration(ns, "edge"));
             });
   }
 
   @Test
   void aRejectingPodAndAnUnreachablePodAreNamedOnStatusWhileTheOthersAreProgrammed()
       throws Exception {
-    String ns = fleetWithPhotos(harness.newNamespace());
+    String ns = fleetWithPhotos(pods.harness().newNamespace());
     kubelet.start("edge-a", "127.0.0.2");
     kubelet.start("edge-b", "127.0.0.3");
     kubelet.startUnreachable("edge-c", "127.0.0.4");
-    long generation = harness.storedGeneration(ns, "edge");
+    long generation = pods.harness().storedGeneration(ns, "edge");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -205,32 +170,33 @@ class DistributionIT {
 
     // A new data port cannot be applied by a running proxy (its listener is bound once): the
     // pods refuse the snapshot, keep serving the previous one, and the status says so.
-    harness.edit(
-        S3ProxyConfig.class,
-        ns,
-        "edge",
-        f -> {
-          f.getSpec().getServer().setPort(io.yatagarasu.testkit.FreePorts.find());
-          return f;
-        });
+    pods.harness()
+        .edit(
+            S3ProxyConfig.class,
+            ns,
+            "edge",
+            f -> {
+              f.getSpec().getServer().setPort(io.yatagarasu.testkit.FreePorts.find());
+              return f;
+            });
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
               Condition c = programmed(ns);
-              assertThat(harness.storedGeneration(ns, "edge")).isGreaterThan(generation);
+              assertThat(pods.harness().storedGeneration(ns, "edge")).isGreaterThan(generation);
               assertThat(c.getStatus() + " " + c.getReason()).isEqualTo("False Rejected");
               assertThat(c.getMessage())
                   .startsWith(
-                      "0/3 ready pods at generation " + harness.storedGeneration(ns, "edge"))
+                      "0/3 ready pods at generation " + pods.harness().storedGeneration(ns, "edge"))
                   .contains(
                       "pod edge-a (127.0.0.2) rejected generation "
-                          + harness.storedGeneration(ns, "edge")
+                          + pods.harness().storedGeneration(ns, "edge")
                           + ": server.listen: cannot change while the proxy runs (restart to"
                           + " apply)")
                   .contains("pod edge-b (127.0.0.3) rejected generation")
                   .contains("pod edge-c (127.0.0.4) unreachable");
-              assertThat(harness.fleetVerdict(ns, "edge", "Degraded"))
+              assertThat(pods.harness().fleetVerdict(ns, "edge", "Degraded"))
                   .isEqualTo("True SnapshotRejected");
             });
     for (String pod : new String[] {"edge-a", "edge-b"}) {
@@ -241,13 +207,17 @@ class DistributionIT {
 
   @Test
   void aPodRestartedFromAnOlderMountedSnapshotConvergesToTheCurrentGeneration() throws Exception {
-    String ns = fleetWithPhotos(harness.newNamespace());
+    String ns = fleetWithPhotos(pods.harness().newNamespace());
     String old = kubelet.mountedDocument();
     kubelet.start("edge-a", "127.0.0.2");
     kubelet.start("edge-b", "127.0.0.3");
-    harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
-    await().atMost(TIMEOUT).until(() -> harness.renderedDocument(ns, "edge").contains("/videos"));
-    long current = harness.storedGeneration(ns, "edge");
+    pods.harness()
+        .create(
+            Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", pods.store()));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> pods.harness().renderedDocument(ns, "edge").contains("/videos"));
+    long current = pods.harness().storedGeneration(ns, "edge");
     awaitAllAt(current);
 
     ProxyServer restarted = kubelet.restart("edge-b", old);
@@ -266,8 +236,8 @@ class DistributionIT {
       throws Exception {
     // As after the config Secret and the status were both lost: a pod runs generation 50 of other
     // content, so the operator's next snapshot must take a generation above 50.
-    String ns = fleetWithPhotos(harness.newNamespace());
-    long stored = harness.storedGeneration(ns, "edge");
+    String ns = fleetWithPhotos(pods.harness().newNamespace());
+    long stored = pods.harness().storedGeneration(ns, "edge");
     String ahead =
         kubelet
             .mountedDocument()
@@ -278,8 +248,11 @@ class DistributionIT {
     assertThat(pod.snapshot().generation()).isEqualTo(50);
     await()
         .atMost(TIMEOUT)
-        .until(() -> pod.snapshot().generation() > 50 && harness.storedGeneration(ns, "edge") > 50);
-    assertThat(pod.snapshot().generation()).isEqualTo(harness.storedGeneration(ns, "edge"));
+        .until(
+            () ->
+                pod.snapshot().generation() > 50
+                    && pods.harness().storedGeneration(ns, "edge") > 50);
+    assertThat(pod.snapshot().generation()).isEqualTo(pods.harness().storedGeneration(ns, "edge"));
     assertThat(Fleets.status(kubelet.base("edge-a") + "/photos/hello.txt")).isEqualTo(200);
     await().atMost(TIMEOUT).until(() -> "True".equals(programmed(ns).getStatus()));
   }

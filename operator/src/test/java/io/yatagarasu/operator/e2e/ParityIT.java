@@ -17,17 +17,13 @@ import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3Replica;
 import io.yatagarasu.operator.crd.TlsSettings;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.FreePorts;
-import io.yatagarasu.testkit.S3ProxyServer;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -36,10 +32,8 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Data-plane settings declared on an S3ProxyBucket reach every real proxy pod: a rate limit (and
@@ -49,40 +43,16 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class ParityIT {
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static S3ProxyServer store;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods = new PodsFixture(() -> client).withStore("photos");
+
   private Kubelet kubelet;
   private static final List<String> PODS = List.of("edge-a", "edge-b");
 
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-pods");
-    store = Fleets.store("photos");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-    store.close();
-  }
-
-  @AfterEach
-  void stopPods() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-  }
-
   /** A fleet of two running pods with one bucket, shaped by {@code shape}, served by both. */
   private String fleetWith(java.util.function.UnaryOperator<S3ProxyBucket> shape) throws Exception {
-    return fleetWith(harness.newNamespace(), f -> f, shape);
+    return fleetWith(pods.harness().newNamespace(), f -> f, shape);
   }
 
   private String fleetWith(
@@ -90,20 +60,7 @@ class ParityIT {
       java.util.function.UnaryOperator<S3ProxyConfig> fleetShape,
       java.util.function.UnaryOperator<S3ProxyBucket> shape)
       throws Exception {
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(fleetShape.apply(Fleets.fleet(ns, "edge", 2)));
-    harness.create(
-        shape.apply(
-            Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store)));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && harness.renderedDocument(ns, "edge").contains("/photos"));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    kubelet = pods.photosFleet(ns, 2, fleetShape, shape);
     kubelet.start("edge-a", "127.0.0.2");
     kubelet.start("edge-b", "127.0.0.3");
     return ns;
@@ -139,14 +96,15 @@ class ParityIT {
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
     }
 
-    harness.edit(
-        S3ProxyBucket.class,
-        ns,
-        "photos",
-        b -> {
-          b.getSpec().setRateLimit(limit(1000, 1000));
-          return b;
-        });
+    pods.harness()
+        .edit(
+            S3ProxyBucket.class,
+            ns,
+            "photos",
+            b -> {
+              b.getSpec().setRateLimit(limit(1000, 1000));
+              return b;
+            });
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -211,7 +169,7 @@ class ParityIT {
           S3Replica replica = new S3Replica();
           replica.setBucket("photos");
           replica.setRegion(b.getSpec().getS3().getRegion());
-          replica.setEndpoint(store.endpoint().toString());
+          replica.setEndpoint(pods.store().endpoint().toString());
           replica.setPathStyle(true);
           b.getSpec().getS3().setEndpoint("http://127.0.0.1:" + closed);
           b.getSpec().getS3().setReplicas(List.of(replica));
@@ -262,7 +220,7 @@ class ParityIT {
 
   /** The fleet's status.tls serial number, or null. */
   private static String statusSerial(String ns) {
-    var fleet = harness.fleet(ns, "edge");
+    var fleet = pods.harness().fleet(ns, "edge");
     return fleet.getStatus() == null || fleet.getStatus().getTls() == null
         ? null
         : fleet.getStatus().getTls().getSerialNumber();
@@ -274,14 +232,14 @@ class ParityIT {
 
   /** A client that trusts both certificates, so it can tell which one a pod serves. */
   private static java.net.http.HttpClient trusting(X509Bundle... bundles) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
     for (int i = 0; i < bundles.length; i++) {
-      store.setCertificateEntry("c" + i, bundles[i].getCertificate());
+      trusted.setCertificateEntry("c" + i, bundles[i].getCertificate());
     }
     TrustManagerFactory trust =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
+    trust.init(trusted);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, trust.getTrustManagers(), null);
     return java.net.http.HttpClient.newBuilder()
@@ -309,8 +267,8 @@ class ParityIT {
 
   /** A fleet of two pods serving HTTPS from the edge-tls Secret, which holds {@code first}. */
   private String tlsFleet(X509Bundle first) throws Exception {
-    String ns = harness.newNamespace();
-    harness.create(tlsSecret(ns, first));
+    String ns = pods.harness().newNamespace();
+    pods.harness().create(tlsSecret(ns, first));
     fleetWith(
         ns,
         f -> {
@@ -396,9 +354,9 @@ class ParityIT {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(harness.fleetVerdict(ns, "edge", "Degraded"))
+              assertThat(pods.harness().fleetVerdict(ns, "edge", "Degraded"))
                   .isEqualTo("True TlsSecretInvalid");
-              assertThat(harness.fleetCondition(ns, "edge", "Degraded").getMessage())
+              assertThat(pods.harness().fleetCondition(ns, "edge", "Degraded").getMessage())
                   .contains(
                       "TLS Secret edge-tls: tls.key does not belong to the certificate in tls.crt",
                       "the pods keep serving the last good certificate (serial " + hex(first));
@@ -420,7 +378,7 @@ class ParityIT {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(harness.fleetVerdict(ns, "edge", "Degraded"))
+              assertThat(pods.harness().fleetVerdict(ns, "edge", "Degraded"))
                   .isEqualTo("False AsExpected");
               assertThat(statusSerial(ns)).isEqualTo(hex(second));
               kubelet.syncSecretVolumes();

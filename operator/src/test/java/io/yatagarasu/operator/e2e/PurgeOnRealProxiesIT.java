@@ -1,14 +1,14 @@
 package io.yatagarasu.operator.e2e;
 
 import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
+import static io.yatagarasu.operator.OperatorHarness.keysOf;
+import static io.yatagarasu.operator.OperatorHarness.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.BucketCacheSettings;
 import io.yatagarasu.operator.crd.CacheSettings;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
@@ -18,21 +18,14 @@ import io.yatagarasu.operator.crd.S3ProxyCachePurgeStatus;
 import io.yatagarasu.operator.crd.S3ProxyCachePurgeStatus.PodPurge;
 import io.yatagarasu.operator.crd.S3ProxyCachePurgeStatus.Result;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.operator.status.Conditions;
-import io.yatagarasu.testkit.S3ProxyServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A purge reaches real proxy processes (one per Pod on 127.0.0.x, booted from the rendered-config
@@ -44,51 +37,16 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class PurgeOnRealProxiesIT {
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static S3ProxyServer store;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods = new PodsFixture(() -> client).withStore("photos", "media");
+
   private Kubelet kubelet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-pods");
-    store = Fleets.store("photos", "media");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-    store.close();
-  }
-
-  @AfterEach
-  void stopPods() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-  }
 
   @Test
   void aPurgeReachesEveryReadyProxyAndCompletesThreeOfThree() throws Exception {
-    String ns = harness.newNamespace();
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(Fleets.fleet(ns, "edge", 3));
-    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && harness.renderedDocument(ns, "edge").contains("/photos"));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    String ns = pods.harness().newNamespace();
+    kubelet = pods.photosFleet(ns, 3);
     kubelet.start("edge-a", "127.0.0.12");
     kubelet.start("edge-b", "127.0.0.13");
     kubelet.start("edge-c", "127.0.0.14");
@@ -97,13 +55,7 @@ class PurgeOnRealProxiesIT {
           .isEqualTo("hello from photos");
     }
 
-    S3ProxyCachePurge purge = new S3ProxyCachePurge();
-    purge.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("hello").build());
-    S3ProxyCachePurgeSpec spec = new S3ProxyCachePurgeSpec();
-    spec.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("photos"));
-    spec.setKeys(List.of("hello.txt"));
-    purge.setSpec(spec);
-    harness.create(purge);
+    pods.harness().create(purge(ns, "hello", keysOf("photos", "hello.txt")));
 
     await()
         .atMost(TIMEOUT)
@@ -134,32 +86,25 @@ class PurgeOnRealProxiesIT {
 
   @Test
   void everyPodServesTheNewBytesOnlyAfterAKeyPurgeCompletes() throws Exception {
-    String ns = harness.newNamespace();
-    store.putObject("photos", "cat.txt", bytes("old cat"), "text/plain", Map.of());
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(cachingFleet(ns, "edge", 3));
-    harness.create(cachedBucket(ns, "photos", "/photos", "photos"));
+    String ns = pods.harness().newNamespace();
+    pods.store().putObject("photos", "cat.txt", bytes("old cat"), "text/plain", Map.of());
+    pods.createStoreCredentials(ns);
+    pods.harness().create(cachingFleet(ns, "edge", 3));
+    pods.harness().create(cachedBucket(ns, "photos", "/photos", "photos"));
     startPods(ns, List.of("/photos"), "127.0.0.21", "127.0.0.22", "127.0.0.23");
     List<String> urls = podUrls("/photos/cat.txt");
 
     for (String url : urls) {
       fillUntilHit(url);
     }
-    store.putObject("photos", "cat.txt", bytes("new cat"), "text/plain", Map.of());
+    pods.store().putObject("photos", "cat.txt", bytes("new cat"), "text/plain", Map.of());
     for (String url : urls) {
       HttpResponse<String> cached = Fleets.get(url);
       assertThat(cached.body()).as(url).isEqualTo("old cat");
       assertThat(cached.headers().firstValue("X-Cache")).as(url).contains("HIT");
     }
 
-    harness.create(
-        purge(
-            ns,
-            "cat",
-            spec -> {
-              spec.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("photos"));
-              spec.setKeys(List.of("cat.txt"));
-            }));
+    pods.harness().create(purge(ns, "cat", keysOf("photos", "cat.txt")));
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -174,15 +119,15 @@ class PurgeOnRealProxiesIT {
 
   @Test
   void aFleetWidePrefixPurgeRefreshesThatPrefixInEveryBucketAndKeepsTheRest() throws Exception {
-    String ns = harness.newNamespace();
+    String ns = pods.harness().newNamespace();
     for (String bucket : List.of("photos", "media")) {
-      store.putObject(bucket, "img/a.txt", bytes("old " + bucket), "text/plain", Map.of());
-      store.putObject(bucket, "doc/b.txt", bytes("kept " + bucket), "text/plain", Map.of());
+      pods.store().putObject(bucket, "img/a.txt", bytes("old " + bucket), "text/plain", Map.of());
+      pods.store().putObject(bucket, "doc/b.txt", bytes("kept " + bucket), "text/plain", Map.of());
     }
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(cachingFleet(ns, "edge", 3));
-    harness.create(cachedBucket(ns, "photos", "/photos", "photos"));
-    harness.create(cachedBucket(ns, "media", "/media", "media"));
+    pods.createStoreCredentials(ns);
+    pods.harness().create(cachingFleet(ns, "edge", 3));
+    pods.harness().create(cachedBucket(ns, "photos", "/photos", "photos"));
+    pods.harness().create(cachedBucket(ns, "media", "/media", "media"));
     startPods(ns, List.of("/photos", "/media"), "127.0.0.31", "127.0.0.32", "127.0.0.33");
     List<String> images = new java.util.ArrayList<>(podUrls("/photos/img/a.txt"));
     images.addAll(podUrls("/media/img/a.txt"));
@@ -196,18 +141,20 @@ class PurgeOnRealProxiesIT {
       fillUntilHit(url);
     }
     for (String bucket : List.of("photos", "media")) {
-      store.putObject(bucket, "img/a.txt", bytes("new " + bucket), "text/plain", Map.of());
-      store.putObject(bucket, "doc/b.txt", bytes("changed " + bucket), "text/plain", Map.of());
+      pods.store().putObject(bucket, "img/a.txt", bytes("new " + bucket), "text/plain", Map.of());
+      pods.store()
+          .putObject(bucket, "doc/b.txt", bytes("changed " + bucket), "text/plain", Map.of());
     }
 
-    harness.create(
-        purge(
-            ns,
-            "images",
-            spec -> {
-              spec.setProxyRef(new S3ProxyCachePurgeSpec.LocalRef("edge"));
-              spec.setPrefixes(List.of("img/"));
-            }));
+    pods.harness()
+        .create(
+            purge(
+                ns,
+                "images",
+                spec -> {
+                  spec.setProxyRef(new S3ProxyCachePurgeSpec.LocalRef("edge"));
+                  spec.setPrefixes(List.of("img/"));
+                }));
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -239,7 +186,7 @@ class PurgeOnRealProxiesIT {
 
   /** A bucket of fleet "edge" on the s3proxy whose objects stay fresh in the cache for an hour. */
   static S3ProxyBucket cachedBucket(String ns, String name, String prefix, String bucket) {
-    S3ProxyBucket b = Fleets.bucket(ns, name, "edge", prefix, "store-creds", bucket, store);
+    S3ProxyBucket b = Fleets.bucket(ns, name, "edge", prefix, "store-creds", bucket, pods.store());
     BucketCacheSettings cache = new BucketCacheSettings();
     cache.setTtl("1h");
     b.getSpec().setCache(cache);
@@ -248,15 +195,8 @@ class PurgeOnRealProxiesIT {
 
   /** Waits for the fleet's rendered snapshot to hold {@code routes}, then starts a pod per IP. */
   private void startPods(String ns, List<String> routes, String... ips) throws Exception {
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && routes.stream().allMatch(harness.renderedDocument(ns, "edge")::contains));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    pods.awaitPodInputs(ns, "edge", routes.toArray(String[]::new));
+    kubelet = pods.kubelet(ns, "edge");
     char pod = 'a';
     for (String ip : ips) {
       kubelet.start("edge-" + pod++, ip);
@@ -293,16 +233,6 @@ class PurgeOnRealProxiesIT {
       assertThat(pod.getResult()).as(pod.getName()).isEqualTo(Result.Purged);
       assertThat(pod.getPurged()).as(pod.getName()).isGreaterThanOrEqualTo(min);
     }
-  }
-
-  static S3ProxyCachePurge purge(
-      String ns, String name, Consumer<S3ProxyCachePurgeSpec> selection) {
-    S3ProxyCachePurge purge = new S3ProxyCachePurge();
-    purge.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    S3ProxyCachePurgeSpec spec = new S3ProxyCachePurgeSpec();
-    selection.accept(spec);
-    purge.setSpec(spec);
-    return purge;
   }
 
   private static byte[] bytes(String text) {

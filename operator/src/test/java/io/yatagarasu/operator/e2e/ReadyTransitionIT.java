@@ -12,18 +12,13 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
-import io.yatagarasu.testkit.S3ProxyServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A pod that comes up while its pushes are backing off gets the current snapshot when it turns
@@ -37,56 +32,28 @@ class ReadyTransitionIT {
   private static final Duration BEFORE_ANY_RETRY = Duration.ofSeconds(15);
 
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static S3ProxyServer store;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods =
+      new PodsFixture(() -> client)
+          .withStore("photos", "videos")
+          .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10));
+
   private Kubelet kubelet;
   private Watch watch;
   private final List<String> messages = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-pods");
-    store = Fleets.store("photos", "videos");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-    store.close();
-  }
-
   @AfterEach
-  void stopPods() {
+  void stopWatching() {
     if (watch != null) {
       watch.close();
-    }
-    if (kubelet != null) {
-      kubelet.close();
     }
   }
 
   /** A fleet serving /photos, whose every Programmed message from now on is kept. */
   private String fleetWithPhotos() {
-    String ns = harness.newNamespace();
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    harness.create(Fleets.fleet(ns, "edge", 3));
-    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && harness.renderedDocument(ns, "edge").contains("/photos"));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    String ns = pods.harness().newNamespace();
+    kubelet = pods.photosFleet(ns, 3);
     watch =
         client
             .resources(S3ProxyConfig.class)
@@ -114,16 +81,18 @@ class ReadyTransitionIT {
 
   /** Adds /videos and deletes /photos; answers the new generation. */
   private long replacePhotosWithVideos(String ns) {
-    harness.create(Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", store));
+    pods.harness()
+        .create(
+            Fleets.bucket(ns, "videos", "edge", "/videos", "store-creds", "videos", pods.store()));
     client.resources(S3ProxyBucket.class).inNamespace(ns).withName("photos").delete();
     await()
         .atMost(TIMEOUT)
         .until(
             () -> {
-              String doc = harness.renderedDocument(ns, "edge");
+              String doc = pods.harness().renderedDocument(ns, "edge");
               return doc.contains("/videos") && !doc.contains("/photos");
             });
-    return harness.storedGeneration(ns, "edge");
+    return pods.harness().storedGeneration(ns, "edge");
   }
 
   private void awaitUnreachable(String ns, String pod, String ip, long generation) {
@@ -131,7 +100,7 @@ class ReadyTransitionIT {
         .atMost(TIMEOUT)
         .until(
             () -> {
-              var c = harness.fleetCondition(ns, "edge", "Programmed");
+              var c = pods.harness().fleetCondition(ns, "edge", "Programmed");
               return c != null
                   && c.getMessage().contains("at generation " + generation + ";")
                   && c.getMessage().contains("pod " + pod + " (" + ip + ") unreachable");
@@ -155,7 +124,7 @@ class ReadyTransitionIT {
                     && messages
                         .get(messages.size() - 1)
                         .equals(
-                            harness
+                            pods.harness()
                                 .fleetCondition(kubelet.namespace(), "edge", "Programmed")
                                 .getMessage()));
     int before = messages.size();
@@ -201,9 +170,9 @@ class ReadyTransitionIT {
         .atMost(BEFORE_ANY_RETRY)
         .untilAsserted(
             () ->
-                assertThat(harness.fleetCondition(ns, "edge", "Programmed").getMessage())
+                assertThat(pods.harness().fleetCondition(ns, "edge", "Programmed").getMessage())
                     .startsWith("2/2 ready pods at generation " + current + " "));
-    assertThat(harness.fleetCondition(ns, "edge", "Programmed").getMessage())
+    assertThat(pods.harness().fleetCondition(ns, "edge", "Programmed").getMessage())
         .doesNotContain("unreachable");
   }
 
@@ -216,7 +185,7 @@ class ReadyTransitionIT {
     // The new pod mounts the snapshot of now; its process starts slowly.
     String mounted = kubelet.mountedDocument();
     kubelet.schedule("edge-c", "127.0.0.4");
-    long first = harness.storedGeneration(ns, "edge");
+    long first = pods.harness().storedGeneration(ns, "edge");
     awaitUnreachable(ns, "edge-c", "127.0.0.4", first);
 
     // Meanwhile the configuration changes: the running pods take it, the new one is backing off.
@@ -235,7 +204,7 @@ class ReadyTransitionIT {
         .atMost(BEFORE_ANY_RETRY)
         .untilAsserted(
             () ->
-                assertThat(harness.fleetCondition(ns, "edge", "Programmed").getMessage())
+                assertThat(pods.harness().fleetCondition(ns, "edge", "Programmed").getMessage())
                     .startsWith("3/3 ready pods at generation " + current + " "));
   }
 }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.yatagarasu.operator.OperatorHarness;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.S3ProxyServer;
 import io.yatagarasu.testkit.TestContent;
@@ -19,8 +18,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Credential rotation and an operator restart while real proxies serve a load: no request fails
@@ -43,34 +39,20 @@ class RotationIT {
   private static final String[] PODS = {"edge-a", "edge-b", "edge-c"};
   private static final String[] IPS = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods =
+      new PodsFixture(() -> client).withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+
   private S3ProxyServer store;
   private S3ProxyServer next;
   private Relay relay;
   private Kubelet kubelet;
 
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-pods");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
   @AfterEach
   void stopPods() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
+    // The pods first, then the storage behind them.
+    pods.stopPods();
     if (store != null) {
       store.close();
     }
@@ -87,34 +69,43 @@ class RotationIT {
   }
 
   private String fleetOfThree(String accessKey, String secretKey) throws Exception {
-    String ns = harness.newNamespace();
+    String ns = pods.harness().newNamespace();
     store = S3ProxyServer.start(accessKey, secretKey);
     store.createBucket("data");
     store.putObject(
         "data", "hello.txt", "hello".getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
-    harness.create(Fleets.credentials(ns, "data-creds", accessKey, secretKey));
-    harness.create(Fleets.fleet(ns, "edge", 3));
+    pods.harness().create(Fleets.credentials(ns, "data-creds", accessKey, secretKey));
+    pods.harness().create(Fleets.fleet(ns, "edge", 3));
     // The bucket names a relay, so that the storage behind it can be replaced under load.
     relay = new Relay(store.port());
     var bucket = Fleets.bucket(ns, "data", "edge", "/data", "data-creds", "data", store);
     bucket.getSpec().getS3().setEndpoint(relay.endpoint().toString());
-    harness.create(bucket);
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
-                    && harness.renderedDocument(ns, "edge").contains("/data"));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    pods.harness().create(bucket);
+    pods.awaitPodInputs(ns, "edge", "/data");
+    kubelet = pods.kubelet(ns, "edge");
     for (int i = 0; i < PODS.length; i++) {
       kubelet.start(PODS[i], IPS[i]);
     }
     await()
         .atMost(TIMEOUT)
-        .until(() -> "True".equals(harness.fleetCondition(ns, "edge", "Programmed").getStatus()));
+        .until(
+            () ->
+                "True".equals(pods.harness().fleetCondition(ns, "edge", "Programmed").getStatus()));
     return ns;
+  }
+
+  /** What a user's rotation does: the bucket's Secret gets another key pair. */
+  private static void rotateCredentials(String ns, String accessKey, String secretKey) {
+    pods.harness()
+        .edit(
+            Secret.class,
+            ns,
+            "data-creds",
+            s -> {
+              s.getData().put("AWS_ACCESS_KEY_ID", OperatorHarness.base64(accessKey));
+              s.getData().put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64(secretKey));
+              return s;
+            });
   }
 
   private List<String> urls() {
@@ -129,7 +120,7 @@ class RotationIT {
   void rotatedCredentialsReachEveryPodUnderLoad() throws Exception {
     String ns = fleetOfThree("old-key", "old-secret-0123456789");
     List<ProxyServer> proxies = kubelet.proxies();
-    long before = harness.storedGeneration(ns, "edge");
+    long before = pods.harness().storedGeneration(ns, "edge");
     long rotationStarted;
     long secretUpdated;
     long allServing;
@@ -146,16 +137,7 @@ class RotationIT {
       rotationStarted = System.nanoTime();
       relay.switchTo(next.port());
       secretUpdated = System.nanoTime();
-      harness.edit(
-          Secret.class,
-          ns,
-          "data-creds",
-          s -> {
-            s.getData().put("AWS_ACCESS_KEY_ID", OperatorHarness.base64("new-key"));
-            s.getData()
-                .put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("new-secret-0123456789"));
-            return s;
-          });
+      rotateCredentials(ns, "new-key", "new-secret-0123456789");
       // Each pod in turn until each has answered 200 once; later failures would show in the load.
       // The time it takes is printed, not asserted: a loaded machine must not fail the build.
       Map<String, Long> firstSuccess = new java.util.LinkedHashMap<>();
@@ -203,7 +185,7 @@ class RotationIT {
         assertThat(failure.status()).as("failure %s", failure).isIn(403, 502, 503, 504);
       }
     }
-    long after = harness.storedGeneration(ns, "edge");
+    long after = pods.harness().storedGeneration(ns, "edge");
     assertThat(after).isGreaterThan(before);
     proxies.forEach(p -> assertThat(p.snapshot().generation()).isEqualTo(after));
     System.out.printf(
@@ -220,7 +202,7 @@ class RotationIT {
       throws Exception {
     String ns = fleetOfThree("steady-key", "steady-secret-0123456789");
     List<ProxyServer> proxies = kubelet.proxies();
-    long before = harness.storedGeneration(ns, "edge");
+    long before = pods.harness().storedGeneration(ns, "edge");
     Map<ProxyServer, Long> lowest = new ConcurrentHashMap<>();
     List<String> wentBack = new ArrayList<>();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -241,13 +223,13 @@ class RotationIT {
         TimeUnit.MILLISECONDS);
     try (Load load = new Load(urls(), 4, 120)) {
       await().atMost(TIMEOUT).until(() -> load.requests() > 100);
-      harness.stopOperator();
+      pods.harness().stopOperator();
       long stopped = load.requests();
       // While the operator is down, a change is made; the proxies keep serving what they have.
       store.createBucket("more");
       store.putObject(
           "more", "hello.txt", "more".getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
-      harness
+      pods.harness()
           .client()
           .resource(Fleets.bucket(ns, "more", "edge", "/more", "data-creds", "more", store))
           .create();
@@ -259,10 +241,10 @@ class RotationIT {
       List<String> flaps = new ArrayList<>();
       sampler.scheduleAtFixedRate(
           () -> {
-            var c = harness.fleetCondition(ns, "edge", "Programmed");
+            var c = pods.harness().fleetCondition(ns, "edge", "Programmed");
             if (c != null
                 && !"True".equals(c.getStatus())
-                && harness.storedGeneration(ns, "edge") == before) {
+                && pods.harness().storedGeneration(ns, "edge") == before) {
               synchronized (flaps) {
                 flaps.add(c.getStatus() + " " + c.getReason() + ": " + c.getMessage());
               }
@@ -271,26 +253,27 @@ class RotationIT {
           0,
           20,
           TimeUnit.MILLISECONDS);
-      harness.startOperator();
+      pods.harness().startOperator();
       await()
           .atMost(TIMEOUT)
           .until(
               () ->
-                  harness.storedGeneration(ns, "edge") > before
+                  pods.harness().storedGeneration(ns, "edge") > before
                       && proxies.stream()
                           .allMatch(
                               p ->
                                   p.snapshot().generation()
-                                      == harness.storedGeneration(ns, "edge")));
+                                      == pods.harness().storedGeneration(ns, "edge")));
       await()
           .atMost(TIMEOUT)
           .until(
               () ->
-                  harness
+                  pods.harness()
                       .fleetCondition(ns, "edge", "Programmed")
                       .getMessage()
                       .startsWith(
-                          "3/3 ready pods at generation " + harness.storedGeneration(ns, "edge")));
+                          "3/3 ready pods at generation "
+                              + pods.harness().storedGeneration(ns, "edge")));
       long restarted = load.requests();
       await().atMost(TIMEOUT).until(() -> load.requests() > restarted + 100);
       load.close();
@@ -302,7 +285,8 @@ class RotationIT {
       sampler.shutdownNow();
     }
     assertThat(wentBack).isEmpty();
-    var stale = harness.registry().find("yatagarasu.operator.push").tag("result", "stale").timer();
+    var stale =
+        pods.harness().registry().find("yatagarasu.operator.push").tag("result", "stale").timer();
     assertThat(stale == null ? 0 : stale.count()).as("stale pushes").isZero();
     for (String pod : PODS) {
       assertThat(Fleets.status(kubelet.base(pod) + "/more/hello.txt")).isEqualTo(200);
@@ -315,7 +299,7 @@ class RotationIT {
     String ns = fleetOfThree("first-key", "first-secret-0123456789");
     long size = 64L * 1024 * 1024;
     store.putGeneratedObject("data", "big.bin", size);
-    long before = harness.storedGeneration(ns, "edge");
+    long before = pods.harness().storedGeneration(ns, "edge");
     HttpResponse<InputStream> download =
         Fleets.HTTP.send(
             HttpRequest.newBuilder(URI.create(kubelet.base("edge-a") + "/data/big.bin")).build(),
@@ -326,16 +310,7 @@ class RotationIT {
 
     // The Secret now holds a key the backend does not know: every pod takes it, so new requests
     // are refused by the backend, while the download that started before keeps its snapshot.
-    harness.edit(
-        Secret.class,
-        ns,
-        "data-creds",
-        s -> {
-          s.getData().put("AWS_ACCESS_KEY_ID", OperatorHarness.base64("unknown-key"));
-          s.getData()
-              .put("AWS_SECRET_ACCESS_KEY", OperatorHarness.base64("unknown-secret-0123456789"));
-          return s;
-        });
+    rotateCredentials(ns, "unknown-key", "unknown-secret-0123456789");
     await()
         .atMost(TIMEOUT)
         .until(() -> kubelet.proxies().stream().allMatch(p -> p.snapshot().generation() > before));

@@ -8,21 +8,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.AutoscalingSettings;
-import io.yatagarasu.operator.crd.S3ProxyConfig;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.proxy.ProxyServer;
-import io.yatagarasu.testkit.S3ProxyServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An autoscaled fleet with real proxy pods: the operator's HorizontalPodAutoscaler decides the
@@ -32,59 +23,30 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class ScaleOutIT {
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static S3ProxyServer store;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods = new PodsFixture(() -> client).withStore("photos");
+
   private Kubelet kubelet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-pods");
-    store = Fleets.store("photos");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-    store.close();
-  }
-
-  @AfterEach
-  void stopPods() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-  }
 
   /** An autoscaled fleet (2 to {@code max} pods) serving /photos, with its objects in place. */
   private String autoscaledFleet(int max) {
-    String ns = harness.newNamespace();
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
-    S3ProxyConfig fleet = Fleets.fleet(ns, "edge", 2);
-    fleet.getSpec().setReplicas(null);
-    AutoscalingSettings autoscaling = new AutoscalingSettings();
-    autoscaling.setMinReplicas(2);
-    autoscaling.setMaxReplicas(max);
-    autoscaling.setTargetCPUUtilizationPercentage(70);
-    fleet.getSpec().setAutoscaling(autoscaling);
-    harness.create(fleet);
-    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                harness.configSecret(ns, "edge") != null
-                    && deployment(ns) != null
-                    && autoscaler(ns) != null
-                    && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
-                    && harness.renderedDocument(ns, "edge").contains("/photos"));
-    kubelet = new Kubelet(client, ns, "edge", root);
+    String ns = pods.harness().newNamespace();
+    kubelet =
+        pods.photosFleet(
+            ns,
+            2,
+            fleet -> {
+              fleet.getSpec().setReplicas(null);
+              AutoscalingSettings autoscaling = new AutoscalingSettings();
+              autoscaling.setMinReplicas(2);
+              autoscaling.setMaxReplicas(max);
+              autoscaling.setTargetCPUUtilizationPercentage(70);
+              fleet.getSpec().setAutoscaling(autoscaling);
+              return fleet;
+            },
+            b -> b);
+    await().atMost(TIMEOUT).until(() -> autoscaler(ns) != null);
     return ns;
   }
 
@@ -104,23 +66,25 @@ class ScaleOutIT {
 
   /** What the autoscaler does: set the Deployment's replicas. */
   private void autoscalerScalesTo(String ns, int replicas) {
-    harness.edit(
-        Deployment.class,
-        ns,
-        "edge",
-        d -> {
-          d.getSpec().setReplicas(replicas);
-          return d;
-        });
+    pods.harness()
+        .edit(
+            Deployment.class,
+            ns,
+            "edge",
+            d -> {
+              d.getSpec().setReplicas(replicas);
+              return d;
+            });
   }
 
   /** A bucket serving the photos S3 bucket under {@code prefix}: a new snapshot. */
   private void addRoute(String ns, String name, String prefix) {
-    harness.create(Fleets.bucket(ns, name, "edge", prefix, "store-creds", "photos", store));
+    pods.harness()
+        .create(Fleets.bucket(ns, name, "edge", prefix, "store-creds", "photos", pods.store()));
   }
 
   private String programmedMessage(String ns) {
-    var condition = harness.fleetCondition(ns, "edge", "Programmed");
+    var condition = pods.harness().fleetCondition(ns, "edge", "Programmed");
     return condition == null ? "" : condition.getMessage();
   }
 
@@ -140,8 +104,8 @@ class ScaleOutIT {
         .atMost(TIMEOUT)
         .until(
             () -> {
-              long generation = harness.storedGeneration(ns, "edge");
-              return harness.renderedDocument(ns, "edge").contains("/videos")
+              long generation = pods.harness().storedGeneration(ns, "edge");
+              return pods.harness().renderedDocument(ns, "edge").contains("/videos")
                   && programmedMessage(ns)
                       .startsWith("3/3 ready pods at generation " + generation + " ");
             });
@@ -158,7 +122,7 @@ class ScaleOutIT {
     String ns = autoscaledFleet(6);
     kubelet.start("edge-a", "127.0.0.2");
     kubelet.start("edge-b", "127.0.0.3");
-    List<String> pods = new ArrayList<>(List.of("edge-a", "edge-b"));
+    List<String> names = new ArrayList<>(List.of("edge-a", "edge-b"));
     // Each step changes the configuration and, without waiting for it to land, the autoscaler adds
     // a pod that boots from whatever the config Secret holds at that moment.
     for (int i = 1; i <= 4; i++) {
@@ -166,23 +130,23 @@ class ScaleOutIT {
       autoscalerScalesTo(ns, 2 + i);
       String pod = "edge-new-" + i;
       kubelet.start(pod, "127.0.0." + (3 + i));
-      pods.add(pod);
+      names.add(pod);
     }
 
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              long generation = harness.storedGeneration(ns, "edge");
-              assertThat(harness.renderedDocument(ns, "edge")).contains("/route-4");
-              for (String pod : pods) {
+              long generation = pods.harness().storedGeneration(ns, "edge");
+              assertThat(pods.harness().renderedDocument(ns, "edge")).contains("/route-4");
+              for (String pod : names) {
                 ProxyServer proxy = kubelet.proxy(pod);
                 assertThat(proxy.snapshot().generation()).as(pod).isEqualTo(generation);
               }
               assertThat(programmedMessage(ns))
                   .startsWith("6/6 ready pods at generation " + generation + " ");
             });
-    for (String pod : pods) {
+    for (String pod : names) {
       for (int i = 1; i <= 4; i++) {
         assertThat(Fleets.status(kubelet.base(pod) + "/route-" + i + "/hello.txt"))
             .as(pod + " /route-" + i)

@@ -3,11 +3,12 @@ package io.yatagarasu.operator.purge;
 import static io.yatagarasu.operator.OperatorHarness.TIMEOUT;
 import static io.yatagarasu.operator.OperatorHarness.bucket;
 import static io.yatagarasu.operator.OperatorHarness.fleet;
+import static io.yatagarasu.operator.OperatorHarness.keysOf;
+import static io.yatagarasu.operator.OperatorHarness.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,20 +66,12 @@ class CachePurgeIT {
   @Test
   void purgesTheKeysOnEveryReadyPodAndCompletes() {
     String ns = harness.newNamespace();
-    pods = fleetWithPods(ns, "edge", 3);
-    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    pods = fleetWithAssets(ns, 3);
     pods.all().forEach(p -> p.cache("assets", "img/a.png", "img/b.png", "css/site.css"));
 
-    harness.create(
-        purge(
-            ns,
-            "logo",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("img/a.png", "css/site.css"));
-            }));
+    harness.create(purge(ns, "logo", keysOf("assets", "img/a.png", "css/site.css")));
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "logo").equals("True Purged"));
+    awaitVerdict(ns, "logo", "Complete", "True Purged");
     S3ProxyCachePurgeStatus status = status(ns, "logo");
     assertThat(status.getProgress()).isEqualTo("3/3");
     assertThat(status.getBucket()).isEqualTo("assets");
@@ -97,10 +91,7 @@ class CachePurgeIT {
       assertThat(pod.purges.get(0).toString())
           .isEqualTo("{\"bucket\":\"assets\",\"keys\":[\"img/a.png\",\"css/site.css\"]}");
     }
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () -> assertThat(reasons(ns, "logo")).containsOnlyOnce("Started", "Completed"));
+    awaitEvents(ns, "logo", r -> r.containsOnlyOnce("Started", "Completed"));
   }
 
   @Test
@@ -123,7 +114,7 @@ class CachePurgeIT {
               s.setPrefixes(List.of("img/"));
             }));
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "images").equals("True Purged"));
+    awaitVerdict(ns, "images", "Complete", "True Purged");
     S3ProxyCachePurgeStatus status = status(ns, "images");
     assertThat(status.getBucket()).isEqualTo("*");
     assertThat(status.getWhat()).isEqualTo("1 prefix");
@@ -138,8 +129,7 @@ class CachePurgeIT {
   @Test
   void aPodWithoutTheBucketCountsAsPurgedWithNothingDropped() {
     String ns = harness.newNamespace();
-    pods = fleetWithPods(ns, "edge", 2);
-    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    pods = fleetWithAssets(ns, 2);
     pods.pod(1).cache("assets", "a");
 
     harness.create(
@@ -151,7 +141,7 @@ class CachePurgeIT {
               s.setAll(true);
             }));
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "everything").equals("True Purged"));
+    awaitVerdict(ns, "everything", "Complete", "True Purged");
     S3ProxyCachePurgeStatus status = status(ns, "everything");
     assertThat(status.getWhat()).isEqualTo("all");
     assertThat(status.getPods())
@@ -165,19 +155,11 @@ class CachePurgeIT {
   @Test
   void anUnreachablePodIsRetriedAndThePurgeCompletesWhenItComesBack() {
     String ns = harness.newNamespace();
-    pods = fleetWithPods(ns, "edge", 3);
-    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    pods = fleetWithAssets(ns, 3);
     pods.all().forEach(p -> p.cache("assets", "a"));
     pods.pod(2).stop();
 
-    harness.create(
-        purge(
-            ns,
-            "retry",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("a"));
-            }));
+    harness.create(purge(ns, "retry", keysOf("assets", "a")));
 
     await()
         .atMost(TIMEOUT)
@@ -193,13 +175,11 @@ class CachePurgeIT {
             });
     assertThat(condition(ns, "retry", "Complete").getMessage())
         .contains("edge-2 (Unreachable: connection refused");
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(() -> assertThat(reasons(ns, "retry")).contains("PodUnreachable"));
+    awaitEvents(ns, "retry", r -> r.contains("PodUnreachable"));
 
     pods.pod(2).start(token(ns, "edge"));
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "retry").equals("True Purged"));
+    awaitVerdict(ns, "retry", "Complete", "True Purged");
     assertThat(status(ns, "retry").getProgress()).isEqualTo("3/3");
     assertThat(pods.pod(2).cache.get("assets")).isEmpty();
     // The token never reaches status or events.
@@ -214,33 +194,23 @@ class CachePurgeIT {
   @Test
   void failsAtTheDeadlineNamingThePodsThatDidNotPurge() {
     String ns = harness.newNamespace();
-    pods = fleetWithPods(ns, "edge", 2);
-    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    pods = fleetWithAssets(ns, 2);
     pods.pod(1).stop();
 
-    harness.create(
-        purge(
-            ns,
-            "late",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("a"));
-              s.setDeadlineSeconds(2);
-            }));
+    harness.create(purge(ns, "late", keysOf("assets", "a").andThen(s -> s.setDeadlineSeconds(2))));
 
-    await().atMost(TIMEOUT).until(() -> failed(ns, "late").equals("True DeadlineExceeded"));
+    awaitVerdict(ns, "late", "Failed", "True DeadlineExceeded");
     assertThat(verdict(ns, "late")).isEqualTo("False DeadlineExceeded");
     assertThat(condition(ns, "late", "Failed").getMessage())
         .contains("1/2 pods purged", "edge-1 (Unreachable: connection refused");
     assertThat(status(ns, "late").getCompletionTime()).isNotNull();
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(reasons(ns, "late")).contains("Failed"));
+    awaitEvents(ns, "late", r -> r.contains("Failed"));
   }
 
   @Test
   void aPodThatRestartedOrWasDeletedCountsAsPurged() {
     String ns = harness.newNamespace();
-    pods = fleetWithPods(ns, "edge", 3);
-    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    pods = fleetWithAssets(ns, 3);
     pods.pod(1).stop();
     pods.pod(2).stop();
 
@@ -252,14 +222,12 @@ class CachePurgeIT {
               s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
               s.setPrefixes(List.of("img/"));
             }));
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> podStatus(ns, "gone", "edge-1").getResult() == Result.Unreachable);
+    awaitPodResult(ns, "gone", "edge-1", Result.Unreachable);
 
     pods.restarted(1);
     pods.deleted(2);
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "gone").equals("True Purged"));
+    awaitVerdict(ns, "gone", "Complete", "True Purged");
     assertThat(status(ns, "gone").getPods())
         .extracting(PodPurge::getName, PodPurge::getResult)
         .containsExactly(
@@ -312,36 +280,26 @@ class CachePurgeIT {
               s.setDeadlineSeconds(2);
             }));
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "nobucket").equals("False BucketNotFound"));
+    awaitVerdict(ns, "nobucket", "Complete", "False BucketNotFound");
     assertThat(condition(ns, "nobucket", "Complete").getMessage())
         .contains("spec.bucketRef", "missing");
-    await().atMost(TIMEOUT).until(() -> failed(ns, "nobucket").equals("True BucketNotFound"));
+    awaitVerdict(ns, "nobucket", "Failed", "True BucketNotFound");
   }
 
   @Test
   void resumesTheRecordedPodsAfterAnOperatorRestart() {
     String ns = harness.newNamespace();
-    pods = fleetWithPods(ns, "edge", 2);
-    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    pods = fleetWithAssets(ns, 2);
     pods.pod(2).stop();
-    harness.create(
-        purge(
-            ns,
-            "resume",
-            s -> {
-              s.setBucketRef(new S3ProxyCachePurgeSpec.LocalRef("assets"));
-              s.setKeys(List.of("a"));
-            }));
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> podStatus(ns, "resume", "edge-2").getResult() == Result.Unreachable);
+    harness.create(purge(ns, "resume", keysOf("assets", "a")));
+    awaitPodResult(ns, "resume", "edge-2", Result.Unreachable);
     String started = status(ns, "resume").getStartTime();
 
     harness.stopOperator();
     pods.pod(2).start(token(ns, "edge"));
     harness.startOperator();
 
-    await().atMost(TIMEOUT).until(() -> verdict(ns, "resume").equals("True Purged"));
+    awaitVerdict(ns, "resume", "Complete", "True Purged");
     S3ProxyCachePurgeStatus status = status(ns, "resume");
     assertThat(status.getStartTime()).isEqualTo(started);
     assertThat(status.getPods()).extracting(PodPurge::getName).containsExactly("edge-1", "edge-2");
@@ -350,6 +308,13 @@ class CachePurgeIT {
   }
 
   // --- helpers ---
+
+  /** A fleet "edge" of {@code count} pods with the bucket "assets" on /assets. */
+  private AdminPods fleetWithAssets(String ns, int count) {
+    AdminPods started = fleetWithPods(ns, "edge", count);
+    harness.create(bucket(ns, "assets", "edge", "/assets", null));
+    return started;
+  }
 
   private AdminPods fleetWithPods(String ns, String name, int count) {
     harness.create(fleet(ns, name, count));
@@ -366,16 +331,6 @@ class CachePurgeIT {
             Base64.getDecoder().decode(secret.getData().get(PodLayout.ADMIN_TOKEN_KEY)),
             StandardCharsets.UTF_8)
         .strip();
-  }
-
-  private static S3ProxyCachePurge purge(
-      String ns, String name, Consumer<S3ProxyCachePurgeSpec> spec) {
-    S3ProxyCachePurge purge = new S3ProxyCachePurge();
-    purge.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    S3ProxyCachePurgeSpec s = new S3ProxyCachePurgeSpec();
-    spec.accept(s);
-    purge.setSpec(s);
-    return purge;
   }
 
   private static S3ProxyCachePurgeStatus status(String ns, String name) {
@@ -400,13 +355,28 @@ class CachePurgeIT {
 
   /** "Status Reason" of the Complete condition, or "absent". */
   private static String verdict(String ns, String name) {
-    var c = condition(ns, name, "Complete");
+    return verdict(ns, name, "Complete");
+  }
+
+  /** "Status Reason" of a condition, or "absent". */
+  private static String verdict(String ns, String name, String type) {
+    var c = condition(ns, name, type);
     return c == null ? "absent" : c.getStatus() + " " + c.getReason();
   }
 
-  private static String failed(String ns, String name) {
-    var c = condition(ns, name, "Failed");
-    return c == null ? "absent" : c.getStatus() + " " + c.getReason();
+  /** Waits until the purge's {@code type} condition reads {@code expected} ("Status Reason"). */
+  private static void awaitVerdict(String ns, String name, String type, String expected) {
+    await().atMost(TIMEOUT).until(() -> verdict(ns, name, type).equals(expected));
+  }
+
+  /** Waits until the purge's status records {@code result} for {@code pod}. */
+  private static void awaitPodResult(String ns, String name, String pod, Result result) {
+    await().atMost(TIMEOUT).until(() -> podStatus(ns, name, pod).getResult() == result);
+  }
+
+  /** Waits until the reasons of the purge's events pass {@code check}. */
+  private static void awaitEvents(String ns, String name, Consumer<ListAssert<String>> check) {
+    await().atMost(TIMEOUT).untilAsserted(() -> check.accept(assertThat(reasons(ns, name))));
   }
 
   private static List<String> reasons(String ns, String name) {

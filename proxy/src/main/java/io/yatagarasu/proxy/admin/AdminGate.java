@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.yatagarasu.proxy.pipeline.LingeringClose;
 import io.yatagarasu.proxy.pipeline.RequestHeaderTimeoutHandler;
 import io.yatagarasu.proxy.routing.PathNormalizer;
 import java.util.function.Predicate;
@@ -23,7 +24,8 @@ import java.util.function.Predicate;
  * timeout (408), an idle connection closes, and a body is read only for an authorised request to
  * the admin API. Anything else that announces a body is answered from its head (401, or 413 outside
  * {@code /admin}) and the connection closes, so an unauthenticated client cannot make the proxy
- * buffer its bodies.
+ * buffer its bodies. It closes lingering ({@link LingeringClose}): the body still on its way is
+ * read and dropped for a bounded time, so the client reads the answer instead of a reset.
  */
 final class AdminGate extends ChannelDuplexHandler {
   private final Predicate<HttpRequest> authorized;
@@ -59,7 +61,9 @@ final class AdminGate extends ChannelDuplexHandler {
                 .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"yatagarasu-admin\"");
           }
           response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-          ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+          // The client may still be sending the body: closing now could reset the connection
+          // before it reads the answer.
+          ctx.writeAndFlush(response).addListener(LingeringClose.CLOSE);
           return;
         }
       }

@@ -1,9 +1,11 @@
 package io.yatagarasu.proxy.admin;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -13,6 +15,7 @@ import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
+import io.yatagarasu.proxy.pipeline.LingeringClose;
 import io.yatagarasu.proxy.pipeline.RequestHeaderTimeoutHandler;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +81,10 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(handler);
   }
 
-  /** Answers an oversized body with the admin API's JSON error, then closes. */
+  /**
+   * Answers an oversized body with the admin API's JSON error, then closes lingering: the client is
+   * usually still sending the body.
+   */
   private static final class JsonLimitAggregator extends HttpObjectAggregator {
     JsonLimitAggregator(int maxContentLength) {
       super(maxContentLength);
@@ -86,9 +92,10 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      ctx.writeAndFlush(
-              AdminHandler.status("too large", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE))
-          .addListener(ChannelFutureListener.CLOSE);
+      FullHttpResponse response =
+          AdminHandler.status("too large", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(LingeringClose.CLOSE);
     }
   }
 }

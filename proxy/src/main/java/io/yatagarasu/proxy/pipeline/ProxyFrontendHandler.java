@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * to the end and thrown away, so a malformed or oversized body is answered (400, 413) and closes
  * the connection instead of leaving the decoder swallowing input. After the client half-closes, or
  * after a request that ends the connection, nothing more is read: what was received is answered,
- * then the connection closes. An HTTP/2 stream carries one request, dispatched as soon as its
- * HEADERS arrive: the client may keep the stream open after them. This file is longer than most
- * because reading, queueing and local answers share the connection's state.
+ * then the connection closes; when the client may still be sending (a body that was not read, more
+ * pipelined requests) it closes lingering ({@link LingeringClose}). An HTTP/2 stream carries one
+ * request, dispatched as soon as its HEADERS arrive: the client may keep the stream open after
+ * them. This file is longer than most because reading, queueing and local answers share the
+ * connection's state.
  */
 public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyFrontendHandler.class);
@@ -63,6 +65,9 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** No further request is read: the client half-closed, or a request ends the connection. */
   private boolean inputDone;
+
+  /** The request that ends the connection may leave input unread: see {@link LingeringClose}. */
+  private boolean lingerOnClose;
 
   public ProxyFrontendHandler(ServerContext server) {
     this(server, true);
@@ -174,8 +179,13 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         request.decoderResult().isFailure()
             || !HttpUtil.isKeepAlive(request)
             || (answeredFromHead(request) && hasBody(request));
+    boolean full = (exchange != null || !pending.isEmpty()) && pending.size() >= MAX_PIPELINED;
+    if (ends && (request.decoderResult().isFailure() || hasBody(request)) || full) {
+      // The client may still be sending (a body not read, more requests): close lingering.
+      lingerOnClose = true;
+    }
     if (exchange != null || !pending.isEmpty()) {
-      if (pending.size() >= MAX_PIPELINED) {
+      if (full) {
         refuse(request, ProxyError.PIPELINE_FULL);
         ends = true;
       }
@@ -201,7 +211,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     if (inputDone && exchange == null && pending.isEmpty() && !closing) {
       closing = true;
       // After the answers already written: writes complete in order.
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(lingerOnClose ? LingeringClose.CLOSE : ChannelFutureListener.CLOSE);
     }
   }
 
@@ -374,7 +385,11 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                   errorCode);
               if (!f.isSuccess() || !keepAlive || draining) {
                 closing = true;
-                ctx.close();
+                if (f.isSuccess() && lingerOnClose) {
+                  LingeringClose.close(ctx.channel());
+                } else {
+                  ctx.close();
+                }
               }
             });
     if (keepAlive && !draining) {
