@@ -310,7 +310,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       serviceAccount.delete(fleet, context);
     }
     Tls tls = reconcileTls(key, fleet, context);
-    CertificateConditions.Outcome served = served(key, tls.status(), adminPassword, podTargets);
+    CertificateConditions.Outcome served =
+        served(key, fleet, tls.status(), adminPassword, podTargets);
     context
         .managedWorkflowAndDependentResourceContext()
         .put(
@@ -724,14 +725,26 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
    * something runs this reconcile again).
    */
   private CertificateConditions.Outcome served(
-      ObjectKey key, S3ProxyConfigStatus.TlsStatus given, String token, List<PodTarget> targets) {
+      ObjectKey key,
+      S3ProxyConfig fleet,
+      S3ProxyConfigStatus.TlsStatus given,
+      String token,
+      List<PodTarget> targets) {
     CertificateProbe probe = distributor.certificates();
     if (given == null || given.getSerialNumber() == null || token == null) {
       probe.forget(key);
       return null;
     }
     probe.observe(key, given.getSerialNumber(), token, targets);
-    return CertificateConditions.of(given, probe.certificates(key));
+    var pods = probe.certificates(key);
+    var status = fleet.getStatus();
+    return CertificateConditions.keepUntilPodsAnswer(
+        CertificateConditions.of(given, pods),
+        pods,
+        status == null ? null : status.getTls(),
+        status == null
+            ? null
+            : Conditions.find(status.getConditions(), CertificateConditions.CERTIFICATE_CURRENT));
   }
 
   /** The fleet's running pods with an IP: those the distributor pushes to. */

@@ -112,6 +112,49 @@ public final class CertificateConditions {
     return new Outcome(tls, condition);
   }
 
+  /**
+   * Right after an operator start (or when a pod turns ready) the pods have not answered yet; a
+   * fleet whose status already describes the certificate it is given keeps that status until they
+   * answer, instead of flapping to Unknown meanwhile. A pod that answered something else, or could
+   * not be reached, is reported at once.
+   *
+   * @param computed what {@link #of} made of the answers so far
+   * @param pods those answers
+   * @param previousTls {@code status.tls} as stored, or null
+   * @param previous the stored {@code CertificateCurrent} condition, or null
+   */
+  public static Outcome keepUntilPodsAnswer(
+      Outcome computed,
+      List<CertificateProbe.PodCertificate> pods,
+      TlsStatus previousTls,
+      Condition previous) {
+    boolean awaitingOnly =
+        pods.stream().anyMatch(p -> p.answer() == null)
+            && pods.stream()
+                .allMatch(
+                    p ->
+                        p.answer() == null
+                            || (p.answer().result() == CertificateAnswer.Result.REPORTED
+                                && p.answer()
+                                    .serialNumber()
+                                    .equalsIgnoreCase(computed.tls().getSerialNumber())));
+    if (!awaitingOnly
+        || previous == null
+        || previousTls == null
+        || previousTls.getSerialNumber() == null
+        || !previousTls.getSerialNumber().equalsIgnoreCase(computed.tls().getSerialNumber())
+        || !java.util.Objects.equals(previousTls.getNotAfter(), computed.tls().getNotAfter())) {
+      return computed;
+    }
+    return new Outcome(
+        previousTls,
+        Conditions.of(
+            CERTIFICATE_CURRENT,
+            previous.getStatus(),
+            previous.getReason(),
+            previous.getMessage()));
+  }
+
   private static String named(List<String> pods) {
     String shown = String.join(", ", pods.subList(0, Math.min(NAMED, pods.size())));
     return pods.size() > NAMED ? shown + " and " + (pods.size() - NAMED) + " more" : shown;

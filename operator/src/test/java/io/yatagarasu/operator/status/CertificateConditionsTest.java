@@ -115,6 +115,44 @@ class CertificateConditionsTest {
     assertThat(outcome.tls().getPods()).hasSize(25);
   }
 
+  @Test
+  void keepsTheStoredStatusWhilePodsHaveNotAnsweredYet() {
+    var stored = CertificateConditions.of(GIVEN, List.of(serving("edge-a", "bb02")));
+    List<PodCertificate> afterRestart = List.of(new PodCertificate("edge-a", null));
+    var kept =
+        CertificateConditions.keepUntilPodsAnswer(
+            CertificateConditions.of(GIVEN, afterRestart),
+            afterRestart,
+            stored.tls(),
+            stored.condition());
+    assertThat(verdict(kept)).isEqualTo("True AllPodsCurrent");
+    assertThat(kept.tls()).isEqualTo(stored.tls());
+  }
+
+  @Test
+  void reportsAtOnceWhenAPodAnsweredAnotherCertificateOrTheGivenOneChanged() {
+    var stored = CertificateConditions.of(GIVEN, List.of(serving("edge-a", "bb02")));
+    List<PodCertificate> pods =
+        List.of(serving("edge-a", "aa1"), new PodCertificate("edge-b", null));
+    var computed = CertificateConditions.of(GIVEN, pods);
+    assertThat(
+            verdict(
+                CertificateConditions.keepUntilPodsAnswer(
+                    computed, pods, stored.tls(), stored.condition())))
+        .isEqualTo("False PodsOnOldCertificate");
+
+    TlsStatus renewed = new TlsStatus("edge-tls", "cc03", "2027-06-01T00:00:00Z");
+    List<PodCertificate> waiting = List.of(new PodCertificate("edge-a", null));
+    assertThat(
+            verdict(
+                CertificateConditions.keepUntilPodsAnswer(
+                    CertificateConditions.of(renewed, waiting),
+                    waiting,
+                    stored.tls(),
+                    stored.condition())))
+        .isEqualTo("Unknown PodsNotReporting");
+  }
+
   /** One line per pod: name, serial, current or old. */
   private static final class PodCertificateStatusView {
     static String of(io.yatagarasu.operator.crd.S3ProxyConfigStatus.PodCertificate pod) {
