@@ -20,11 +20,13 @@ import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.ProxyInitializer;
+import io.yatagarasu.proxy.pipeline.ServedCertificate;
 import io.yatagarasu.proxy.pipeline.ServerContext;
 import io.yatagarasu.proxy.pipeline.TlsContexts;
 import io.yatagarasu.proxy.pipeline.Upstreams;
 import io.yatagarasu.proxy.s3.CredentialSource;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
   private Channel dataChannel;
   private Channel adminChannel;
   private ServerContext context;
+  private volatile TlsContexts tls;
   private final java.util.concurrent.atomic.AtomicBoolean draining =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -143,11 +146,30 @@ public final class ProxyServer implements AutoCloseable {
     TlsContexts tls = null;
     if (config.server().tls() != null) {
       try {
-        tls = new TlsContexts(config.server().tls());
+        tls =
+            new TlsContexts(
+                config.server().tls(),
+                new TlsContexts.Listener() {
+                  @Override
+                  public void loaded(ServedCertificate certificate) {
+                    metrics.tlsCertificateLoaded(
+                        certificate.serialNumber(),
+                        certificate.sha256(),
+                        certificate.notAfter(),
+                        certificate.loadedAt());
+                  }
+
+                  @Override
+                  public void failed() {
+                    metrics.tlsCertificateReloadFailed();
+                  }
+                },
+                Clock.systemUTC());
       } catch (javax.net.ssl.SSLException e) {
         throw new IllegalStateException("server.tls: " + e.getMessage(), e);
       }
       TlsContexts contexts = tls;
+      this.tls = tls;
       // Certificates rotate by file (a renewed Secret): look for changes every few seconds.
       scheduler.scheduleWithFixedDelay(
           () -> {
@@ -183,7 +205,8 @@ public final class ProxyServer implements AutoCloseable {
                   ProxySnapshot snapshot = snapshots.current();
                   return (snapshot == null ? config : snapshot.config()).server();
                 },
-                cache),
+                cache,
+                this::servedCertificate),
             "admin listener");
   }
 
@@ -221,6 +244,12 @@ public final class ProxyServer implements AutoCloseable {
       throw new IllegalStateException(
           "cannot bind the " + what + " to " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The certificate the data listener presents now, or null without TLS. */
+  public ServedCertificate servedCertificate() {
+    TlsContexts contexts = tls;
+    return contexts == null ? null : contexts.served();
   }
 
   public InetSocketAddress dataAddress() {

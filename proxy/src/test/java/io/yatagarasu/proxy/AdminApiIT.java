@@ -251,6 +251,17 @@ class AdminApiIT {
   }
 
   @Test
+  void tlsReportSaysDisabledWithoutATlsListenerAndNoExpiryIsExported() throws Exception {
+    HttpResponse<String> tls = get(admin + "/admin/tls", TOKEN);
+    assertThat(tls.statusCode()).isEqualTo(200);
+    assertThat(tls.body()).isEqualTo("{\"enabled\":false}");
+    assertThat(get(admin + "/admin/tls", null).statusCode()).isEqualTo(401);
+    // An expiry of 0 would look like an expired certificate to every alert.
+    assertThat(get(admin + "/metrics", null).body())
+        .doesNotContain("yatagarasu_tls_certificate_expiry_timestamp_seconds");
+  }
+
+  @Test
   void metricsDescribeTrafficWithBoundedTags() throws Exception {
     for (int i = 0; i < 5; i++) {
       assertThat(get(base + "/files/a.txt", null).statusCode()).isEqualTo(200);

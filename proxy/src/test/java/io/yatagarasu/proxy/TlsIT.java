@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import io.yatagarasu.config.ConfigParser;
@@ -19,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -31,7 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS on the data listener: HTTP/2 and HTTP/1.1 through ALPN, and certificate rotation by file. */
+/**
+ * TLS on the data listener: HTTP/2 and HTTP/1.1 through ALPN, certificate rotation by file, and the
+ * served certificate reported on the admin API and as metrics.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsIT {
   private static final long BIG = 4L * 1024 * 1024;
@@ -43,6 +51,7 @@ class TlsIT {
   private static Path certificate;
   private static Path key;
   private static String base;
+  private static final String TOKEN = "tls-admin-token-0123456789";
 
   private static X509Bundle bundle(String name) throws Exception {
     return new CertificateBuilder()
@@ -70,19 +79,21 @@ class TlsIT {
     key = dir.resolve("tls.key");
     Files.writeString(certificate, first.getCertificatePEM());
     Files.writeString(key, first.getPrivateKeyPEM());
+    Path tokenFile = dir.resolve("admin-token");
+    Files.writeString(tokenFile, TOKEN);
     String yaml =
         """
         server:
           listen: 127.0.0.1:0
           tls: { certificateFile: "%s", privateKeyFile: "%s" }
-        admin: { listen: 127.0.0.1:0 }
+        admin: { listen: 127.0.0.1:0, tokenFile: "%s" }
         buckets:
           - name: files
             pathPrefix: /files
             s3: { bucket: files, region: us-east-1, endpoint: "%s", credentials: { accessKeyId: tls-key, secretAccessKey: tls-secret-0123456789 } }
             auth: { type: public }
         """
-            .formatted(certificate, key, store.endpoint());
+            .formatted(certificate, key, tokenFile, store.endpoint());
     proxy = ProxyServer.start(new ConfigParser(Environment.of(Map.of())).parseYaml(yaml));
     base = "https://localhost:" + proxy.dataAddress().getPort();
   }
@@ -181,6 +192,70 @@ class TlsIT {
                     .anyMatch(l -> l.matches("yatagarasu_tls_handshake_failures_total [1-9].*")));
   }
 
+  /** GET /admin/tls with the admin token. */
+  private static JsonNode adminTls() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + proxy.adminAddress().getPort() + "/admin/tls"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    return new ObjectMapper().readTree(response.body());
+  }
+
+  private static String fingerprint(X509Bundle bundle) throws Exception {
+    return HexFormat.ofDelimiter(":")
+        .withUpperCase()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(bundle.getCertificate().getEncoded()));
+  }
+
+  /** The value of the one sample of {@code name}, or null when the proxy does not expose it. */
+  private static String sample(String name) {
+    return proxy
+        .metrics()
+        .scrape()
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void reportsTheServedCertificateOnTheAdminApiAndAsMetricsWithoutTheKey() throws Exception {
+    JsonNode tls = adminTls();
+    assertThat(tls.path("enabled").asBoolean()).isTrue();
+    assertThat(tls.path("serialNumber").asText())
+        .isEqualTo(first.getCertificate().getSerialNumber().toString(16));
+    assertThat(tls.path("subject").asText()).isEqualTo("CN=first");
+    assertThat(Instant.parse(tls.path("notAfter").asText()))
+        .isEqualTo(first.getCertificate().getNotAfter().toInstant());
+    assertThat(tls.path("sha256").asText()).isEqualTo(fingerprint(first));
+    assertThat(Instant.parse(tls.path("loadedAt").asText())).isBefore(Instant.now().plusSeconds(1));
+    assertThat(tls.toString()).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
+
+    assertThat(sample("yatagarasu_tls_certificate_expiry_timestamp_seconds"))
+        .endsWith(" " + (double) first.getCertificate().getNotAfter().toInstant().getEpochSecond());
+    assertThat(sample("yatagarasu_tls_certificate_info"))
+        .contains("serial=\"" + first.getCertificate().getSerialNumber().toString(16) + "\"")
+        .contains("sha256=\"" + fingerprint(first) + "\"");
+
+    HttpResponse<String> anonymous =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + proxy.adminAddress().getPort() + "/admin/tls"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).as("the admin token is required").isEqualTo(401);
+  }
+
   @Test
   @Order(Integer.MAX_VALUE) // the other tests trust the first certificate
   void rotatesTheCertificateWhenItsFilesChange() throws Exception {
@@ -216,5 +291,20 @@ class TlsIT {
                         .send(request, HttpResponse.BodyHandlers.ofString())
                         .statusCode()
                     == 200);
+    // What the listener presents is what the admin API and the metrics report.
+    JsonNode tls = adminTls();
+    assertThat(tls.path("serialNumber").asText())
+        .isEqualTo(second.getCertificate().getSerialNumber().toString(16));
+    assertThat(tls.path("subject").asText()).isEqualTo("CN=second");
+    assertThat(tls.path("sha256").asText()).isEqualTo(fingerprint(second));
+    assertThat(sample("yatagarasu_tls_certificate_expiry_timestamp_seconds"))
+        .endsWith(
+            " " + (double) second.getCertificate().getNotAfter().toInstant().getEpochSecond());
+    assertThat(sample("yatagarasu_tls_certificate_info"))
+        .as("only the certificate presented now")
+        .contains("serial=\"" + second.getCertificate().getSerialNumber().toString(16) + "\"");
+    assertThat(proxy.metrics().scrape())
+        .doesNotContain(first.getCertificate().getSerialNumber().toString(16))
+        .contains("yatagarasu_tls_certificate_reloads_total{result=\"loaded\"} 2.0");
   }
 }

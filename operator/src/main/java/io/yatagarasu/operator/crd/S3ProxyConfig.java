@@ -35,6 +35,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Generation",
     jsonPath = ".status.configGeneration",
     type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "CertSerial", jsonPath = ".status.tls.serialNumber", priority = 1)
+@AdditionalPrinterColumn(
+    name = "CertCurrent",
+    jsonPath = ".status.conditions[?(@.type==\"CertificateCurrent\")].status",
+    priority = 1)
+@AdditionalPrinterColumn(name = "CertNotAfter", jsonPath = ".status.tls.notAfter", priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -45,7 +45,94 @@ public class S3ProxyConfigStatus {
     }
   }
 
-  /** The certificate the fleet's pods are given to serve. */
+  /** The certificate one ready pod's data listener serves, as the pod reports it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PodCertificate {
+    @JsonPropertyDescription("The Pod's name.")
+    private String name;
+
+    @JsonPropertyDescription(
+        "Serial number (hex) of the certificate the pod's data listener serves; absent until the"
+            + " pod answered.")
+    private String serialNumber;
+
+    @JsonPropertyDescription("When the certificate the pod serves expires (RFC 3339).")
+    private String notAfter;
+
+    @JsonPropertyDescription("Whether the pod serves the certificate of status.tls.serialNumber.")
+    private boolean current;
+
+    @JsonPropertyDescription("Why the pod's certificate is unknown, when it is.")
+    private String message;
+
+    public PodCertificate() {}
+
+    public PodCertificate(
+        String name, String serialNumber, String notAfter, boolean current, String message) {
+      this.name = name;
+      this.serialNumber = serialNumber;
+      this.notAfter = notAfter;
+      this.current = current;
+      this.message = message;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getSerialNumber() {
+      return serialNumber;
+    }
+
+    public void setSerialNumber(String serialNumber) {
+      this.serialNumber = serialNumber;
+    }
+
+    public String getNotAfter() {
+      return notAfter;
+    }
+
+    public void setNotAfter(String notAfter) {
+      this.notAfter = notAfter;
+    }
+
+    public boolean isCurrent() {
+      return current;
+    }
+
+    public void setCurrent(boolean current) {
+      this.current = current;
+    }
+
+    public String getMessage() {
+      return message;
+    }
+
+    public void setMessage(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PodCertificate p
+          && current == p.current
+          && java.util.Objects.equals(name, p.name)
+          && java.util.Objects.equals(serialNumber, p.serialNumber)
+          && java.util.Objects.equals(notAfter, p.notAfter)
+          && java.util.Objects.equals(message, p.message);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(name, serialNumber, notAfter, current, message);
+    }
+  }
+
+  /** The certificate the fleet's pods are given to serve, and what each ready pod serves. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class TlsStatus {
     @JsonPropertyDescription("The kubernetes.io/tls Secret the certificate was taken from.")
@@ -56,6 +143,14 @@ public class S3ProxyConfigStatus {
 
     @JsonPropertyDescription("When that certificate expires (RFC 3339).")
     private String notAfter;
+
+    @JsonPropertyDescription("Ready pods that serve that certificate, by their own report.")
+    private Integer currentPods;
+
+    @JsonPropertyDescription(
+        "The certificate each ready pod's data listener serves, by the pod's own report"
+            + " (GET /admin/tls).")
+    private List<PodCertificate> pods;
 
     public TlsStatus() {}
 
@@ -89,17 +184,35 @@ public class S3ProxyConfigStatus {
       this.notAfter = notAfter;
     }
 
+    public Integer getCurrentPods() {
+      return currentPods;
+    }
+
+    public void setCurrentPods(Integer currentPods) {
+      this.currentPods = currentPods;
+    }
+
+    public List<PodCertificate> getPods() {
+      return pods;
+    }
+
+    public void setPods(List<PodCertificate> pods) {
+      this.pods = pods;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof TlsStatus t
           && java.util.Objects.equals(secretName, t.secretName)
           && java.util.Objects.equals(serialNumber, t.serialNumber)
-          && java.util.Objects.equals(notAfter, t.notAfter);
+          && java.util.Objects.equals(notAfter, t.notAfter)
+          && java.util.Objects.equals(currentPods, t.currentPods)
+          && java.util.Objects.equals(pods, t.pods);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(secretName, serialNumber, notAfter);
+      return java.util.Objects.hash(secretName, serialNumber, notAfter, currentPods, pods);
     }
   }
 

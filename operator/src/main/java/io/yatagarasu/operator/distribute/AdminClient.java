@@ -15,8 +15,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Talks to a proxy pod's admin listener: {@code PUT /admin/config} with the generation header and
- * the bearer token, turned into a {@link PodAnswer}, and {@code POST /admin/cache/purge}, turned
- * into a {@link PurgeAnswer}. The token is only ever put in the Authorization header.
+ * the bearer token, turned into a {@link PodAnswer}, {@code POST /admin/cache/purge}, turned into a
+ * {@link PurgeAnswer}, and {@code GET /admin/tls}, turned into a {@link CertificateAnswer}. The
+ * token is only ever put in the Authorization header.
  */
 final class AdminClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +68,61 @@ final class AdminClient {
       return CompletableFuture.completedFuture(
           new PurgeAnswer(PurgeAnswer.Result.UNREACHABLE, 0, failure(e)));
     }
+  }
+
+  CompletableFuture<CertificateAnswer> certificate(PodTarget pod, String token) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(pod, "/admin/tls"))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build();
+    try {
+      return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .handle(AdminClient::certificateAnswer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(
+          CertificateAnswer.failed(CertificateAnswer.Result.UNREACHABLE, failure(e)));
+    }
+  }
+
+  private static CertificateAnswer certificateAnswer(
+      HttpResponse<String> response, Throwable error) {
+    if (error != null) {
+      return CertificateAnswer.failed(CertificateAnswer.Result.UNREACHABLE, failure(error));
+    }
+    int code = response.statusCode();
+    if (code == 404) {
+      return CertificateAnswer.failed(
+          CertificateAnswer.Result.NOT_SUPPORTED,
+          "the pod's proxy does not report its certificate (a version without GET /admin/tls)");
+    }
+    if (code == 401 || code == 403) {
+      return CertificateAnswer.failed(
+          CertificateAnswer.Result.UNREACHABLE,
+          "HTTP " + code + " from the admin listener: the admin token was refused");
+    }
+    JsonNode body;
+    try {
+      body = code == 200 ? JSON.readTree(response.body()) : null;
+    } catch (Exception e) {
+      body = null;
+    }
+    if (body == null || !body.path("enabled").isBoolean()) {
+      return CertificateAnswer.failed(
+          CertificateAnswer.Result.UNREACHABLE, "HTTP " + code + " from the admin listener");
+    }
+    if (!body.get("enabled").asBoolean()) {
+      return CertificateAnswer.failed(
+          CertificateAnswer.Result.NO_TLS, "the pod's data listener serves no TLS yet");
+    }
+    String serial = body.path("serialNumber").asText("");
+    if (serial.isEmpty()) {
+      return CertificateAnswer.failed(
+          CertificateAnswer.Result.UNREACHABLE, "the pod's answer names no serial number");
+    }
+    return CertificateAnswer.reported(
+        serial, body.path("notAfter").isTextual() ? body.get("notAfter").asText() : null);
   }
 
   private static URI uri(PodTarget pod, String path) {

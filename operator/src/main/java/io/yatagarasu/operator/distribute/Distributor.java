@@ -64,6 +64,7 @@ public final class Distributor implements AutoCloseable {
   private final AdminClient client;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService builders;
+  private final CertificateProbe certificates;
   private final Map<ObjectKey, Fleet> fleets = new ConcurrentHashMap<>();
   private volatile Consumer<ObjectKey> listener = fleet -> {};
   private volatile Events events = new Events() {};
@@ -96,6 +97,12 @@ public final class Distributor implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.certificates = new CertificateProbe(client, settings.backoff(), scheduler);
+  }
+
+  /** Asks the fleets' pods which certificate they serve, through the same admin client. */
+  public CertificateProbe certificates() {
+    return certificates;
   }
 
   /** Called (on the distributor's thread) whenever a pod of the fleet answered. */
@@ -203,6 +210,7 @@ public final class Distributor implements AutoCloseable {
 
   /** Forgets a deleted fleet. */
   public void forget(ObjectKey key) {
+    certificates.forget(key);
     Fleet fleet = fleets.remove(key);
     if (fleet != null) {
       synchronized (fleet) {

@@ -35,6 +35,7 @@ import io.yatagarasu.operator.dependent.ServiceDependentResource;
 import io.yatagarasu.operator.dependent.ServiceMonitors;
 import io.yatagarasu.operator.dependent.Snapshot;
 import io.yatagarasu.operator.dependent.TlsSecretDependentResource;
+import io.yatagarasu.operator.distribute.CertificateProbe;
 import io.yatagarasu.operator.distribute.Distributor;
 import io.yatagarasu.operator.distribute.FleetProgress;
 import io.yatagarasu.operator.distribute.PodTarget;
@@ -48,6 +49,7 @@ import io.yatagarasu.operator.render.RenderResult;
 import io.yatagarasu.operator.render.TlsSecretCheck;
 import io.yatagarasu.operator.render.VersionSkew;
 import io.yatagarasu.operator.runtime.OperatorMetrics;
+import io.yatagarasu.operator.status.CertificateConditions;
 import io.yatagarasu.operator.status.Conditions;
 import io.yatagarasu.operator.status.FleetConditions;
 import io.yatagarasu.operator.status.SkewConditions;
@@ -196,6 +198,15 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
             pushes.propagateEvent(new ResourceID(fleet.name(), fleet.namespace()));
           }
         });
+    // What a pod serves changed: the reconcile rewrites status.tls and CertificateCurrent.
+    distributor
+        .certificates()
+        .onChange(
+            fleet -> {
+              if (pushes.isRunning()) {
+                pushes.propagateEvent(new ResourceID(fleet.name(), fleet.namespace()));
+              }
+            });
     registry.onFleetForgotten(
         fleet -> {
           distributor.forget(fleet);
@@ -275,9 +286,11 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       token = adminToken.getSecondaryResource(fleet, context);
     }
     String adminPassword = token.map(S3ProxyConfigReconciler::tokenOf).orElse(null);
+    List<PodTarget> podTargets = List.of();
     if (adminPassword != null) {
       int adminPort =
           snapshot != null ? snapshot.config().admin().listen().port() : specAdminPort(fleet);
+      podTargets = targets(fleet, adminPort);
       distributor.offer(
           key,
           snapshot == null
@@ -288,7 +301,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                   snapshot.generation(),
                   adminPassword,
                   observedNanos),
-          targets(fleet, adminPort));
+          podTargets);
     }
     FleetProgress progress = distributor.progress(key);
     registry.programmed(key, progress == null ? -1 : progress.programmedGeneration());
@@ -299,6 +312,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       serviceAccount.delete(fleet, context);
     }
     Tls tls = reconcileTls(key, fleet, context);
+    CertificateConditions.Outcome served =
+        served(key, fleet, tls.status(), adminPassword, podTargets);
     context
         .managedWorkflowAndDependentResourceContext()
         .put(
@@ -348,7 +363,7 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     status.setBuckets(
         new S3ProxyConfigStatus.BucketCounts(
             (int) result.acceptedCount(), (int) result.rejectedCount()));
-    status.setTls(tls.status());
+    status.setTls(served == null ? tls.status() : served.tls());
     List<String> problems = result.fleetProblems().stream().map(p -> trim(p)).toList();
     List<io.fabric8.kubernetes.api.model.Condition> computed =
         new ArrayList<>(
@@ -380,6 +395,9 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       computed =
           new ArrayList<>(
               FleetConditions.withProblem(computed, "TlsSecretInvalid", trim(tls.problem())));
+    }
+    if (served != null) {
+      computed.add(served.condition());
     }
     computed.addAll(SkewConditions.of(skew));
     if (!skew.none() && !sameSkew(fleet.getStatus(), computed)) {
@@ -718,6 +736,34 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
                     + ", notAfter "
                     + status.getNotAfter()
                     + ")"));
+  }
+
+  /**
+   * What the fleet's ready pods serve, by their own report, against the certificate they are given;
+   * null without TLS. Asks the pods not known to serve it (asynchronously: an answer that changes
+   * something runs this reconcile again).
+   */
+  private CertificateConditions.Outcome served(
+      ObjectKey key,
+      S3ProxyConfig fleet,
+      S3ProxyConfigStatus.TlsStatus given,
+      String token,
+      List<PodTarget> targets) {
+    CertificateProbe probe = distributor.certificates();
+    if (given == null || given.getSerialNumber() == null || token == null) {
+      probe.forget(key);
+      return null;
+    }
+    probe.observe(key, given.getSerialNumber(), token, targets);
+    var pods = probe.certificates(key);
+    var status = fleet.getStatus();
+    return CertificateConditions.keepUntilPodsAnswer(
+        CertificateConditions.of(given, pods),
+        pods,
+        status == null ? null : status.getTls(),
+        status == null
+            ? null
+            : Conditions.find(status.getConditions(), CertificateConditions.CERTIFICATE_CURRENT));
   }
 
   /** The fleet's running pods with an IP: those the distributor pushes to. */

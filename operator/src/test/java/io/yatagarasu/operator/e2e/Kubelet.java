@@ -204,6 +204,14 @@ final class Kubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes the current content of the TLS Secret volume into one pod's files: the kubelet syncs
+   * each pod's volumes on its own schedule, so pods pick up a changed Secret at different times.
+   */
+  void syncSecretVolume(String pod) throws IOException {
+    mountTls(ips.get(pod));
+  }
+
   private void mountTls(String ip) throws IOException {
     Deployment deployment =
         client.apps().deployments().inNamespace(namespace).withName(fleet).get();

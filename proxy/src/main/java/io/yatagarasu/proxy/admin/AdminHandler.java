@@ -28,6 +28,7 @@ import io.yatagarasu.proxy.SnapshotManager;
 import io.yatagarasu.proxy.SnapshotManager.ApplyResult;
 import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
+import io.yatagarasu.proxy.pipeline.ServedCertificate;
 import io.yatagarasu.proxy.routing.PathNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,8 +39,9 @@ import java.util.concurrent.Executor;
 /**
  * The admin listener: {@code /health}, {@code /ready}, {@code /metrics}, and the admin API under
  * {@code /admin} ({@code GET}/{@code PUT /admin/config}, {@code GET /admin/cache}, {@code POST
- * /admin/cache/purge}), which needs the bearer token of {@code admin.tokenFile} and is off (404)
- * without one. It keeps answering whatever the data configuration does, and never shows a secret.
+ * /admin/cache/purge}, {@code GET /admin/tls}), which needs the bearer token of {@code
+ * admin.tokenFile} and is off (404) without one. It keeps answering whatever the data configuration
+ * does, and never shows a secret.
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** The header that carries a pushed configuration's generation. */
@@ -55,6 +57,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   private final AdminToken token;
   private final java.util.function.BooleanSupplier draining;
   private final ObjectCache cache;
+  private final java.util.function.Supplier<ServedCertificate> certificate;
 
   public AdminHandler(
       SnapshotManager snapshots,
@@ -62,8 +65,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       Executor blocking,
       AdminToken token,
       java.util.function.BooleanSupplier draining,
-      ObjectCache cache) {
+      ObjectCache cache,
+      java.util.function.Supplier<ServedCertificate> certificate) {
     this.cache = java.util.Objects.requireNonNull(cache, "cache");
+    this.certificate = java.util.Objects.requireNonNull(certificate, "certificate");
     this.snapshots = snapshots;
     this.metrics = metrics;
     this.blocking = blocking;
@@ -117,6 +122,14 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
     if (path.equals("/admin/cache") || path.equals("/admin/cache/purge")) {
       cacheApi(ctx, request, path, keepAlive);
+    } else if (path.equals("/admin/tls")) {
+      if (HttpMethod.GET.equals(request.method())) {
+        send(ctx, json(HttpResponseStatus.OK, TlsAdmin.describe(certificate.get())), keepAlive);
+      } else {
+        FullHttpResponse response = notAllowed();
+        response.headers().set(HttpHeaderNames.ALLOW, "GET");
+        send(ctx, response, keepAlive);
+      }
     } else if (!path.equals("/admin/config")) {
       send(ctx, status("not found", HttpResponseStatus.NOT_FOUND), keepAlive);
     } else if (HttpMethod.GET.equals(request.method())) {

@@ -17,6 +17,7 @@ import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
 import io.yatagarasu.proxy.pipeline.LingeringClose;
 import io.yatagarasu.proxy.pipeline.RequestHeaderTimeoutHandler;
+import io.yatagarasu.proxy.pipeline.ServedCertificate;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
   private final IntSupplier maxBodyBytes;
   private final AdminToken token = AdminHandler.newToken();
   private final ObjectCache cache;
+  private final Supplier<ServedCertificate> certificate;
 
   public AdminInitializer(
       SnapshotManager snapshots,
@@ -50,8 +52,10 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
       BooleanSupplier draining,
       IntSupplier maxBodyBytes,
       Supplier<ServerConfig> serverSettings,
-      ObjectCache cache) {
+      ObjectCache cache,
+      Supplier<ServedCertificate> certificate) {
     this.cache = cache;
+    this.certificate = java.util.Objects.requireNonNull(certificate, "certificate");
     this.serverSettings = serverSettings;
     this.snapshots = snapshots;
     this.metrics = metrics;
@@ -69,7 +73,8 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     }
     ch.closeFuture().addListener(f -> open.decrementAndGet());
     ServerConfig settings = serverSettings.get();
-    AdminHandler handler = new AdminHandler(snapshots, metrics, blocking, token, draining, cache);
+    AdminHandler handler =
+        new AdminHandler(snapshots, metrics, blocking, token, draining, cache, certificate);
     ch.pipeline()
         .addLast(new RequestHeaderTimeoutHandler(settings.requestHeaderTimeout().toNanos()))
         .addLast(new HttpServerCodec(4096, 16384, 65536))

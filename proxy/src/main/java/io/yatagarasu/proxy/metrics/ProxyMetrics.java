@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,10 @@ public final class ProxyMetrics {
   private final Counter tlsHandshakeFailures;
   private final Map<String, Counter> http2GoAways = new ConcurrentHashMap<>();
   private final CacheMeters cache;
+  private final AtomicLong tlsNotAfterEpochSeconds = new AtomicLong();
+  private final AtomicLong tlsLoadedAtEpochMillis = new AtomicLong();
+  private final Map<String, Counter> tlsReloads = new ConcurrentHashMap<>();
+  private MultiGauge tlsCertificateInfo;
 
   public ProxyMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -186,6 +191,63 @@ public final class ProxyMetrics {
     generation.set(newGeneration);
     lastAppliedEpochMillis.set(System.currentTimeMillis());
     configInfo.register(List.of(MultiGauge.Row.of(Tags.of("hash", hash), 1)), true);
+  }
+
+  /**
+   * The data listener started presenting a certificate (at start and after each reload). The TLS
+   * meters exist only once a certificate was loaded, so a proxy without TLS never reports an expiry
+   * of 0.
+   */
+  public synchronized void tlsCertificateLoaded(
+      String serialNumber, String sha256, Instant notAfter, Instant loadedAt) {
+    tlsNotAfterEpochSeconds.set(notAfter.getEpochSecond());
+    tlsLoadedAtEpochMillis.set(loadedAt.toEpochMilli());
+    if (tlsCertificateInfo == null) {
+      Gauge.builder(
+              "yatagarasu.tls.certificate.expiry.timestamp",
+              tlsNotAfterEpochSeconds,
+              AtomicLong::doubleValue)
+          .description(
+              "notAfter of the certificate the data listener presents, in seconds since the epoch")
+          .baseUnit("seconds")
+          .register(registry);
+      Gauge.builder(
+              "yatagarasu.tls.certificate.loaded.timestamp",
+              tlsLoadedAtEpochMillis,
+              v -> v.get() / 1000.0)
+          .description(
+              "When the data listener's certificate was last loaded, in seconds since the epoch")
+          .baseUnit("seconds")
+          .register(registry);
+      tlsCertificateInfo =
+          MultiGauge.builder("yatagarasu.tls.certificate.info")
+              .description(
+                  "Serial number and SHA-256 fingerprint of the certificate the data listener"
+                      + " presents (value 1)")
+              .register(registry);
+    }
+    tlsCertificateInfo.register(
+        List.of(MultiGauge.Row.of(Tags.of("serial", serialNumber, "sha256", sha256), 1)), true);
+    tlsReload("loaded");
+  }
+
+  /** Changed certificate files could not be loaded; the previous certificate stays. */
+  public void tlsCertificateReloadFailed() {
+    tlsReload("failed");
+  }
+
+  private void tlsReload(String result) {
+    tlsReloads
+        .computeIfAbsent(
+            result,
+            r ->
+                Counter.builder("yatagarasu.tls.certificate.reloads")
+                    .description(
+                        "Loads of the data listener's certificate files (loaded) and changed files"
+                            + " that could not be loaded (failed)")
+                    .tag("result", r)
+                    .register(registry))
+        .increment();
   }
 
   /** The meters of one bucket, created once so that the request path only increments. */

@@ -8,8 +8,17 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.yatagarasu.config.TlsConfig;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -18,24 +27,51 @@ import org.slf4j.LoggerFactory;
 /**
  * The data listener's TLS context, built from PEM files (JDK provider, TLS 1.2 and 1.3, HTTP/2 and
  * HTTP/1.1 offered through ALPN) and rebuilt when the files change. New connections take the
- * current context; a pair of files that cannot be loaded keeps the previous one.
+ * current context; a pair of files that cannot be loaded keeps the previous one. The context and
+ * the facts of its leaf certificate ({@link #served()}) come from the same bytes and are swapped
+ * together.
  */
 public final class TlsContexts {
   private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
 
-  private final AtomicReference<SslContext> current = new AtomicReference<>();
+  /** Told of every certificate the data listener starts presenting, and of failed reloads. */
+  public interface Listener {
+    void loaded(ServedCertificate certificate);
+
+    default void failed() {}
+  }
+
+  private record Loaded(SslContext context, ServedCertificate certificate) {}
+
+  private final AtomicReference<Loaded> current = new AtomicReference<>();
+  private final Listener listener;
+  private final Clock clock;
   private volatile TlsConfig settings;
   private volatile long stamp;
 
   /** Loads the first context; a failure here stops the proxy from starting. */
   public TlsContexts(TlsConfig settings) throws SSLException {
+    this(settings, certificate -> {}, Clock.systemUTC());
+  }
+
+  /** Loads the first context and tells {@code listener}; a failure stops the proxy's start. */
+  public TlsContexts(TlsConfig settings, Listener listener, Clock clock) throws SSLException {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = settings;
-    this.current.set(build(settings));
     this.stamp = stamp(settings);
+    Loaded first = build(settings);
+    this.current.set(first);
+    listener.loaded(first.certificate());
   }
 
   SslContext current() {
-    return current.get();
+    return current.get().context();
+  }
+
+  /** The certificate new connections are offered now. */
+  public ServedCertificate served() {
+    return current.get().certificate();
   }
 
   boolean http2() {
@@ -52,13 +88,22 @@ public final class TlsContexts {
       return true;
     }
     try {
-      current.set(build(next));
+      Loaded loaded = build(next);
+      current.set(loaded);
       settings = next;
       stamp = nextStamp;
-      LOG.info("TLS certificate reloaded certificateFile={}", next.certificateFile());
+      ServedCertificate served = loaded.certificate();
+      LOG.info(
+          "TLS certificate reloaded certificateFile={} serial={} notAfter={} sha256={}",
+          next.certificateFile(),
+          served.serialNumber(),
+          served.notAfter(),
+          served.sha256());
+      listener.loaded(served);
       return true;
     } catch (SSLException | RuntimeException e) {
       stamp = nextStamp;
+      listener.failed();
       LOG.warn(
           "TLS certificate reload failed certificateFile={} reason={}; keeping the previous one",
           next.certificateFile(),
@@ -67,14 +112,44 @@ public final class TlsContexts {
     }
   }
 
-  private static SslContext build(TlsConfig settings) throws SSLException {
+  /**
+   * Reads each file once, so the context and the reported certificate are the same certificate even
+   * when the files change meanwhile.
+   */
+  private Loaded build(TlsConfig settings) throws SSLException {
+    byte[] chain = read(settings.certificateFile());
+    byte[] key = read(settings.privateKeyFile());
+    X509Certificate leaf;
+    try {
+      leaf =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new ByteArrayInputStream(chain));
+    } catch (CertificateException | ClassCastException e) {
+      throw new SSLException(
+          "cannot load " + settings.certificateFile() + ": " + e.getMessage(), e);
+    }
+    SslContext context = build(settings, chain, key);
+    return new Loaded(context, ServedCertificate.of(leaf, clock.instant()));
+  }
+
+  private static byte[] read(String file) throws SSLException {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException e) {
+      throw new SSLException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SslContext build(TlsConfig settings, byte[] chain, byte[] key)
+      throws SSLException {
     List<String> protocols =
         settings.http2()
             ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
             : List.of(ApplicationProtocolNames.HTTP_1_1);
     try {
       return SslContextBuilder.forServer(
-              new File(settings.certificateFile()), new File(settings.privateKeyFile()))
+              new ByteArrayInputStream(chain), new ByteArrayInputStream(key))
           .sslProvider(SslProvider.JDK)
           .protocols("TLSv1.3", "TLSv1.2")
           .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
