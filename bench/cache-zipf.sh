@@ -291,11 +291,17 @@ admin_cache() {
 # ---------------------------------------------------------------------------------------------
 # Part 1: the same sequence through each cache, cold.
 ZIPF_TSV=$OUT/zipf.tsv
-printf 'contestant\trequests\torigin_requests\thit_ratio\torigin_drop\tx_cache_hits\tstatus_errors\trps\tp50_us\tp95_us\tp99_us\n' >"$ZIPF_TSV"
+printf 'contestant\trequests\torigin_requests\thit_ratio\torigin_drop\tx_cache_hits\tstatus_errors\trps\tp50_us\tp95_us\tp99_us\theld_max_bytes\n' >"$ZIPF_TSV"
 
-# replay NAME BASE_URL
+# What each cache holds: Yatagarasu's own count (bodies, headers and bookkeeping), and the bytes of
+# nginx's cache files.
+cache_bytes() { admin_cache 2>/dev/null | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2; }
+held_yatagarasu_cache() { cache_bytes; }
+held_nginx_cache() { du -sb "$NGINX_CACHE_DIR" 2>/dev/null | cut -f1; }
+
+# replay NAME BASE_URL: the sequence once; what the cache holds sampled every second.
 replay() {
-  local name=$1 base=$2 before after out line
+  local name=$1 base=$2 before after out line held held_max=0 ticks=0
   out=$OUT/wrk-zipf-$name.txt
   before=$(origin_requests)
   local marker=$WORK/zipf-done-$name
@@ -305,9 +311,17 @@ replay() {
     -s "$ROOT/bench/lua/zipf.lua" "$base" >"$out" 2>&1 &
   local wrk_pid=$!
   track "$wrk_pid"
-  while kill -0 "$wrk_pid" 2>/dev/null && [[ ! -f $marker ]]; do sleep 0.1; done
+  while kill -0 "$wrk_pid" 2>/dev/null && [[ ! -f $marker ]]; do
+    if ((ticks++ % 10 == 0)); then
+      held=$("held_$name")
+      ((${held:-0} > held_max)) && held_max=$held
+    fi
+    sleep 0.1
+  done
   kill -INT "$wrk_pid" 2>/dev/null || true
   wait "$wrk_pid" 2>/dev/null || true
+  held=$("held_$name")
+  ((${held:-0} > held_max)) && held_max=$held
   sleep 1
   after=$(origin_requests)
   line=$(grep '^ZIPF ' "$out" || true)
@@ -316,10 +330,10 @@ replay() {
   eval "${line#ZIPF }"
   ((answered == requests)) || say "  $name: only $answered of $requests answered"
   awk -v n="$name" -v r="$requests" -v o=$((after - before)) -v h="$hit" -v e="$status_errors" \
-    -v d="$duration_us" -v p50="$p50_us" -v p95="$p95_us" -v p99="$p99_us" 'BEGIN {
-      printf "%s\t%d\t%d\t%.4f\t%.1f%%\t%d\t%d\t%.0f\t%d\t%d\t%d\n", n, r, o, 1 - o / r,
-        100 * (1 - o / r), h, e, r / (d / 1e6), p50, p95, p99 }' >>"$ZIPF_TSV"
-  tail -n 1 "$ZIPF_TSV" | awk -F'\t' '{printf "  %-16s %d requests, %d at the origin: hit ratio %s, %s fewer S3 requests (X-Cache hits %d, errors %d)\n", $1, $2, $3, $4, $5, $6, $7}'
+    -v d="$duration_us" -v p50="$p50_us" -v p95="$p95_us" -v p99="$p99_us" -v hm="$held_max" 'BEGIN {
+      printf "%s\t%d\t%d\t%.4f\t%.1f%%\t%d\t%d\t%.0f\t%d\t%d\t%d\t%d\n", n, r, o, 1 - o / r,
+        100 * (1 - o / r), h, e, r / (d / 1e6), p50, p95, p99, hm }' >>"$ZIPF_TSV"
+  tail -n 1 "$ZIPF_TSV" | awk -F'\t' '{printf "  %-16s %d requests, %d at the origin: hit ratio %s, %s fewer S3 requests (X-Cache hits %d, errors %d); held at most %d bytes\n", $1, $2, $3, $4, $5, $6, $7, $12}'
 }
 
 say "part 1: Yatagarasu, cache budget $BUDGET bytes"
@@ -342,9 +356,9 @@ say "  $LRU_LINE"
 (
   # shellcheck disable=SC2034 # read by eval
   eval "${LRU_LINE#LRU }"
-  awk -v r="$requests" -v m="$misses" 'BEGIN {
-    printf "lru_simulation\t%d\t%d\t%.4f\t%.1f%%\t%d\t0\t-\t-\t-\t-\n", r, m, 1 - m / r,
-      100 * (1 - m / r), r - m }' >>"$ZIPF_TSV"
+  awk -v r="$requests" -v m="$misses" -v b="$BUDGET" 'BEGIN {
+    printf "lru_simulation\t%d\t%d\t%.4f\t%.1f%%\t%d\t0\t-\t-\t-\t-\t<= %d\n", r, m, 1 - m / r,
+      100 * (1 - m / r), r - m, b }' >>"$ZIPF_TSV"
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +374,7 @@ cycle() {
   local wrk_pid=$!
   track "$wrk_pid"
   while kill -0 "$wrk_pid" 2>/dev/null; do
-    bytes=$(admin_cache 2>/dev/null | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p' | head -1)
+    bytes=$(cache_bytes)
     printf '%s\t%d\t%s\t%s\n' "$label" $((SECONDS - start)) "$(rss_kib "$YATA_PID")" "${bytes:--}" >>"$RSS_TSV"
     sleep 1
   done
@@ -403,13 +417,13 @@ MD=$OUT/results.md
   echo "- Cache budget: $BUDGET bytes ($BUDGET_PERCENT% of the catalogue): Yatagarasu cache.maxSize, nginx proxy_cache max_size, LRU simulation"
   echo "- Yatagarasu JVM options: \`$JAVA_OPTS\`"
   echo
-  echo "| contestant | requests | S3 (origin) requests | hit ratio | fewer S3 requests | X-Cache HIT | errors | req/s | p50 ms | p95 ms | p99 ms |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| contestant | requests | S3 (origin) requests | hit ratio | fewer S3 requests | X-Cache HIT | held at most (bytes) | errors | req/s | p50 ms | p95 ms | p99 ms |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' 'NR > 1 {
       lat = ($9 == "-") ? "- | - | -" : sprintf("%.2f | %.2f | %.2f", $9 / 1000, $10 / 1000, $11 / 1000)
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, lat }' "$ZIPF_TSV"
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $12, $7, $8, lat }' "$ZIPF_TSV"
   echo
-  echo "nginx cache directory after its replay: $NGINX_CACHE_BYTES bytes (max_size $BUDGET)."
+  echo "Held at most: Yatagarasu's \`GET /admin/cache\` bytes (bodies, headers and bookkeeping) and the bytes of nginx's cache files (\`du -sb\`), sampled every second during the replay; nginx's cache directory after its replay: $NGINX_CACHE_BYTES bytes."
   echo
   echo "RSS of the proxy while $OBJECTS_N objects cycle through it for $RSS_SECONDS s ($CONNS connections), cache.maxSize $RSS_MAX_SIZE bytes:"
   echo
