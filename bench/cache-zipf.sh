@@ -295,9 +295,10 @@ printf 'contestant\trequests\torigin_requests\thit_ratio\torigin_drop\tx_cache_h
 
 # What each cache holds: Yatagarasu's own count (bodies, headers and bookkeeping), and the bytes of
 # nginx's cache files.
-cache_bytes() { admin_cache 2>/dev/null | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2; }
+cache_bytes() { { admin_cache 2>/dev/null || true; } | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2 || true; }
 held_yatagarasu_cache() { cache_bytes; }
-held_nginx_cache() { du -sb "$NGINX_CACHE_DIR" 2>/dev/null | cut -f1; }
+# du exits 1 when nginx's cache manager removes a file under it; its total is still printed.
+held_nginx_cache() { { du -sb "$NGINX_CACHE_DIR" 2>/dev/null || true; } | cut -f1; }
 
 # replay NAME BASE_URL: the sequence once; what the cache holds sampled every second.
 replay() {
@@ -347,7 +348,7 @@ say "part 1: nginx proxy_cache, max_size $BUDGET bytes"
 start_nginx cache
 wait_http "http://127.0.0.1:$NGINX_PORT/__end" "nginx proxy_cache"
 replay nginx_cache "http://127.0.0.1:$NGINX_PORT"
-NGINX_CACHE_BYTES=$(du -sb "$NGINX_CACHE_DIR" | cut -f1)
+NGINX_CACHE_BYTES=$(held_nginx_cache)
 say "  nginx cache directory after the replay: $NGINX_CACHE_BYTES bytes"
 
 say "part 1: exact LRU over the same sequence, budget $BUDGET bytes (bodies only)"
