@@ -20,6 +20,7 @@
 #   bench/cache-zipf.sh --quick       50,000 requests, 30 s of eviction
 #   bench/cache-zipf.sh --no-build    use the proxy jar that is already built
 #   bench/cache-zipf.sh --no-install  do not ask apt-get for nginx and wrk
+#   bench/cache-zipf.sh --rss-only    part 2 alone
 #
 # Environment (all optional): BENCH_PORT_BASE (default 18500; eight ports from there), BENCH_WORK
 # (default /tmp/yatagarasu-bench; the catalogue is kept in BENCH_WORK/zipf-catalogue between runs),
@@ -33,17 +34,19 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=1
 INSTALL=1
 QUICK=0
+RSS_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
+    --rss-only) RSS_ONLY=1 ;;
     -h | --help)
       sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      echo "unknown option: $arg (expected: --quick, --no-build, --no-install)" >&2
+      echo "unknown option: $arg (expected: --quick, --no-build, --no-install, --rss-only)" >&2
       exit 2
       ;;
   esac
@@ -337,30 +340,34 @@ replay() {
   tail -n 1 "$ZIPF_TSV" | awk -F'\t' '{printf "  %-16s %d requests, %d at the origin: hit ratio %s, %s fewer S3 requests (X-Cache hits %d, errors %d); held at most %d bytes\n", $1, $2, $3, $4, $5, $6, $7, $12}'
 }
 
-say "part 1: Yatagarasu, cache budget $BUDGET bytes"
-start_yatagarasu true "$BUDGET"
-replay yatagarasu_cache "http://127.0.0.1:$YATA_PORT"
-admin_cache >"$OUT/yatagarasu-admin-cache.json" || true
-say "  GET /admin/cache: $(cat "$OUT/yatagarasu-admin-cache.json")"
-stop_pid "$YATA_PID"
+NGINX_CACHE_BYTES=-
+part1() {
+  say "part 1: Yatagarasu, cache budget $BUDGET bytes"
+  start_yatagarasu true "$BUDGET"
+  replay yatagarasu_cache "http://127.0.0.1:$YATA_PORT"
+  admin_cache >"$OUT/yatagarasu-admin-cache.json" || true
+  say "  GET /admin/cache: $(cat "$OUT/yatagarasu-admin-cache.json")"
+  stop_pid "$YATA_PID"
 
-say "part 1: nginx proxy_cache, max_size $BUDGET bytes"
-start_nginx cache
-wait_http "http://127.0.0.1:$NGINX_PORT/__end" "nginx proxy_cache"
-replay nginx_cache "http://127.0.0.1:$NGINX_PORT"
-NGINX_CACHE_BYTES=$(held_nginx_cache)
-say "  nginx cache directory after the replay: $NGINX_CACHE_BYTES bytes"
+  say "part 1: nginx proxy_cache, max_size $BUDGET bytes"
+  start_nginx cache
+  wait_http "http://127.0.0.1:$NGINX_PORT/__end" "nginx proxy_cache"
+  replay nginx_cache "http://127.0.0.1:$NGINX_PORT"
+  NGINX_CACHE_BYTES=$(held_nginx_cache)
+  say "  nginx cache directory after the replay: $NGINX_CACHE_BYTES bytes"
 
-say "part 1: exact LRU over the same sequence, budget $BUDGET bytes (bodies only)"
-LRU_LINE=$(java "$ROOT/bench/src/main/java/io/yatagarasu/bench/ZipfWorkload.java" lru "$CATALOGUE" "$BUDGET")
-say "  $LRU_LINE"
-(
-  # shellcheck disable=SC2034 # read by eval
-  eval "${LRU_LINE#LRU }"
-  awk -v r="$requests" -v m="$misses" -v b="$BUDGET" 'BEGIN {
-    printf "lru_simulation\t%d\t%d\t%.4f\t%.1f%%\t%d\t0\t-\t-\t-\t-\t<= %d\n", r, m, 1 - m / r,
-      100 * (1 - m / r), r - m, b }' >>"$ZIPF_TSV"
-)
+  say "part 1: exact LRU over the same sequence, budget $BUDGET bytes (bodies only)"
+  LRU_LINE=$(java "$ROOT/bench/src/main/java/io/yatagarasu/bench/ZipfWorkload.java" lru "$CATALOGUE" "$BUDGET")
+  say "  $LRU_LINE"
+  (
+    # shellcheck disable=SC2034 # read by eval
+    eval "${LRU_LINE#LRU }"
+    awk -v r="$requests" -v m="$misses" -v b="$BUDGET" 'BEGIN {
+      printf "lru_simulation\t%d\t%d\t%.4f\t%.1f%%\t%d\t0\t-\t-\t-\t-\t<= %d\n", r, m, 1 - m / r,
+        100 * (1 - m / r), r - m, b }' >>"$ZIPF_TSV"
+  )
+}
+if [[ $RSS_ONLY == 0 ]]; then part1; fi
 
 # ---------------------------------------------------------------------------------------------
 # Part 2: RSS while the whole catalogue cycles through a smaller cache; then without a cache.
