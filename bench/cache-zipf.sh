@@ -330,6 +330,7 @@ replay() {
   after=$(origin_requests)
   line=$(grep '^ZIPF ' "$out" || true)
   [[ -n $line ]] || die "wrk produced no result for $name (see $out)"
+  # shellcheck disable=SC2034 # set by the eval below; not all of them are reported
   local requests answered hit miss other status_errors duration_us p50_us p95_us p99_us
   eval "${line#ZIPF }"
   ((answered == requests)) || say "  $name: only $answered of $requests answered"
@@ -360,8 +361,8 @@ part1() {
   LRU_LINE=$(java "$ROOT/bench/src/main/java/io/yatagarasu/bench/ZipfWorkload.java" lru "$CATALOGUE" "$BUDGET")
   say "  $LRU_LINE"
   (
-    # shellcheck disable=SC2034 # read by eval
     eval "${LRU_LINE#LRU }"
+    # shellcheck disable=SC2154 # requests and misses: set by the eval
     awk -v r="$requests" -v m="$misses" -v b="$BUDGET" 'BEGIN {
       printf "lru_simulation\t%d\t%d\t%.4f\t%.1f%%\t%d\t0\t-\t-\t-\t-\t<= %d\n", r, m, 1 - m / r,
         100 * (1 - m / r), r - m, b }' >>"$ZIPF_TSV"
