@@ -445,6 +445,177 @@ contestant_yatagarasu_jwt_uncached_headers() { echo "Authorization: Bearer $JWT_
 contestant_yatagarasu_jwt_uncached_warmup() { jvm_warmup; }
 contestant_yatagarasu_jwt_uncached_scenarios() { echo "$JWT_SCENARIOS"; }
 
+# ---------------------------------------------------------------------------------------------
+# Cache contestants: nginx with proxy_cache and a Yatagarasu with its object cache on, both in front
+# of the same origin. They take part only in the cache scenarios (cached-1KiB), where every request
+# after the first is answered from the cache, and are compared with each other (nginx_cache is
+# their reference). Added to the default contestants; BENCH_CONTESTANTS picks them by name.
+CACHE_SCENARIOS="cached-1KiB"
+NGINX_CACHE_PORT=$((PORT_BASE + 20))
+YATA_CACHE_PORT=$((PORT_BASE + 21))
+YATA_CACHE_ADMIN_PORT=$((PORT_BASE + 22))
+CACHE_REFERENCE=nginx_cache
+if [[ -z ${BENCH_CONTESTANTS:-} ]]; then
+  CONTESTANTS+=(nginx_cache yatagarasu_cache)
+fi
+
+check_cache_port() {
+  if ss -Hltn "sport = :$1" | grep -q .; then
+    die "port $1 is in use (set BENCH_PORT_BASE)"
+  fi
+}
+
+NGINX_CACHE_DIR=
+contestant_nginx_cache_start() {
+  check_cache_port "$NGINX_CACHE_PORT"
+  mkdir -p "$WORK/nginx-cache"
+  # The cache itself on tmpfs when there is one; removed on exit.
+  if [[ -d /dev/shm && -w /dev/shm ]]; then
+    NGINX_CACHE_DIR=$(mktemp -d /dev/shm/yatagarasu-bench-nginx-cache-XXXXXX)
+  else
+    NGINX_CACHE_DIR=$(mktemp -d "$WORK/nginx-cache/store-XXXXXX")
+  fi
+  trap 'stop_all; rm -rf "$NGINX_CACHE_DIR"' EXIT
+  chmod 777 "$NGINX_CACHE_DIR"
+  {
+    nginx_http_common cache
+    cat <<EOF
+  proxy_cache_path $NGINX_CACHE_DIR levels=1:2 keys_zone=bench:16m max_size=1g inactive=60m use_temp_path=off;
+  upstream origin {
+    server 127.0.0.1:$ORIGIN_PORT;
+    keepalive 256;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_CACHE_PORT backlog=4096;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache bench;
+      proxy_cache_lock on;
+      proxy_cache_valid 200 10m;
+      add_header X-Cache \$upstream_cache_status;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 30s;
+    }
+  }
+}
+EOF
+  } >"$WORK/nginx-cache/nginx.conf"
+  start_nginx cache
+  wait_http "http://127.0.0.1:$NGINX_CACHE_PORT/data/1k.bin" "nginx proxy_cache"
+}
+contestant_nginx_cache_url() { echo "http://127.0.0.1:$NGINX_CACHE_PORT/data"; }
+contestant_nginx_cache_pids() { with_children "$PID_cache"; }
+contestant_nginx_cache_scenarios() { echo "$CACHE_SCENARIOS"; }
+
+YATA_CACHE_PID=
+contestant_yatagarasu_cache_start() {
+  check_cache_port "$YATA_CACHE_PORT"
+  check_cache_port "$YATA_CACHE_ADMIN_PORT"
+  make_jwt
+  {
+    jwt_config "$YATA_CACHE_PORT" "$YATA_CACHE_ADMIN_PORT"
+    printf 'cache:\n  enabled: true\n  maxSize: 256MiB\n'
+  } >"$WORK/yatagarasu-cache.yaml"
+  # Every bucket: the default cache settings, with the freshness nginx_cache gets.
+  sed -i 's/^    auth:$/    cache:\n      ttl: 10m\n    auth:/' "$WORK/yatagarasu-cache.yaml"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  "${ON_SERVERS[@]}" java $JAVA_OPTS -jar "$PROXY_JAR" --config "$WORK/yatagarasu-cache.yaml" \
+    >"$OUT/yatagarasu-cache.log" 2>&1 &
+  YATA_CACHE_PID=$!
+  track "$YATA_CACHE_PID"
+  wait_http "http://127.0.0.1:$YATA_CACHE_ADMIN_PORT/ready" "Yatagarasu (cache on)"
+}
+contestant_yatagarasu_cache_url() { echo "http://127.0.0.1:$YATA_CACHE_PORT/data"; }
+contestant_yatagarasu_cache_pids() { echo "$YATA_CACHE_PID"; }
+contestant_yatagarasu_cache_warmup() { jvm_warmup; }
+contestant_yatagarasu_cache_scenarios() { echo "$CACHE_SCENARIOS"; }
+
+# cache_scenario SCENARIO CONNECTIONS OBJECT SECONDS: only the contestants that name the scenario.
+cache_scenario() {
+  local name
+  say "scenario $1: $3 at $2 connections, $4 s each (cached)"
+  for name in "${CONTESTANTS[@]}"; do
+    [[ " $(call "$name" scenarios) " == *" $1 "* ]] || continue
+    run_wrk "$1" "$2" "$name" "$3" "$4"
+    cache_check "$name" "$3"
+    sleep 1
+  done
+}
+
+# cache_check CONTESTANT OBJECT: the answer carries X-Cache: HIT (the figures are of cache hits).
+cache_check() {
+  local status
+  status=$(curl -fsS -o /dev/null -D - --max-time 5 "$(call "$1" url)/$2" |
+    tr -d '\r' | sed -n 's/^[Xx]-[Cc]ache: //p')
+  [[ $status == HIT ]] || say "  $1: X-Cache is '${status:-absent}', not HIT"
+}
+
+cache_scenarios() {
+  local joined=0 name
+  for name in "${CONTESTANTS[@]}"; do
+    [[ " $(call "$name" scenarios) " == *" cached-1KiB "* ]] && joined=1
+  done
+  [[ $joined == 1 ]] || return 0
+  cache_scenario cached-1KiB 16 1k.bin "$DURATION"
+  cache_scenario cached-1KiB 64 1k.bin "$DURATION"
+  cache_scenario cached-1KiB 256 1k.bin "$DURATION"
+}
+
+# The cache section of results.md: absolute figures with p95 (from each wrk output's RESULT line),
+# and each cache contestant's ratios to nginx_cache.
+write_cache_markdown() {
+  local md=$OUT/results.md rows=$OUT/cache.tsv
+  grep -q '^cached-' "$RAW" || return 0
+  : >"$rows"
+  local scenario conns name p95 rest
+  while IFS=$'\t' read -r scenario conns name rest; do
+    [[ $scenario == cached-* ]] || continue
+    p95=$(sed -n 's/^RESULT .*p95_us=\([0-9]*\).*/\1/p' "$OUT/wrk-$scenario-c$conns-$name.txt")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$conns" "$name" "$rest" "${p95:--}" >>"$rows"
+  done <"$RAW"
+  {
+    echo
+    echo "## Cached GETs"
+    echo
+    echo "nginx with \`proxy_cache\` (cache on tmpfs, \`proxy_cache_lock on\`, \`proxy_cache_valid 200 10m\`, access log off) and Yatagarasu with its object cache on (\`maxSize: 256MiB\`, bucket \`ttl: 10m\`), both in front of the same origin; every measured request is a cache hit (\`X-Cache: HIT\` checked after each run)."
+    echo
+    echo "| scenario | conns | contestant | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+    # Columns of cache.tsv: those of raw.tsv, then p95_us.
+    awk -F'\t' '{printf "| %s | %s | %s | %s | %.2f | %s | %.2f | %.2f | %s | %s |\n", $1, $2, $3, $6,
+      $9 / 1000, ($17 == "-" ? "-" : sprintf("%.2f", $17 / 1000)), $10 / 1000, $11 / 1000, $12, $15}' "$rows"
+    echo
+    echo "Ratios to $CACHE_REFERENCE (req/s: higher is better; latency and CPU: lower is better):"
+    echo
+    echo "| scenario | conns | ratio | req/s | p50 | p95 | p99 | proxy CPU/req |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|"
+    awk -F'\t' -v ref="$CACHE_REFERENCE" '
+      function ratio(a, b) { return (b + 0 > 0 && a != "-") ? sprintf("%.2f", a / b) : "-" }
+      { key = $1 SUBSEP $2; row[key, $3] = $0; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+        if (!(($3) in named)) { named[$3] = 1; names[++m] = $3 } }
+      END {
+        for (i = 1; i <= n; i++) {
+          key = order[i]
+          if (!((key, ref) in row)) continue
+          split(row[key, ref], r, "\t")
+          for (j = 1; j <= m; j++) {
+            c = names[j]
+            if (c == ref || !((key, c) in row)) continue
+            split(row[key, c], x, "\t")
+            printf "| %s | %s | %s / %s | %s | %s | %s | %s | %s |\n", x[1], x[2], c, ref,
+              ratio(x[6], r[6]), ratio(x[9], r[9]), ratio(x[17], r[17]), ratio(x[10], r[10]),
+              ratio(x[15], r[15])
+          }
+        }
+      }' "$rows"
+  } >>"$md"
+  cp "$md" "$RESULTS/latest.md"
+}
+
 # joins CONTESTANT SCENARIO: whether the contestant takes part in the scenario.
 joins() {
   local only
@@ -726,6 +897,8 @@ main() {
   BENCH_RANGE_OBJECT_BYTES=$GIB BENCH_RANGE_BYTES=$MIB \
     scenario range-1MiB-of-1GiB 16 1g.bin "$DURATION"
 
+  cache_scenarios
+
   for name in "${CONTESTANTS[@]}"; do
     joins "$name" slow-clients && slow_clients "$name"
   done
@@ -740,6 +913,7 @@ main() {
   fi
 
   write_markdown
+  write_cache_markdown
   say "done in $((SECONDS - began)) s"
 }
 

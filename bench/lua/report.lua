@@ -1,6 +1,6 @@
 -- wrk script for bench/run.sh. After wrk's own summary it prints one RESULT line with the
--- figures the script records (latencies in microseconds, p99.9 included, which wrk does not
--- print by itself).
+-- figures the script records (latencies in microseconds, p95 and p99.9 included, which wrk does
+-- not print by itself).
 --
 -- BENCH_RANGE_OBJECT_BYTES and BENCH_RANGE_BYTES set: every request asks for a random range of
 -- BENCH_RANGE_BYTES inside an object of BENCH_RANGE_OBJECT_BYTES (a fixed seed per thread, so runs
@@ -31,8 +31,9 @@ done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     "RESULT requests=%d duration_us=%d bytes=%d errors_connect=%d errors_read=%d " ..
-    "errors_write=%d errors_status=%d errors_timeout=%d p50_us=%d p99_us=%d p999_us=%d max_us=%d\n",
+    "errors_write=%d errors_status=%d errors_timeout=%d p50_us=%d p99_us=%d p999_us=%d max_us=%d " ..
+    "p95_us=%d\n",
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
     e.timeout, latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
-    latency.max))
+    latency.max, latency:percentile(95)))
 end
