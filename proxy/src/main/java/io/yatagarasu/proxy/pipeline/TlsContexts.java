@@ -3,35 +3,99 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.yatagarasu.config.TlsConfig;
+import io.yatagarasu.config.TlsProvider;
 import java.io.File;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data listener's TLS context, built from PEM files (JDK provider, TLS 1.2 and 1.3, HTTP/2 and
- * HTTP/1.1 offered through ALPN) and rebuilt when the files change. New connections take the
- * current context; a pair of files that cannot be loaded keeps the previous one.
+ * The data listener's TLS context, built from PEM files (OpenSSL/BoringSSL or the JDK's TLS, TLS
+ * 1.2 and 1.3, HTTP/2 and HTTP/1.1 offered through ALPN) and rebuilt when the files change. New
+ * connections take the current context; a pair of files that cannot be loaded keeps the previous
+ * one. A new provider in the configuration applies to new connections like a new certificate.
  */
 public final class TlsContexts {
   private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
 
   private final AtomicReference<SslContext> current = new AtomicReference<>();
+  private volatile SslProvider provider;
   private volatile TlsConfig settings;
   private volatile long stamp;
 
-  /** Loads the first context; a failure here stops the proxy from starting. */
+  /**
+   * Loads the first context; a failure here, or an explicit {@code openssl} provider whose native
+   * library cannot load, stops the proxy from starting.
+   */
   public TlsContexts(TlsConfig settings) throws SSLException {
+    this.provider = provider(settings.provider());
     this.settings = settings;
-    this.current.set(build(settings));
+    this.current.set(build(settings, provider));
     this.stamp = stamp(settings);
+    LOG.info(
+        "TLS provider={} configured={} library={}",
+        providerName(),
+        settings.provider().name().toLowerCase(Locale.ROOT),
+        provider == SslProvider.OPENSSL
+            ? OpenSsl.versionString()
+            : "JDK " + System.getProperty("java.version"));
+  }
+
+  /**
+   * The Netty provider for a configured one: {@code auto} takes OpenSSL where its native library
+   * loads (BoringSSL is shipped for Linux x86_64 and aarch64), else the JDK's TLS.
+   */
+  static SslProvider provider(TlsProvider configured) throws SSLException {
+    return switch (configured) {
+      case JDK -> SslProvider.JDK;
+      case OPENSSL -> {
+        if (!OpenSsl.isAvailable()) {
+          Throwable cause = OpenSsl.unavailabilityCause();
+          throw new SSLException(
+              "provider: openssl is not available on this machine ("
+                  + (cause == null ? "unknown reason" : cause.getMessage())
+                  + "); use auto or jdk",
+              cause);
+        }
+        yield SslProvider.OPENSSL;
+      }
+      case AUTO -> {
+        if (OpenSsl.isAvailable()) {
+          yield SslProvider.OPENSSL;
+        }
+        LOG.warn(
+            "TLS provider auto: OpenSSL is not available ({}); using the JDK's TLS",
+            OpenSsl.unavailabilityCause() == null
+                ? "unknown reason"
+                : OpenSsl.unavailabilityCause().getMessage());
+        yield SslProvider.JDK;
+      }
+    };
+  }
+
+  /**
+   * Why a configuration's TLS settings cannot be applied on this machine, or null: an explicit
+   * {@code openssl} provider without its native library.
+   */
+  public static String problem(TlsConfig settings) {
+    if (settings != null && settings.provider() == TlsProvider.OPENSSL && !OpenSsl.isAvailable()) {
+      return "server.tls.provider: openssl is not available on this machine (expected: auto or jdk)";
+    }
+    return null;
+  }
+
+  /** The provider in use: {@code openssl} or {@code jdk}. */
+  public String providerName() {
+    return provider == SslProvider.OPENSSL ? "openssl" : "jdk";
   }
 
   SslContext current() {
@@ -52,10 +116,16 @@ public final class TlsContexts {
       return true;
     }
     try {
-      current.set(build(next));
+      SslProvider nextProvider =
+          next.provider() == settings.provider() ? provider : provider(next.provider());
+      current.set(build(next, nextProvider));
+      provider = nextProvider;
       settings = next;
       stamp = nextStamp;
-      LOG.info("TLS certificate reloaded certificateFile={}", next.certificateFile());
+      LOG.info(
+          "TLS certificate reloaded certificateFile={} provider={}",
+          next.certificateFile(),
+          providerName());
       return true;
     } catch (SSLException | RuntimeException e) {
       stamp = nextStamp;
@@ -67,7 +137,7 @@ public final class TlsContexts {
     }
   }
 
-  private static SslContext build(TlsConfig settings) throws SSLException {
+  private static SslContext build(TlsConfig settings, SslProvider provider) throws SSLException {
     List<String> protocols =
         settings.http2()
             ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
@@ -75,7 +145,7 @@ public final class TlsContexts {
     try {
       return SslContextBuilder.forServer(
               new File(settings.certificateFile()), new File(settings.privateKeyFile()))
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(provider)
           .protocols("TLSv1.3", "TLSv1.2")
           .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
           .applicationProtocolConfig(
