@@ -55,6 +55,7 @@ public final class ProxyServer implements AutoCloseable {
   private Channel dataChannel;
   private Channel adminChannel;
   private ServerContext context;
+  private volatile TlsContexts tlsContexts;
   private final java.util.concurrent.atomic.AtomicBoolean draining =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -148,6 +149,7 @@ public final class ProxyServer implements AutoCloseable {
         throw new IllegalStateException("server.tls: " + e.getMessage(), e);
       }
       TlsContexts contexts = tls;
+      tlsContexts = tls;
       // Certificates rotate by file (a renewed Secret): look for changes every few seconds.
       scheduler.scheduleWithFixedDelay(
           () -> {
@@ -221,6 +223,14 @@ public final class ProxyServer implements AutoCloseable {
       throw new IllegalStateException(
           "cannot bind the " + what + " to " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The TLS provider of the data listener ({@code openssl} or {@code jdk}), or null without TLS.
+   */
+  public String tlsProvider() {
+    TlsContexts tls = tlsContexts;
+    return tls == null ? null : tls.providerName();
   }
 
   public InetSocketAddress dataAddress() {
