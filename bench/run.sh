@@ -16,8 +16,10 @@
 # BENCH_WORK (objects and process files, default /tmp/yatagarasu-bench), BENCH_RESULTS (default
 # bench/results), BENCH_JAVA_OPTS (Yatagarasu JVM options), BENCH_JFR=1 (record a JFR profile of
 # Yatagarasu), BENCH_CONTESTANTS (default "origin nginx yatagarasu yatagarasu_jwt
-# yatagarasu_jwt_uncached"), BENCH_SERVER_CPUS and
-# BENCH_LOAD_CPUS (taskset CPU lists; default 0 and 1 on a machine with 2 or more CPUs).
+# yatagarasu_jwt_uncached yatagarasu_io_uring nginx_tls yatagarasu_tls_jdk
+# yatagarasu_tls_openssl"), BENCH_SERVER_CPUS and
+# BENCH_LOAD_CPUS (taskset CPU lists; default 0 and 1 on a machine with 2 or more CPUs),
+# BENCH_PIN=0 (no taskset: every process free to use every CPU, nginx with 2 workers).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,7 +32,7 @@ for arg in "$@"; do
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     -h | --help)
-      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -53,7 +55,7 @@ PORT_BASE=${BENCH_PORT_BASE:-18480}
 WORK=${BENCH_WORK:-/tmp/yatagarasu-bench}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
-read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu yatagarasu_jwt yatagarasu_jwt_uncached}"
+read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu yatagarasu_jwt yatagarasu_jwt_uncached yatagarasu_io_uring nginx_tls yatagarasu_tls_jdk yatagarasu_tls_openssl}"
 SLOW_CLIENTS=64
 SLOW_RATE=1M
 
@@ -114,7 +116,15 @@ trap 'exit 130' INT TERM
 # CPU placement: the load generator on one CPU, every server (proxy and origin) on the other, so
 # wrk never steals cycles from the process being measured and each proxy shares its CPU with the
 # same origin.
-if [[ -n ${BENCH_SERVER_CPUS:-} || -n ${BENCH_LOAD_CPUS:-} ]]; then
+# BENCH_PIN=0: no placement at all, as in production: every process may use every CPU, and nginx
+# runs 2 workers (Yatagarasu takes one event loop per CPU it may use, so 2 as well on 2 CPUs).
+PIN=${BENCH_PIN:-1}
+NGINX_WORKERS=1
+if [[ $PIN == 0 ]]; then
+  SERVER_CPUS=
+  LOAD_CPUS=
+  NGINX_WORKERS=$(($(nproc) >= 2 ? 2 : 1))
+elif [[ -n ${BENCH_SERVER_CPUS:-} || -n ${BENCH_LOAD_CPUS:-} ]]; then
   SERVER_CPUS=${BENCH_SERVER_CPUS:?set both BENCH_SERVER_CPUS and BENCH_LOAD_CPUS}
   LOAD_CPUS=${BENCH_LOAD_CPUS:?set both BENCH_SERVER_CPUS and BENCH_LOAD_CPUS}
 elif (($(nproc) >= 2)); then
@@ -169,6 +179,7 @@ check_ports() {
       die "port $port is in use (set BENCH_PORT_BASE)"
     fi
   done
+  tls_check_ports
 }
 
 # The objects are generated once and kept in $WORK between runs.
@@ -192,7 +203,8 @@ make_objects() {
 wait_http() {
   local url=$1 what=$2
   for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
+    # -k: the TLS contestants use a self-signed certificate.
+    if curl -fksS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
       return 0
     fi
     sleep 0.2
@@ -212,7 +224,7 @@ with_children() {
 nginx_http_common() {
   local name=$1
   cat <<EOF
-worker_processes 1;
+worker_processes $NGINX_WORKERS;
 pid $WORK/nginx-$name/nginx.pid;
 error_log $WORK/nginx-$name/error.log warn;
 events {
@@ -620,11 +632,22 @@ write_cache_markdown() {
 joins() {
   local only
   only=$(call "$1" scenarios)
+  # TLS and HTTP/2 scenarios only for the contestants that name them (bench/run-tls.sh).
+  if [[ $2 == tls-* || $2 == h2-* ]]; then
+    [[ " $only " == *" $2 "* ]]
+    return
+  fi
   [[ -z $only || " $only " == *" $2 "* ]]
 }
 
-# The contestant that every other one is compared with.
+# TLS, HTTP/2 and io_uring contestants and scenarios.
+# shellcheck source=bench/run-tls.sh
+source "$ROOT/bench/run-tls.sh"
+
+# The contestant that every other one is compared with (nginx with TLS in the TLS and HTTP/2
+# scenarios, where plain nginx does not take part).
 REFERENCE=nginx
+TLS_REFERENCE=nginx_tls
 
 call() {
   local fn="contestant_$1_$2"
@@ -669,6 +692,8 @@ run_wrk() {
   while IFS= read -r line; do
     [[ -n $line ]] && header_args+=(-H "$line")
   done < <(call "$name" headers)
+  # A header of the scenario itself (Connection: close for the handshake scenario).
+  [[ -n ${SCENARIO_HEADER:-} ]] && header_args+=(-H "$SCENARIO_HEADER")
   read -r -a proxy_pids <<<"$(call "$name" pids | tr '\n' ' ')"
   read -r -a origin_pids <<<"$(with_children "$ORIGIN_PID_FOR_CPU" | tr '\n' ' ')"
   local p0 o0 p1 o1 out=$OUT/wrk-$scenario-c$conns-$name.txt
@@ -800,10 +825,13 @@ write_markdown() {
     echo "- Load before the run: $LOAD_BEFORE"
     if [[ -n $SERVER_CPUS ]]; then
       echo "- CPU placement (taskset): servers (proxy and origin) on CPU $SERVER_CPUS, load generator on CPU $LOAD_CPUS"
+    elif [[ $PIN == 0 ]]; then
+      echo "- CPU placement: none (BENCH_PIN=0): every process free to use all $(nproc) CPUs"
     else
       echo "- CPU placement: none (fewer than 2 CPUs)"
     fi
-    echo "- Yatagarasu JVM options: \`$JAVA_OPTS\`; access log off; nginx: 1 worker each, access_log off"
+    echo "- Yatagarasu JVM options: \`$JAVA_OPTS\`; access log off; nginx: $NGINX_WORKERS worker(s) each, access_log off"
+    echo "- TLS scenarios: one EC P-256 certificate for every contestant; HTTP/2: h2load, $H2_CONNECTIONS connections x $H2_STREAMS streams"
     echo "- wrk: 1 thread; $DURATION s per small-object scenario, $BIG_DURATION s for 256 MiB; warm-up before measuring"
     echo "- CPU/req: user + system time of the contestant's processes (/proc/PID/stat) over the run, divided by requests; origin CPU likewise for the origin"
     echo
@@ -812,17 +840,18 @@ write_markdown() {
     awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %s | %.3f | %.2f | %.2f | %.2f | %s | %s | %s |\n",
       $1, $2, $3, $6, $8, $9 / 1000, $10 / 1000, $11 / 1000, $12, $15, $16}' "$RAW"
     echo
-    echo "Ratios to nginx proxy_pass (req/s and GiB/s: higher is better; latency and CPU: lower is better):"
+    echo "Ratios to nginx proxy_pass, with TLS in the tls-* and h2-* scenarios (req/s and GiB/s: higher is better; latency and CPU: lower is better):"
     echo
     echo "| scenario | conns | ratio | req/s | GiB/s | p50 | p99 | p99.9 | proxy CPU/req |"
     echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' -v ref="$REFERENCE" '
+    awk -F'\t' -v plain_ref="$REFERENCE" -v tls_ref="$TLS_REFERENCE" '
       function ratio(a, b) { return (b + 0 > 0 && a != "-") ? sprintf("%.2f", a / b) : "-" }
       NR > 1 { key = $1 SUBSEP $2; row[key, $3] = $0; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
                if (!(($3) in named)) { named[$3] = 1; names[++m] = $3 } }
       END {
         for (i = 1; i <= n; i++) {
           key = order[i]
+          ref = ((key, plain_ref) in row) ? plain_ref : tls_ref
           if (!((key, ref) in row)) continue
           split(row[key, ref], r, "\t")
           for (j = 1; j <= m; j++) {
@@ -892,6 +921,7 @@ main() {
   scenario 1KiB 16 1k.bin "$DURATION"
   scenario 1KiB 64 1k.bin "$DURATION"
   scenario 1KiB 256 1k.bin "$DURATION"
+  tls_scenarios
   scenario 1MiB 16 1m.bin "$DURATION"
   scenario 256MiB 8 256m.bin "$BIG_DURATION" 60s
   BENCH_RANGE_OBJECT_BYTES=$GIB BENCH_RANGE_BYTES=$MIB \

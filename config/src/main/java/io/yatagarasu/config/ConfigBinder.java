@@ -246,7 +246,8 @@ final class ConfigBinder {
     String certificate = r.requiredString("certificateFile", Rules::notEmpty);
     String key = r.requiredString("privateKeyFile", Rules::notEmpty);
     boolean http2 = r.bool("http2", true);
-    return r.finish() ? new TlsConfig(certificate, key, http2) : null;
+    TlsProvider provider = r.choice("provider", TlsProvider.AUTO, TlsProvider.class);
+    return r.finish() ? new TlsConfig(certificate, key, http2, provider) : null;
   }
 
   private static AdminConfig admin(NodeReader r) {

@@ -125,11 +125,15 @@ public final class ConfigWriter {
       serverNode.put("shutdownGracePeriod", formatDuration(server.shutdownGracePeriod()));
     }
     if (server.tls() != null) {
-      serverNode
-          .putObject("tls")
-          .put("certificateFile", literal(server.tls().certificateFile()))
-          .put("privateKeyFile", literal(server.tls().privateKeyFile()))
-          .put("http2", server.tls().http2());
+      ObjectNode tls =
+          serverNode
+              .putObject("tls")
+              .put("certificateFile", literal(server.tls().certificateFile()))
+              .put("privateKeyFile", literal(server.tls().privateKeyFile()))
+              .put("http2", server.tls().http2());
+      if (server.tls().provider() != TlsProvider.AUTO) {
+        tls.put("provider", Rules.spelling(server.tls().provider()));
+      }
     }
     ObjectNode admin = root.putObject("admin").put("listen", config.admin().listen().toString());
     if (config.admin().tokenFile() != null) {

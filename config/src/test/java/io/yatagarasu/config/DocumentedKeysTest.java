@@ -37,7 +37,7 @@ class DocumentedKeysTest {
         maxConcurrentRequests: 5
         drainDelay: 1s
         shutdownGracePeriod: 2s
-        tls: { certificateFile: /c, privateKeyFile: /k, http2: false }
+        tls: { certificateFile: /c, privateKeyFile: /k, http2: false, provider: jdk }
       admin: { tokenFile: /t, maxBodyBytes: 2048 }
       upstream:
         bodyIdleTimeout: 5s

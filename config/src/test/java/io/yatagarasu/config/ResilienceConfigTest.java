@@ -113,4 +113,39 @@ class ResilienceConfigTest {
             "upstream.retry.budgetPercent: 101 (expected: 0..100)",
             "upstream.retry.maxDelay: 1s (expected: >= baseDelay)");
   }
+
+  @Test
+  void readsTheTlsProviderAndWritesItOnlyWhenNotAuto() throws Exception {
+    ProxyConfig openssl =
+        PARSER.parseYaml(
+            """
+            server:
+              tls: { certificateFile: /c, privateKeyFile: /k, provider: openssl }
+            """);
+    assertThat(openssl.server().tls().provider()).isEqualTo(TlsProvider.OPENSSL);
+    assertThat(ConfigWriter.toJson(openssl)).contains("\"provider\": \"openssl\"");
+    assertThat(PARSER.parseJson(ConfigWriter.toJson(openssl))).isEqualTo(openssl);
+
+    ProxyConfig auto =
+        PARSER.parseYaml("server: { tls: { certificateFile: /c, privateKeyFile: /k } }\n");
+    assertThat(auto.server().tls().provider()).isEqualTo(TlsProvider.AUTO);
+    assertThat(ConfigWriter.toJson(auto)).doesNotContain("provider");
+  }
+
+  @Test
+  void rejectsAnUnknownTlsProvider() {
+    assertThat(
+            catchThrowableOfType(
+                    ConfigException.class,
+                    () ->
+                        PARSER.parseYaml(
+                            """
+                            server:
+                              tls: { certificateFile: /c, privateKeyFile: /k, provider: boringssl }
+                            """))
+                .errors())
+        .containsExactly(
+            "server.tls.provider: \"boringssl\" is not supported (expected one of: auto, openssl,"
+                + " jdk)");
+  }
 }

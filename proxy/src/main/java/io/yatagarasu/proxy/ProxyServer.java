@@ -252,6 +252,14 @@ public final class ProxyServer implements AutoCloseable {
     return contexts == null ? null : contexts.served();
   }
 
+  /**
+   * The TLS provider of the data listener ({@code openssl} or {@code jdk}), or null without TLS.
+   */
+  public String tlsProvider() {
+    TlsContexts contexts = tls;
+    return contexts == null ? null : contexts.providerName();
+  }
+
   public InetSocketAddress dataAddress() {
     return (InetSocketAddress) dataChannel.localAddress();
   }

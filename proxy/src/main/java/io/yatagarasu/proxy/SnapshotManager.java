@@ -6,6 +6,7 @@ import io.yatagarasu.config.ConfigDocument;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
+import io.yatagarasu.proxy.pipeline.TlsContexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -184,6 +185,10 @@ public final class SnapshotManager implements AutoCloseable {
     }
     if ((before.server().tls() == null) != (next.server().tls() == null)) {
       errors.add("server.tls: cannot be turned on or off while the proxy runs (restart to apply)");
+    }
+    String tls = TlsContexts.problem(next.server().tls());
+    if (tls != null) {
+      errors.add(tls);
     }
     if (!before.admin().listen().equals(next.admin().listen())) {
       errors.add("admin.listen: cannot change while the proxy runs (restart to apply)");

@@ -29,6 +29,7 @@ import io.yatagarasu.config.S3Credentials;
 import io.yatagarasu.config.S3Target;
 import io.yatagarasu.config.ServerConfig;
 import io.yatagarasu.config.TlsConfig;
+import io.yatagarasu.config.TlsProvider;
 import io.yatagarasu.config.TokenSource;
 import io.yatagarasu.config.TracingConfig;
 import io.yatagarasu.config.Transport;
@@ -889,7 +890,10 @@ public final class ConfigRenderer {
             : new TlsConfig(
                 PodLayout.TLS_CERTIFICATE_FILE,
                 PodLayout.TLS_PRIVATE_KEY_FILE,
-                or(settings.getTls().getHttp2(), true)));
+                or(settings.getTls().getHttp2(), true),
+                settings.getTls().getProvider() == null
+                    ? TlsProvider.AUTO
+                    : TlsProvider.valueOf(settings.getTls().getProvider().name())));
   }
 
   private static AdminConfig admin(ServerSettings settings) {

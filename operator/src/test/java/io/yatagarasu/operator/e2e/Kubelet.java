@@ -74,7 +74,8 @@ final class Kubelet implements AutoCloseable {
                   : new TlsConfig(
                       root.resolve(ip).resolve("tls").resolve("tls.crt").toString(),
                       root.resolve(ip).resolve("tls").resolve("tls.key").toString(),
-                      s.tls().http2()));
+                      s.tls().http2(),
+                      s.tls().provider()));
       AdminConfig admin =
           new AdminConfig(
               new ListenAddress(ip, config.admin().listen().port()),

@@ -265,8 +265,11 @@ class ParityIT {
         .getSerialNumber();
   }
 
-  /** A fleet of two pods serving HTTPS from the edge-tls Secret, which holds {@code first}. */
-  private String tlsFleet(X509Bundle first) throws Exception {
+  /**
+   * A fleet of two pods serving HTTPS from the edge-tls Secret, which holds {@code first}, with
+   * {@code spec.server.tls.provider} set.
+   */
+  private String tlsFleet(X509Bundle first, TlsSettings.Provider provider) throws Exception {
     String ns = pods.harness().newNamespace();
     pods.harness().create(tlsSecret(ns, first));
     fleetWith(
@@ -274,6 +277,7 @@ class ParityIT {
         f -> {
           TlsSettings tls = new TlsSettings();
           tls.setSecretName("edge-tls");
+          tls.setProvider(provider);
           f.getSpec().getServer().setTls(tls);
           return f;
         },
@@ -300,10 +304,13 @@ class ParityIT {
       throws Exception {
     X509Bundle first = certificate("first");
     X509Bundle second = certificate("second");
-    String ns = tlsFleet(first);
+    String ns = tlsFleet(first, TlsSettings.Provider.OPENSSL);
     Map<String, ProxyServer> before = new HashMap<>();
     for (String pod : PODS) {
       before.put(pod, kubelet.proxy(pod));
+      assertThat(kubelet.proxy(pod).tlsProvider())
+          .as("spec.server.tls.provider reaches the pod")
+          .isEqualTo("openssl");
       assertThat(servedSerial(trusting(first, second), pod))
           .isEqualTo(first.getCertificate().getSerialNumber());
     }
@@ -346,7 +353,10 @@ class ParityIT {
   void aMalformedTlsSecretIsNamedOnStatusAndThePodsKeepTheLastGoodCertificate() throws Exception {
     X509Bundle first = certificate("first");
     X509Bundle second = certificate("second");
-    String ns = tlsFleet(first);
+    String ns = tlsFleet(first, TlsSettings.Provider.JDK);
+    for (String pod : PODS) {
+      assertThat(kubelet.proxy(pod).tlsProvider()).isEqualTo("jdk");
+    }
 
     // The new certificate with the old key: the proxy could not load the pair.
     client.resource(tlsSecret(ns, second.getCertificatePEM(), first.getPrivateKeyPEM())).update();

@@ -58,6 +58,7 @@ class CrdParityTest {
           entry("server.tls.certificateFile", CONFIG + "spec.server.tls.secretName"),
           entry("server.tls.privateKeyFile", CONFIG + "spec.server.tls.secretName"),
           entry("server.tls.http2", CONFIG + "spec.server.tls.http2"),
+          entry("server.tls.provider", CONFIG + "spec.server.tls.provider"),
           entry("admin.listen", CONFIG + "spec.server.adminPort"),
           entry("upstream.connectTimeout", CONFIG + "spec.upstream.connectTimeout"),
           entry("upstream.responseTimeout", CONFIG + "spec.upstream.responseTimeout"),

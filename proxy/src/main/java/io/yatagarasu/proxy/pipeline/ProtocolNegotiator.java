@@ -9,6 +9,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.yatagarasu.config.ServerConfig;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -56,6 +57,23 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     } else {
       http1.accept(ctx.channel());
     }
+  }
+
+  /**
+   * A client that goes away before the protocol is chosen (a reset during or right after the
+   * handshake, as load tools do when they stop) is no fault of the proxy: closed without a warning.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (cause instanceof IOException) {
+      LOG.debug(
+          "connection closed before ALPN completed client={} reason={}",
+          ctx.channel().remoteAddress(),
+          cause.toString());
+      ctx.close();
+      return;
+    }
+    super.exceptionCaught(ctx, cause);
   }
 
   @Override

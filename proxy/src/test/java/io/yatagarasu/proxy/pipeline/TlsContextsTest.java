@@ -2,9 +2,12 @@ package io.yatagarasu.proxy.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import io.yatagarasu.config.TlsConfig;
+import io.yatagarasu.config.TlsProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,6 +45,13 @@ class TlsContextsTest {
     Files.move(
         staged, certificate, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new TlsConfig(certificate.toString(), key.toString(), true);
+  }
+
+  /** A fresh certificate and key on disk, served with {@code provider}. */
+  private TlsConfig settings(TlsProvider provider) throws Exception {
+    X509Bundle bundle = bundle("localhost");
+    TlsConfig written = write(bundle, bundle.getCertificatePEM());
+    return new TlsConfig(written.certificateFile(), written.privateKeyFile(), true, provider);
   }
 
   private static String openSslFingerprint(X509Bundle bundle) throws Exception {
@@ -158,5 +168,42 @@ class TlsContextsTest {
     assertThat(contexts.served()).isSameAs(before);
     assertThat(recorder.failed).hasValue(2);
     assertThat(recorder.loaded).containsExactly(before);
+  }
+
+  @Test
+  void theNativeLibraryLoadsOnLinux() {
+    assertThat(OpenSsl.isAvailable()).as("%s", OpenSsl.unavailabilityCause()).isTrue();
+  }
+
+  @Test
+  void autoTakesOpenSslWhereItLoads() throws Exception {
+    assertThat(TlsContexts.provider(TlsProvider.AUTO)).isEqualTo(SslProvider.OPENSSL);
+    TlsContexts contexts = new TlsContexts(settings(TlsProvider.AUTO));
+    assertThat(contexts.providerName()).isEqualTo("openssl");
+    assertThat(contexts.current().isServer()).isTrue();
+    assertThat(contexts.current().applicationProtocolNegotiator().protocols())
+        .containsExactly("h2", "http/1.1");
+  }
+
+  @Test
+  void jdkIsTakenWhenAsked() throws Exception {
+    TlsContexts contexts = new TlsContexts(settings(TlsProvider.JDK));
+    assertThat(contexts.providerName()).isEqualTo("jdk");
+    assertThat(contexts.current().getClass().getSimpleName()).startsWith("Jdk");
+  }
+
+  @Test
+  void aNewProviderInTheConfigurationAppliesToNewConnections() throws Exception {
+    TlsContexts contexts = new TlsContexts(settings(TlsProvider.JDK));
+    assertThat(contexts.refresh(settings(TlsProvider.OPENSSL))).isTrue();
+    assertThat(contexts.providerName()).isEqualTo("openssl");
+    assertThat(contexts.current().getClass().getSimpleName()).contains("OpenSsl");
+  }
+
+  @Test
+  void aConfigurationTheMachineCanServeHasNoProblem() throws Exception {
+    assertThat(TlsContexts.problem(null)).isNull();
+    assertThat(TlsContexts.problem(settings(TlsProvider.OPENSSL))).isNull();
+    assertThat(TlsContexts.problem(settings(TlsProvider.JDK))).isNull();
   }
 }
