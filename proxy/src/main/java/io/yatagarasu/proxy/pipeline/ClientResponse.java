@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.cors.CorsPolicy;
 import java.util.Iterator;
@@ -299,37 +300,53 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
 
   /**
    * Removes every header but {@link #COPIED_RESPONSE_HEADERS} (the first line of each) and {@code
-   * x-amz-meta-*}. Netty's header iterator cannot remove, so each header name to drop is found by a
-   * scan and removed by name: a few small iterators instead of a second header set.
+   * x-amz-meta-*}. Netty's header iterator cannot remove: one scan notes the names to drop in the
+   * event loop's scratch array, then they are removed by name (another scan only when more than it
+   * holds are found). Allocates one iterator per scan, not a second header set.
    */
   static void keepPassedOn(HttpHeaders headers) {
-    while (true) {
+    CharSequence[] drop = DROPPED.get();
+    boolean more = true;
+    while (more) {
+      int dropped = 0;
       int seen = 0;
-      CharSequence drop = null;
-      boolean repeated = false;
+      int repeated = 0;
       Iterator<Map.Entry<CharSequence, CharSequence>> all = headers.iteratorCharSequence();
-      while (all.hasNext() && drop == null) {
+      while (all.hasNext() && dropped < drop.length) {
         CharSequence name = all.next().getKey();
         int copied = copiedIndex(name);
         if (copied < 0) {
-          drop = isMetadata(name) ? null : name;
-        } else if ((seen & (1 << copied)) != 0) {
-          drop = name;
-          repeated = true;
-        } else {
+          if (!isMetadata(name)) {
+            drop[dropped++] = name;
+          }
+        } else if ((seen & (1 << copied)) == 0) {
           seen |= 1 << copied;
+        } else if ((repeated & (1 << copied)) == 0) {
+          repeated |= 1 << copied;
         }
       }
-      if (drop == null) {
-        return;
+      more = dropped == drop.length;
+      for (int i = 0; i < dropped; i++) {
+        headers.remove(drop[i]);
+        drop[i] = null;
       }
-      if (repeated) {
-        headers.set(drop, headers.get(drop));
-      } else {
-        headers.remove(drop);
+      for (int i = 0; repeated != 0; i++, repeated >>>= 1) {
+        if ((repeated & 1) != 0) {
+          CharSequence name = COPIED_RESPONSE_HEADERS.get(i);
+          headers.set(name, headers.get(name));
+        }
       }
     }
   }
+
+  /** Names of headers to drop, noted by {@link #keepPassedOn} on each event loop. */
+  private static final FastThreadLocal<CharSequence[]> DROPPED =
+      new FastThreadLocal<>() {
+        @Override
+        protected CharSequence[] initialValue() {
+          return new CharSequence[16];
+        }
+      };
 
   private static int copiedIndex(CharSequence name) {
     for (int i = 0; i < COPIED_RESPONSE_HEADERS.size(); i++) {
