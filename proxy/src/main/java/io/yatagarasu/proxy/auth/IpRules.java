@@ -58,16 +58,25 @@ public final class IpRules {
 
   public boolean allows(byte[] address) {
     byte[] normal = normalise(address);
-    if (!allow.isEmpty() && allow.stream().noneMatch(b -> b.contains(normal))) {
+    if (!allow.isEmpty() && !contains(allow, normal)) {
       return false;
     }
-    return deny.stream().noneMatch(b -> b.contains(normal));
+    return !contains(deny, normal);
   }
 
   /** Whether any block contains the address. */
   static boolean anyContains(List<Block> blocks, byte[] address) {
-    byte[] normal = normalise(address);
-    return blocks.stream().anyMatch(b -> b.contains(normal));
+    return contains(blocks, normalise(address));
+  }
+
+  // A loop by index: checked on every request, it allocates nothing (a stream would).
+  private static boolean contains(List<Block> blocks, byte[] normal) {
+    for (int i = 0; i < blocks.size(); i++) {
+      if (blocks.get(i).contains(normal)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static List<Block> blocks(List<String> cidrs) {

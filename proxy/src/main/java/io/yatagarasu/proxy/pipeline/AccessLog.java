@@ -90,8 +90,11 @@ public final class AccessLog {
   }
 
   static String json(Entry e) {
-    StringBuilder b = new StringBuilder(256);
-    b.append("{\"ts\":\"").append(Instant.now()).append('"');
+    // Sized for a typical line, so it is written once and never regrown.
+    StringBuilder b = new StringBuilder(512);
+    b.append("{\"ts\":\"");
+    DateTimeFormatter.ISO_INSTANT.formatTo(Instant.now(), b);
+    b.append('"');
     field(b, "requestId", e.requestId());
     field(b, "client", e.client());
     field(b, "peer", e.peer());
@@ -100,12 +103,12 @@ public final class AccessLog {
     field(b, "bucket", e.bucket());
     b.append(",\"status\":").append(e.status());
     b.append(",\"bytes\":").append(e.bytesSent());
-    b.append(",\"durationMs\":").append(millis(e.durationMicros()));
+    millis(b.append(",\"durationMs\":"), e.durationMicros());
     if (e.upstreamStatus() > 0) {
       b.append(",\"upstreamStatus\":").append(e.upstreamStatus());
     }
     if (e.upstreamMicros() >= 0) {
-      b.append(",\"upstreamMs\":").append(millis(e.upstreamMicros()));
+      millis(b.append(",\"upstreamMs\":"), e.upstreamMicros());
     }
     if (e.error() != null) {
       field(b, "error", e.error());
@@ -129,7 +132,7 @@ public final class AccessLog {
 
   /** A text line starts with when it was written, in ISO-8601 UTC with milliseconds. */
   static String text(Entry e, Instant at) {
-    StringBuilder b = new StringBuilder(190);
+    StringBuilder b = new StringBuilder(384);
     TEXT_TIME.formatTo(at, b);
     b.append(' ')
         .append(e.method())
@@ -139,15 +142,15 @@ public final class AccessLog {
         .append(e.status())
         .append(' ')
         .append(e.bytesSent())
-        .append("B ")
-        .append(millis(e.durationMicros()))
+        .append("B ");
+    millis(b, e.durationMicros())
         .append("ms bucket=")
         .append(e.bucket() == null ? "-" : e.bucket());
     if (e.upstreamStatus() > 0) {
       b.append(" upstream=").append(e.upstreamStatus());
     }
     if (e.upstreamMicros() >= 0) {
-      b.append(" upstreamMs=").append(millis(e.upstreamMicros()));
+      millis(b.append(" upstreamMs="), e.upstreamMicros());
     }
     if (e.error() != null) {
       b.append(" error=").append(e.error());
@@ -176,12 +179,15 @@ public final class AccessLog {
     }
   }
 
-  private static String millis(long micros) {
+  /** Appends microseconds as milliseconds with three decimals ({@code -1} when unknown). */
+  private static StringBuilder millis(StringBuilder b, long micros) {
     if (micros < 0) {
-      return "-1";
+      return b.append("-1");
     }
-    long whole = micros / 1000;
     long frac = micros % 1000;
-    return whole + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
+    return b.append(micros / 1000)
+        .append('.')
+        .append(frac < 10 ? "00" : frac < 100 ? "0" : "")
+        .append(frac);
   }
 }

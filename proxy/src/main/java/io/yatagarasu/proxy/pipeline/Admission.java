@@ -23,8 +23,6 @@ import io.yatagarasu.proxy.RequestIds;
 import io.yatagarasu.proxy.cors.CorsPolicy;
 import io.yatagarasu.proxy.routing.PathNormalizer;
 import io.yatagarasu.proxy.routing.RoutingTable;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -64,7 +62,12 @@ final class Admission {
     String rawPath = PathNormalizer.rawPath(target);
     ProxyFrontendHandler.RequestInfo info =
         new ProxyFrontendHandler.RequestInfo(
-            requestId, clientAddress(ctx), request.method().name(), rawPath, head, startNanos);
+            requestId,
+            frontend.peer().text(ctx.channel()),
+            request.method().name(),
+            rawPath,
+            head,
+            startNanos);
     ProxySnapshot settings = server.current();
     int maxConcurrent =
         settings == null
@@ -249,14 +252,6 @@ final class Admission {
       bucket.policy().cors().response(origin).forEach(response.headers()::set);
     }
     frontend.answerLocally(ctx, info, bucket, response, keepAlive, error.code());
-  }
-
-  private static String clientAddress(ChannelHandlerContext ctx) {
-    SocketAddress address = ctx.channel().remoteAddress();
-    if (address instanceof InetSocketAddress inet) {
-      return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-    }
-    return String.valueOf(address);
   }
 
   private static boolean hasBody(HttpRequest request) {

@@ -8,7 +8,6 @@ import io.yatagarasu.proxy.ProxySnapshot;
 import io.yatagarasu.proxy.auth.BucketPolicy;
 import io.yatagarasu.proxy.auth.ClientAddresses;
 import io.yatagarasu.proxy.ratelimit.RateLimiters;
-import java.net.InetSocketAddress;
 
 /**
  * The first authorize stage: tells who the client is (its peer address, or the one trusted
@@ -29,9 +28,11 @@ final class ClientCheck implements Stage {
     BucketRoute route = request.route();
     BucketPolicy policy = route.policy();
     ClientAddresses.Resolved resolved =
-        snapshot.clientAddresses().resolve(peerAddress(request), request.headers()::getAll);
+        snapshot
+            .clientAddresses()
+            .resolve(request.frontend().peer().bytes(request.ctx().channel()), request);
     byte[] client = resolved.address();
-    request.clientAddress(resolved.text());
+    request.clientAddress(request.frontend().peer().text(resolved));
     if (client == null) {
       // Fail closed where the address matters; a bucket that never looks at it still serves.
       if (policy.restrictsAddresses() || snapshot.limits().limitsClients()) {
@@ -77,13 +78,5 @@ final class ClientCheck implements Stage {
         .set("RateLimit-Remaining", "0")
         .set("RateLimit-Reset", seconds);
     request.response().answer(response, ProxyError.RATE_LIMITED);
-  }
-
-  private static byte[] peerAddress(ObjectRequest request) {
-    if (request.ctx().channel().remoteAddress() instanceof InetSocketAddress inet
-        && inet.getAddress() != null) {
-      return inet.getAddress().getAddress();
-    }
-    return new byte[4];
   }
 }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -16,8 +15,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.yatagarasu.proxy.ProxyError;
 import io.yatagarasu.proxy.cors.CorsPolicy;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -175,26 +177,18 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
     }
   }
 
+  /**
+   * Sends {@code response}'s head on. Every caller hands over a head that is its own (S3's as
+   * decoded, or one built for this request), so it is filtered and sent in place: no second header
+   * set per request.
+   */
   @Override
-  public void onHead(HttpResponse upstreamResponse) {
-    int status = upstreamResponse.status().code();
+  public void onHead(HttpResponse response) {
+    int status = response.status().code();
     bodyless = request.head() || status == 304;
-    HttpResponse response =
-        new DefaultHttpResponse(
-            HttpVersion.HTTP_1_1, upstreamResponse.status(), UpstreamRequests.TRUSTED_HEADERS);
-    HttpHeaders from = upstreamResponse.headers();
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders to = response.headers();
-    for (CharSequence name : COPIED_RESPONSE_HEADERS) {
-      String value = from.get(name);
-      if (value != null) {
-        to.set(name, value);
-      }
-    }
-    for (Map.Entry<String, String> header : from) {
-      if (header.getKey().regionMatches(true, 0, "x-amz-meta-", 0, 11)) {
-        to.add(header.getKey(), header.getValue());
-      }
-    }
+    keepPassedOn(to);
     if (!bodyless && !to.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       HttpUtil.setTransferEncodingChunked(response, true);
     }
@@ -302,6 +296,69 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
       memory = null;
     }
     complete(before == State.STREAMING ? clientStatus : 499, "client_closed");
+  }
+
+  /**
+   * Removes every header but {@link #COPIED_RESPONSE_HEADERS} (the first line of each) and {@code
+   * x-amz-meta-*}. Netty's header iterator cannot remove: one scan notes the names to drop in the
+   * event loop's scratch array, then they are removed by name (another scan only when more than it
+   * holds are found). Allocates one iterator per scan, not a second header set.
+   */
+  static void keepPassedOn(HttpHeaders headers) {
+    CharSequence[] drop = DROPPED.get();
+    boolean more = true;
+    while (more) {
+      int dropped = 0;
+      int seen = 0;
+      int repeated = 0;
+      Iterator<Map.Entry<CharSequence, CharSequence>> all = headers.iteratorCharSequence();
+      while (all.hasNext() && dropped < drop.length) {
+        CharSequence name = all.next().getKey();
+        int copied = copiedIndex(name);
+        if (copied < 0) {
+          if (!isMetadata(name)) {
+            drop[dropped++] = name;
+          }
+        } else if ((seen & (1 << copied)) == 0) {
+          seen |= 1 << copied;
+        } else if ((repeated & (1 << copied)) == 0) {
+          repeated |= 1 << copied;
+        }
+      }
+      more = dropped == drop.length;
+      for (int i = 0; i < dropped; i++) {
+        headers.remove(drop[i]);
+        drop[i] = null;
+      }
+      for (int i = 0; repeated != 0; i++, repeated >>>= 1) {
+        if ((repeated & 1) != 0) {
+          CharSequence name = COPIED_RESPONSE_HEADERS.get(i);
+          headers.set(name, headers.get(name));
+        }
+      }
+    }
+  }
+
+  /** Names of headers to drop, noted by {@link #keepPassedOn} on each event loop. */
+  private static final FastThreadLocal<CharSequence[]> DROPPED =
+      new FastThreadLocal<>() {
+        @Override
+        protected CharSequence[] initialValue() {
+          return new CharSequence[16];
+        }
+      };
+
+  private static int copiedIndex(CharSequence name) {
+    for (int i = 0; i < COPIED_RESPONSE_HEADERS.size(); i++) {
+      if (AsciiString.contentEqualsIgnoreCase(name, COPIED_RESPONSE_HEADERS.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isMetadata(CharSequence name) {
+    return AsciiString.regionMatches(name, true, 0, "x-amz-meta-", 0, 11);
   }
 
   /** CORS headers for a browser origin the bucket allows; none for any other request. */

@@ -31,7 +31,9 @@ import io.yatagarasu.proxy.ProxyError;
 interface FetchListener {
   /**
    * S3 answered 200, 206 or 304. {@code head} carries S3's status and headers unfiltered; it has no
-   * content and is not to be released. From here on the fetch neither retries nor fails over.
+   * content and is not to be released. It is the listener's: the fetch never looks at it again, so
+   * the listener may keep it or change it (and send it on). From here on the fetch neither retries
+   * nor fails over.
    */
   void onHead(HttpResponse head);
 

@@ -8,6 +8,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.yatagarasu.config.UpstreamConfig;
 import io.yatagarasu.proxy.BucketRoute;
 import io.yatagarasu.proxy.ProxySnapshot;
+import io.yatagarasu.proxy.auth.ClientAddresses;
+import java.util.List;
 
 /**
  * One routed object request as it travels the {@link RequestPath}: what admission found (the
@@ -15,7 +17,7 @@ import io.yatagarasu.proxy.ProxySnapshot;
  * token's subject and issuer) and the {@link ClientResponse} that answers it. The only object a
  * request needs besides its response and, when S3 is asked, its {@link UpstreamFetch}.
  */
-final class ObjectRequest implements FetchRequest {
+final class ObjectRequest implements FetchRequest, ClientAddresses.HeaderLines {
   private final ProxyFrontendHandler frontend;
   private final ChannelHandlerContext ctx;
   private final ServerContext server;
@@ -107,6 +109,12 @@ final class ObjectRequest implements FetchRequest {
   @Override
   public HttpHeaders headers() {
     return headers;
+  }
+
+  /** Every field line of a request header, for the client address rules. */
+  @Override
+  public List<String> all(String name) {
+    return headers.getAll(name);
   }
 
   @Override

@@ -54,6 +54,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
   private final ServerContext server;
   private final boolean http1;
   private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
+  private final PeerAddress peer = new PeerAddress();
   private ClientResponse exchange;
   private boolean closing;
   private boolean draining;
@@ -343,6 +344,11 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void handle(ChannelHandlerContext ctx, HttpRequest request) {
     server.requestPath().start(this, ctx, request);
+  }
+
+  /** The connection's peer address, worked out once. */
+  PeerAddress peer() {
+    return peer;
   }
 
   /** Whether the connection speaks HTTP/1.x (an HTTP/2 stream's target is in origin form). */

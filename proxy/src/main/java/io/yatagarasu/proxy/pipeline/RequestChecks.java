@@ -3,8 +3,10 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.yatagarasu.proxy.ProxyError;
-import java.util.List;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * What a request's head must satisfy before anything else looks at it (RFC 9112): an HTTP/1.x
@@ -30,15 +32,28 @@ final class RequestChecks {
       return ProxyError.VERSION_NOT_SUPPORTED;
     }
     // RFC 9112 3.2: 400 for an HTTP/1.1 request without Host, and for any with more than one.
-    int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+    // RFC 9112 6.1 and 6.3: a request's only transfer coding understood is "chunked", and it must
+    // be the final one; anything else leaves the body's length unknown (400, then close).
+    // One pass over the head's lines, which allocates no list.
+    int hosts = 0;
+    int codings = 0;
+    CharSequence coding = null;
+    Iterator<Map.Entry<CharSequence, CharSequence>> lines =
+        request.headers().iteratorCharSequence();
+    while (lines.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> line = lines.next();
+      if (AsciiString.contentEqualsIgnoreCase(line.getKey(), HttpHeaderNames.HOST)) {
+        hosts++;
+      } else if (AsciiString.contentEqualsIgnoreCase(
+          line.getKey(), HttpHeaderNames.TRANSFER_ENCODING)) {
+        codings++;
+        coding = line.getValue();
+      }
+    }
     if (hosts > 1 || (hosts == 0 && version.minorVersion() >= 1)) {
       return ProxyError.BAD_REQUEST;
     }
-    // RFC 9112 6.1 and 6.3: a request's only transfer coding understood is "chunked", and it must
-    // be the final one; anything else leaves the body's length unknown (400, then close).
-    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!codings.isEmpty()
-        && (codings.size() > 1 || !codings.get(0).strip().equalsIgnoreCase("chunked"))) {
+    if (codings > 0 && (codings > 1 || !coding.toString().strip().equalsIgnoreCase("chunked"))) {
       return ProxyError.BAD_REQUEST;
     }
     return null;

@@ -12,13 +12,25 @@ import java.util.concurrent.TimeUnit;
  * tells it when a head was decoded and when the connection waits for the next one. An idle
  * keep-alive connection (no byte yet) is left to the idle timeout. The admin listener uses it too.
  */
-public final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
+public final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdapter
+    implements Runnable {
   /** Fired down the pipeline when a head took too long. */
   public static final Object TIMED_OUT = new Object();
 
   private final long timeoutNanos;
   private ChannelHandlerContext ctx;
   private boolean awaitingHead = true;
+
+  /** A head's first byte arrived and the head is not decoded yet: the clock runs. */
+  private boolean counting;
+
+  private long deadlineNanos;
+
+  /**
+   * The one pending check. A head decoded in time leaves it pending instead of cancelling it, and
+   * the next head's clock reuses it: a keep-alive connection schedules one task per timeout period,
+   * not one per request.
+   */
   private ScheduledFuture<?> timer;
 
   public RequestHeaderTimeoutHandler(long timeoutNanos) {
@@ -32,8 +44,12 @@ public final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdap
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (awaitingHead && timer == null && msg instanceof ByteBuf buf && buf.isReadable()) {
-      timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    if (awaitingHead && !counting && msg instanceof ByteBuf buf && buf.isReadable()) {
+      counting = true;
+      deadlineNanos = System.nanoTime() + timeoutNanos;
+      if (timer == null) {
+        timer = ctx.executor().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+      }
     }
     ctx.fireChannelRead(msg);
   }
@@ -41,7 +57,7 @@ public final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdap
   /** A whole request head was decoded. */
   public void headReceived() {
     awaitingHead = false;
-    cancel();
+    counting = false;
   }
 
   /** The connection is ready for its next request. */
@@ -49,14 +65,23 @@ public final class RequestHeaderTimeoutHandler extends ChannelInboundHandlerAdap
     awaitingHead = true;
   }
 
-  private void expire() {
+  /** The check: the head's time is up, or the clock now runs for a later head, or it stopped. */
+  @Override
+  public void run() {
     timer = null;
-    if (awaitingHead && ctx.channel().isActive()) {
+    if (!counting || !ctx.channel().isActive()) {
+      return;
+    }
+    long left = deadlineNanos - System.nanoTime();
+    if (left > 0) {
+      timer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
+    } else {
       ctx.fireUserEventTriggered(TIMED_OUT);
     }
   }
 
   private void cancel() {
+    counting = false;
     if (timer != null) {
       timer.cancel(false);
       timer = null;

@@ -137,10 +137,8 @@ final class ServeFromCache implements Stage {
     CachedAnswer.Send send = (CachedAnswer.Send) answer;
     HttpHeaders headers = send.headers();
     response.cacheStatus(headers.get(CachedAnswer.X_CACHE), headers.get(HttpHeaderNames.AGE));
-    var head =
-        new DefaultHttpResponse(
-            HttpVersion.HTTP_1_1, send.status(), UpstreamRequests.TRUSTED_HEADERS);
-    head.headers().add(headers);
+    // The answer's headers are this request's own: the head takes them as they are.
+    var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, send.status(), headers);
     cache.served(request.route().name(), send.length());
     response.streamFromMemory(
         head,

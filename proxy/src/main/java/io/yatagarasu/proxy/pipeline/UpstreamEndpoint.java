@@ -86,7 +86,11 @@ public final class UpstreamEndpoint implements AutoCloseable {
   }
 
   Future<Channel> acquire(EventLoop loop) {
-    return pools.computeIfAbsent(loop, this::newPool).acquire();
+    FixedChannelPool pool = pools.get(loop);
+    if (pool == null) {
+      pool = pools.computeIfAbsent(loop, this::newPool);
+    }
+    return pool.acquire();
   }
 
   void release(Channel channel) {
@@ -135,13 +139,23 @@ public final class UpstreamEndpoint implements AutoCloseable {
             }
           }
         },
-        ChannelHealthChecker.ACTIVE,
+        activeOn(loop),
         FixedChannelPool.AcquireTimeoutAction.FAIL,
         acquireTimeoutMillis,
         maxConnectionsPerLoop,
         Integer.MAX_VALUE,
         true,
         true);
+  }
+
+  /**
+   * {@link ChannelHealthChecker#ACTIVE} for the channels of one event loop, answering with two
+   * completed futures made once instead of a new one per acquisition and release.
+   */
+  private static ChannelHealthChecker activeOn(EventLoop loop) {
+    Future<Boolean> active = loop.newSucceededFuture(Boolean.TRUE);
+    Future<Boolean> inactive = loop.newSucceededFuture(Boolean.FALSE);
+    return ch -> ch.isActive() ? active : inactive;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -20,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
@@ -35,18 +37,24 @@ final class UpstreamRequests {
   static final HttpHeadersFactory TRUSTED_HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
-  private static final HttpHeadersFactory TRUSTED_TRAILERS =
-      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
-
   private static final String USER_AGENT = "yatagarasu";
-  private static final List<String> FORWARDED_REQUEST_HEADERS =
-      List.of("range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since");
+  private static final String[] FORWARDED_REQUEST_HEADERS = {
+    "range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since"
+  };
   private static final List<String> FORWARDED_QUERY = List.of("versionId", "partNumber");
+
+  /**
+   * The headers sent with a signature: built once per signature (a hot object is signed once a
+   * second per event loop) and shared by every request sent with it, which only the encoder reads.
+   */
+  private static final Function<Map<String, List<String>>, HttpHeaders> WIRE_HEADERS =
+      UpstreamRequests::wireHeaders;
 
   private UpstreamRequests() {}
 
   /**
-   * The signed request for {@code key} on {@code target}.
+   * The signed request for {@code key} on {@code target}. Its headers may be shared with other
+   * requests signed the same: nothing may change them.
    *
    * @param head ask with HEAD (the client's HEAD, or a probe for the object's size)
    * @param forward pass the client's range and conditional headers and its version query on
@@ -61,33 +69,37 @@ final class UpstreamRequests {
       boolean forward,
       boolean sendRange,
       AwsCredentialsIdentity identity) {
-    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, String> headers = Map.of();
     if (forward) {
       for (String name : FORWARDED_REQUEST_HEADERS) {
         String value = clientHeaders.get(name);
         if (value != null && (sendRange || !name.equals("range"))) {
+          if (headers.isEmpty()) {
+            headers = new LinkedHashMap<>();
+          }
           headers.put(name, value);
         }
       }
     }
     Map<String, List<String>> query = forward ? forwardedQuery(rawQuery) : Map.of();
     String path = target.objectPath(key);
-    Map<String, List<String>> signed =
-        S3RequestSigner.sign(head, target, path, query, headers, identity);
+    HttpHeaders signed =
+        S3RequestSigner.signFor(head, target, path, query, headers, identity, WIRE_HEADERS);
+    return new DefaultFullHttpRequest(
+        HttpVersion.HTTP_1_1,
+        head ? HttpMethod.HEAD : HttpMethod.GET,
+        query.isEmpty() ? path : path + queryString(query),
+        Unpooled.EMPTY_BUFFER,
+        signed,
+        EmptyHttpHeaders.INSTANCE);
+  }
 
-    FullHttpRequest request =
-        new DefaultFullHttpRequest(
-            HttpVersion.HTTP_1_1,
-            head ? HttpMethod.HEAD : HttpMethod.GET,
-            path + queryString(query),
-            Unpooled.EMPTY_BUFFER,
-            TRUSTED_HEADERS,
-            TRUSTED_TRAILERS);
-    HttpHeaders out = request.headers();
+  private static HttpHeaders wireHeaders(Map<String, List<String>> signed) {
+    HttpHeaders out = TRUSTED_HEADERS.newHeaders();
     signed.forEach(out::add);
     out.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
     out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    return request;
+    return out;
   }
 
   private static Map<String, List<String>> forwardedQuery(String rawQuery) {

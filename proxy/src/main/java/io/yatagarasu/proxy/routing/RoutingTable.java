@@ -77,10 +77,11 @@ public final class RoutingTable<R> {
         }
       }
       while (end > 0) {
-        R route = byPrefix.get(path.substring(0, end));
+        String prefix = path.substring(0, end);
+        R route = byPrefix.get(prefix);
         if (route != null) {
           String key = end + 1 < path.length() ? path.substring(end + 1) : "";
-          return new Match<>(route, path.substring(0, end), key);
+          return new Match<>(route, prefix, key);
         }
         end = path.lastIndexOf('/', end - 1);
       }

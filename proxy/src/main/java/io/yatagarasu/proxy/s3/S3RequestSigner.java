@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
@@ -71,6 +72,45 @@ public final class S3RequestSigner {
       Map<String, String> headers,
       AwsCredentialsIdentity identity,
       long epochSecond) {
+    return signature(head, target, encodedPath, query, headers, identity, epochSecond).headers;
+  }
+
+  /**
+   * As {@link #sign(boolean, S3Target, String, Map, Map, AwsCredentialsIdentity)}, turned into what
+   * the caller sends by {@code wire} (a function of the signed headers alone, which must not
+   * capture anything per request). The result is kept with the signature and handed to every
+   * request signed the same within the second: the caller must never modify it.
+   */
+  public static <T> T signFor(
+      boolean head,
+      S3Target target,
+      String encodedPath,
+      Map<String, List<String>> query,
+      Map<String, String> headers,
+      AwsCredentialsIdentity identity,
+      Function<Map<String, List<String>>, T> wire) {
+    Signature signature =
+        signature(
+            head, target, encodedPath, query, headers, identity, System.currentTimeMillis() / 1000);
+    Object built = signature.wire;
+    if (built == null || signature.wireOf != wire) {
+      built = wire.apply(signature.headers);
+      signature.wire = built;
+      signature.wireOf = wire;
+    }
+    @SuppressWarnings("unchecked")
+    T result = (T) built;
+    return result;
+  }
+
+  private static Signature signature(
+      boolean head,
+      S3Target target,
+      String encodedPath,
+      Map<String, List<String>> query,
+      Map<String, String> headers,
+      AwsCredentialsIdentity identity,
+      long epochSecond) {
     Memo memo = MEMO.get();
     if (memo.second != epochSecond) {
       memo.second = epochSecond;
@@ -88,9 +128,10 @@ public final class S3RequestSigner {
             identity.accessKeyId(),
             identity.secretAccessKey(),
             sessionToken);
-    Map<String, List<String>> signed = memo.signed.get(key);
+    Signature signed = memo.signed.get(key);
     if (signed == null) {
-      signed = signNow(head, target, encodedPath, query, headers, identity, epochSecond);
+      signed =
+          new Signature(signNow(head, target, encodedPath, query, headers, identity, epochSecond));
       if (memo.signed.size() < MEMO_ENTRIES) {
         memo.signed.put(key, signed);
       }
@@ -154,8 +195,19 @@ public final class S3RequestSigner {
     }
   }
 
+  /** One signature's headers, and what the caller built from them to send (see signFor). */
+  private static final class Signature {
+    final Map<String, List<String>> headers;
+    Object wire;
+    Function<?, ?> wireOf;
+
+    Signature(Map<String, List<String>> headers) {
+      this.headers = headers;
+    }
+  }
+
   private static final class Memo {
     long second = Long.MIN_VALUE;
-    final Map<MemoKey, Map<String, List<String>>> signed = new HashMap<>();
+    final Map<MemoKey, Signature> signed = new HashMap<>();
   }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -22,6 +23,7 @@ import io.yatagarasu.proxy.ProxyError;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -283,5 +285,60 @@ class ClientResponseTest {
 
     assertThat(channel.isOpen()).isFalse();
     release(outbound());
+  }
+
+  @Test
+  void keepsOnlyTheHeadersS3MayTellTheClientAndTheFirstLineOfEach() {
+    channel = new EmbeddedChannel();
+    HttpHeaders headers = new DefaultHttpHeaders();
+    headers
+        .add("Server", "AmazonS3")
+        .add("Content-Type", "text/plain")
+        .add("Date", "Mon, 30 Nov 2026 12:00:00 GMT")
+        .add("Cache-Control", "max-age=60")
+        .add("x-amz-meta-colour", "blue")
+        .add("Cache-Control", "no-store")
+        .add("X-Amz-Meta-Shape", "round")
+        .add("x-amz-meta-colour", "green")
+        .add("Connection", "keep-alive")
+        .add("ETag", "\"abc\"");
+    // More names to drop than one scan notes down.
+    for (int i = 0; i < 40; i++) {
+      headers.add("x-extra-" + i, "v");
+    }
+    headers.add("Content-Length", "5");
+
+    ClientResponse.keepPassedOn(headers);
+
+    List<String> lines = new ArrayList<>();
+    headers.forEach(h -> lines.add(h.getKey().toLowerCase(Locale.ROOT) + ": " + h.getValue()));
+    assertThat(lines)
+        .containsExactlyInAnyOrder(
+            "content-type: text/plain",
+            "cache-control: max-age=60",
+            "x-amz-meta-colour: blue",
+            "x-amz-meta-shape: round",
+            "x-amz-meta-colour: green",
+            "etag: \"abc\"",
+            "content-length: 5");
+  }
+
+  @Test
+  void sendsTheHeadItWasHandedWithItsOwnHeadersAdded() {
+    channel = fixture.channel();
+    ObjectRequest request = fixture.request(channel, "/assets/a.bin");
+    HttpResponse s3 = s3Head(4);
+    s3.setProtocolVersion(HttpVersion.HTTP_1_0);
+    request.response().streamFromMemory(s3, Unpooled.wrappedBuffer(new byte[4]));
+
+    List<Object> out = outbound();
+    try {
+      HttpResponse head = (HttpResponse) out.get(0);
+      assertThat(head.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+      assertThat(head.headers().names())
+          .containsExactlyInAnyOrder("Content-Length", "ETag", "x-amz-meta-colour", "x-request-id");
+    } finally {
+      release(out);
+    }
   }
 }
