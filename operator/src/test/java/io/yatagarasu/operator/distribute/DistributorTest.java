@@ -232,7 +232,10 @@ class DistributorTest {
     assertThat(push.authorization()).isEqualTo("Bearer " + TOKEN);
     assertThat(push.body()).doesNotContain(TOKEN).contains("\"generation\": 1");
     assertThat(desired(1).toString()).doesNotContain(TOKEN).doesNotContain("very-secret-key");
-    assertThat(progressEvents.get()).isPositive();
+    // The progress event follows the pod's answer on the distributor's thread.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(progressEvents.get()).isPositive());
   }
 
   @Test
