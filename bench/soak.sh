@@ -159,6 +159,11 @@ build_proxy() {
     (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
   fi
   [[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
+  # The soak runs copies of the jar and of the wrk script, so a build or an edit in the checkout
+  # during a long soak does not change what runs.
+  cp "$PROXY_JAR" "$WORK/yatagarasu-proxy.jar"
+  PROXY_JAR=$WORK/yatagarasu-proxy.jar
+  cp "$ROOT/bench/lua/soak.lua" "$WORK/soak.lua"
   S3PROXY_JAR=$ROOT/proxy/target/s3proxy/s3proxy.jar
   if [[ ! -f $S3PROXY_JAR ]]; then
     S3PROXY_JAR=${HOME}/.m2/repository/org/gaul/s3proxy/4.1.0/s3proxy-4.1.0-jar-with-dependencies.jar
@@ -207,7 +212,7 @@ EOF
 
 # s3_answers PORT KEY SECRET: whether the instance answers a signed request.
 s3_answers() {
-  curl -fsS -o /dev/null --max-time 2 --aws-sigv4 "aws:amz:us-east-1:s3" --user "$2:$3" \
+  curl -fsS -o /dev/null --max-time 5 --aws-sigv4 "aws:amz:us-east-1:s3" --user "$2:$3" \
     -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "http://127.0.0.1:$1/$BUCKET/1k.bin" 2>/dev/null
 }
 
@@ -335,7 +340,7 @@ wrk_loop() { # NAME CONNECTIONS DELAY_MS URL [wrk args...] (extra SOAK_* variabl
     ((left >= 2)) || break
     ((left > 10)) && left=10
     start=$now
-    SOAK_DELAY_MS=$delay wrk -t1 -c"$conns" -d"${left}s" --timeout 30s -s "$ROOT/bench/lua/soak.lua" \
+    SOAK_DELAY_MS=$delay wrk -t1 -c"$conns" -d"${left}s" --timeout 30s -s "$WORK/soak.lua" \
       "$@" "$url" >"$out" 2>&1 || true
     line=$(grep '^SOAK ' "$out" || true)
     if [[ -z $line ]]; then
@@ -669,7 +674,12 @@ main() {
   wait_s3proxy "$S3_PORT"
   wait_s3proxy "${ROT_PORTS[0]}"
   upload_objects
-  s3_answers "${ROT_PORTS[0]}" "$ROT_KEY" "$ROT_SECRET" || die "the rotating s3proxy does not serve the objects"
+  local i
+  for i in $(seq 1 30); do
+    s3_answers "${ROT_PORTS[0]}" "$ROT_KEY" "$ROT_SECRET" && break
+    ((i < 30)) || die "the rotating s3proxy does not serve the objects"
+    sleep 1
+  done
   make_jwt
   start_proxy
   local url
