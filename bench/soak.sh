@@ -246,7 +246,7 @@ make_jwt() {
   local header payload signature
   header=$(printf '{"alg":"RS256","typ":"JWT","kid":"soak"}' | b64url)
   payload=$(printf '{"iss":"https://issuer.soak.local","sub":"soak","aud":"soak","exp":%d}' \
-    $(($(date +%s) + DURATION + 3600)) | b64url)
+    $((EPOCHSECONDS + DURATION + 3600)) | b64url)
   signature=$(printf '%s.%s' "$header" "$payload" |
     openssl dgst -sha256 -sign "$WORK/jwt-key.pem" -binary | b64url)
   JWT_TOKEN="$header.$payload.$signature"
@@ -335,7 +335,7 @@ wrk_loop() { # NAME CONNECTIONS DELAY_MS URL [wrk args...] (extra SOAK_* variabl
   shift 4
   local out=$WORK/wrk-$name.txt start now left line
   while :; do
-    now=$(date +%s)
+    now=$EPOCHSECONDS
     left=$((END - now))
     ((left >= 2)) || break
     ((left > 10)) && left=10
@@ -344,13 +344,13 @@ wrk_loop() { # NAME CONNECTIONS DELAY_MS URL [wrk args...] (extra SOAK_* variabl
       "$@" "$url" >"$out" 2>&1 || true
     line=$(grep '^SOAK ' "$out" || true)
     if [[ -z $line ]]; then
-      printf '%s\t%d\t%d\t0\t0\t0\t1\n' "$name" "$start" "$(date +%s)" >>"$LOAD"
+      printf '%s\t%d\t%d\t0\t0\t0\t1\n' "$name" "$start" "$EPOCHSECONDS" >>"$LOAD"
       sleep 1
       continue
     fi
     local requests ok unexpected errors_connect errors_read errors_write errors_timeout
     eval "${line#SOAK }"
-    printf '%s\t%d\t%d\t%d\t%d\t%d\t%d\n' "$name" "$start" "$(date +%s)" "$requests" "$ok" \
+    printf '%s\t%d\t%d\t%d\t%d\t%d\t%d\n' "$name" "$start" "$EPOCHSECONDS" "$requests" "$ok" \
       "$unexpected" $((errors_connect + errors_read + errors_write + errors_timeout)) >>"$LOAD"
   done
 }
@@ -359,47 +359,52 @@ curl_loop() { # NAME PAUSE_S EXPECTED_BYTES URL [curl args...]
   local name=$1 pause=$2 bytes=$3 url=$4
   shift 4
   local start result code size rc
-  while (($(date +%s) < END - 2)); do
-    start=$(date +%s)
+  while ((EPOCHSECONDS < END - 2)); do
+    start=$EPOCHSECONDS
     rc=0
     result=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' --max-time 120 "$@" "$url") || rc=$?
     code=${result%% *}
     size=${result##* }
     if [[ $rc == 0 && $code == 200 && $size == "$bytes" ]]; then
-      printf '%s\t%d\t%d\t1\t1\t0\t0\n' "$name" "$start" "$(date +%s)" >>"$LOAD"
+      printf '%s\t%d\t%d\t1\t1\t0\t0\n' "$name" "$start" "$EPOCHSECONDS" >>"$LOAD"
     elif [[ $rc == 0 ]]; then
-      printf '%s\t%d\t%d\t1\t0\t1\t0\n' "$name" "$start" "$(date +%s)" >>"$LOAD"
+      printf '%s\t%d\t%d\t1\t0\t1\t0\n' "$name" "$start" "$EPOCHSECONDS" >>"$LOAD"
     else
-      printf '%s\t%d\t%d\t1\t0\t0\t1\n' "$name" "$start" "$(date +%s)" >>"$LOAD"
+      printf '%s\t%d\t%d\t1\t0\t0\t1\n' "$name" "$start" "$EPOCHSECONDS" >>"$LOAD"
     fi
     sleep "$pause"
   done
 }
 
+GEN_PIDS=()
+gen() {
+  track "$1"
+  GEN_PIDS+=("$1")
+}
 start_load() {
   local base=http://127.0.0.1:$DATA_PORT
   printf 'generator\tstart\tend\trequests\tok\tunexpected\ttransport_errors\n' >"$LOAD"
   wrk_loop small-pub 8 5 "$base/pub/1k.bin" &
-  track $!
+  gen $!
   wrk_loop small-jwt 4 10 "$base/jwt/1k.bin" -H "Authorization: Bearer $JWT_TOKEN" &
-  track $!
+  gen $!
   wrk_loop small-cached 4 10 "$base/cached/1k.bin" &
-  track $!
+  gen $!
   wrk_loop small-rot 4 10 "$base/rot/1k.bin" &
-  track $!
+  gen $!
   SOAK_RANGE_OBJECT_BYTES=$((64 << 20)) SOAK_RANGE_BYTES=65536 \
     wrk_loop range-pub 4 20 "$base/pub/64m.bin" &
-  track $!
+  gen $!
   SOAK_MISSING=1 wrk_loop notfound 2 50 "$base/pub/1k.bin" &
-  track $!
+  gen $!
   curl_loop large-pub 1 $((16 << 20)) "$base/pub/16m.bin" &
-  track $!
+  gen $!
   curl_loop large-cached-bypass 2 $((16 << 20)) "$base/cached/16m.bin" &
-  track $!
+  gen $!
   local i
   for i in 1 2 3 4; do
     curl_loop "slow-$i" 1 $((16 << 20)) "$base/pub/16m.bin" --limit-rate 1M &
-    track $!
+    gen $!
   done
 }
 
@@ -410,29 +415,48 @@ metric_sum() { # FILE REGEX: the sum of the values of the matching series
   awk -v re="$2" '$0 !~ /^#/ && $1 ~ re {s += $NF} END {printf "%.0f", s}' "$1"
 }
 
+# One CSV row. Few processes per sample (curl, ss, one awk; the rest is bash built-ins): on a
+# loaded machine every process started waits for a CPU, and a sample must not take seconds.
 sample() {
-  local now t m=$WORK/metrics.txt rss threads fds heap direct netty upc uptcp cltcp
-  now=$(date +%s)
-  t=$((now - T0))
-  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PROXY_PID/status" 2>/dev/null || echo 0)
-  threads=$(awk '/^Threads:/ {print $2}' "/proc/$PROXY_PID/status" 2>/dev/null || echo 0)
-  fds=$(find "/proc/$PROXY_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-  curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$m" 2>/dev/null || : >"$m"
-  heap=$(cat "$WORK/heap-after-gc" 2>/dev/null || echo 0)
-  direct=$(metric_sum "$m" '^jvm_buffer_memory_used_bytes\\{.*id="direct"')
-  netty=$(metric_sum "$m" '^netty_allocator_memory_used.*memory_type="direct"')
-  upc=$(metric_sum "$m" '^yatagarasu_upstream_connections')
-  uptcp=$(ss -Htn state established "( dport = :$S3_PORT or dport = :${ROT_PORTS[0]} or dport = :${ROT_PORTS[1]} )" 2>/dev/null | wc -l)
-  cltcp=$(ss -Htn state established "( sport = :$DATA_PORT )" 2>/dev/null | wc -l)
-  printf '%d,%d,%s,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%d,%s,%s,%s,%s,%s\n' "$t" "$now" \
-    "$(cut -d' ' -f1 /proc/loadavg)" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" \
-    "$(awk -v b="$heap" 'BEGIN {print b / 1048576}')" "$(awk -v b="$direct" 'BEGIN {print b / 1048576}')" \
-    "$(awk -v b="$netty" 'BEGIN {print b / 1048576}')" "$threads" "$fds" "$upc" "$uptcp" "$cltcp" \
-    "$(metric_sum "$m" '^yatagarasu_requests_seconds_count')" \
-    "$(metric_sum "$m" '^yatagarasu_requests_seconds_count.*status="5xx"')" \
-    "$(metric_sum "$m" '^yatagarasu_requests_seconds_count.*status="4xx"')" \
-    "$(metric_sum "$m" '^yatagarasu_upstream_errors_total')" \
-    "$(metric_sum "$m" '^yatagarasu_config_generation')" >>"$CSV"
+  local now rss=0 threads=0 key value rest heap=0 fds
+  now=$EPOCHSECONDS
+  while read -r key value rest; do
+    case "$key" in
+      VmRSS:) rss=$value ;;
+      Threads:) threads=$value ;;
+    esac
+  done <"/proc/$PROXY_PID/status"
+  fds=(/proc/"$PROXY_PID"/fd/*)
+  read -r load1 _ </proc/loadavg
+  [[ -f $WORK/heap-after-gc ]] && read -r heap <"$WORK/heap-after-gc"
+  {
+    curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null
+    echo "#SS"
+    ss -Htn state established 2>/dev/null
+  } | awk -v t=$((now - T0)) -v now="$now" -v load1="$load1" -v rss="$rss" -v heap="$heap" \
+    -v threads="$threads" -v fds="${#fds[@]}" -v s3="$S3_PORT" -v r0="${ROT_PORTS[0]}" \
+    -v r1="${ROT_PORTS[1]}" -v data="$DATA_PORT" '
+    $0 == "#SS" { ss = 1; next }
+    ss {
+      # Local address, then peer address: a connection to an s3proxy, or from a client to us.
+      n = split($3, l, ":"); m = split($4, p, ":")
+      if (p[m] == s3 || p[m] == r0 || p[m] == r1) uptcp++
+      if (l[n] == data) cltcp++
+      next
+    }
+    /^#/ { next }
+    $1 ~ /^jvm_buffer_memory_used_bytes\{.*id="direct"/ { direct += $NF }
+    $1 ~ /^netty_allocator_memory_used\{.*memory_type="direct"/ { netty += $NF }
+    $1 ~ /^yatagarasu_upstream_connections/ { upc += $NF }
+    $1 ~ /^yatagarasu_requests_seconds_count/ { req += $NF
+      if ($1 ~ /status="5xx"/) s5 += $NF; if ($1 ~ /status="4xx"/) s4 += $NF }
+    $1 ~ /^yatagarasu_upstream_errors_total/ { uperr += $NF }
+    $1 ~ /^yatagarasu_config_generation/ { gen = $NF }
+    END {
+      printf "%d,%d,%s,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", t, now, load1,
+        rss / 1024, heap / 1048576, direct / 1048576, netty / 1048576, threads, fds, upc,
+        uptcp, cltcp, req, s5, s4, uperr, gen
+    }' >>"$CSV"
 }
 
 # The heap after a full collection (jcmd GC.run, then the heap in use from /metrics), measured
@@ -441,7 +465,7 @@ sample() {
 GC_EVERY=${SOAK_GC_EVERY:-60}
 gc_loop() {
   local m=$WORK/metrics-gc.txt
-  while (($(date +%s) < END)); do
+  while ((EPOCHSECONDS < END)); do
     if jcmd "$PROXY_PID" GC.run >/dev/null 2>&1 &&
       curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$m" 2>/dev/null; then
       metric_sum "$m" '^jvm_memory_used_bytes\\{.*area="heap"' >"$WORK/heap-after-gc.tmp"
@@ -454,7 +478,11 @@ gc_loop() {
 # ---------------------------------------------------------------------------------------------
 # Events, all logged to $OUT/events.tsv (t, epoch, kind, detail); a fault also has an end line.
 EVENTS=$OUT/events.tsv
-event() { printf '%d\t%d\t%s\t%s\n' "$(($(date +%s) - T0))" "$(date +%s)" "$1" "$2" >>"$EVENTS"; }
+event() {
+  local now
+  now=$EPOCHSECONDS
+  printf '%d\t%d\t%s\t%s\n' $((now - T0)) "$now" "$1" "$2" >>"$EVENTS"
+}
 
 S3_PID=
 ROT_PID=
@@ -478,11 +506,13 @@ restart_start() {
 stall_start() {
   event fault-start stall
   kill -STOP "$S3_PID" 2>/dev/null || true
-  STALL_UNTIL=$(($(date +%s) + STALL_SECONDS))
+  STALL_UNTIL=$((EPOCHSECONDS + STALL_SECONDS))
 }
 
 fault_check() {
-  if ((STALL_UNTIL > 0 && $(date +%s) >= STALL_UNTIL)); then
+  local now
+  now=$EPOCHSECONDS
+  if ((STALL_UNTIL > 0 && now >= STALL_UNTIL)); then
     kill -CONT "$S3_PID" 2>/dev/null || true
     STALL_UNTIL=0
     event fault-end stall
@@ -505,14 +535,14 @@ rotate_start() {
   ROT_NEXT_SECRET=rot-secret-$((GENERATION + 1))-$RANDOM
   ROT_NEXT_PID=$(start_s3proxy "${ROT_PORTS[$next]}" "$ROT_NEXT_KEY" "$ROT_NEXT_SECRET")
   track "$ROT_NEXT_PID"
-  ROT_STARTED=$(date +%s)
+  ROT_STARTED=$EPOCHSECONDS
 }
 
 rotate_check() {
   [[ -n $ROT_NEXT_PID ]] || return 0
   local next=$(((ROT_INDEX + 1) % 2))
   if ! s3_answers "${ROT_PORTS[$next]}" "$ROT_NEXT_KEY" "$ROT_NEXT_SECRET"; then
-    if (($(date +%s) - ROT_STARTED > 120)); then
+    if ((EPOCHSECONDS - ROT_STARTED > 120)); then
       say "rotation: the new s3proxy did not answer within 120 s; rotation abandoned"
       kill -TERM "$ROT_NEXT_PID" 2>/dev/null || true
       ROT_NEXT_PID=
@@ -692,7 +722,7 @@ main() {
 
   printf 'time_s,epoch,load1,rss_mib,heap_after_gc_mib,jvm_direct_mib,netty_direct_mib,threads,fds,upstream_connections,upstream_tcp,client_tcp,requests_total,status_5xx_total,status_4xx_total,upstream_errors_total,config_generation\n' >"$CSV"
   printf 't\tepoch\tevent\tdetail\n' >"$EVENTS"
-  T0=$(date +%s)
+  T0=$EPOCHSECONDS
   END=$((T0 + DURATION))
   gc_loop &
   GC_LOOP_PID=$!
@@ -702,7 +732,7 @@ main() {
   local next_sample=$T0 next_swap=$((T0 + SWAP_EVERY)) next_rotate=$((T0 + ROTATE_EVERY))
   local next_fault=$((T0 + FAULT_EVERY / 2)) now
   while :; do
-    now=$(date +%s)
+    now=$EPOCHSECONDS
     ((now < END)) || break
     fault_check
     rotate_check
@@ -740,24 +770,22 @@ main() {
   # shellcheck disable=SC2046 # one pid per word
   kill -TERM $(tree "$GC_LOOP_PID") 2>/dev/null || true
   wait_generators
-  sample
   sleep 15
   IDLE_AFTER=$(idle_counts)
   report
 }
 
 wait_generators() {
-  local pid
-  for pid in "${STARTED[@]}"; do
-    [[ $pid == "$PROXY_PID" || $pid == "$S3_PID" || $pid == "$ROT_PID" ]] && continue
-    kill -0 "$pid" 2>/dev/null || continue
-    # A generator stops by itself within its last wrk run or curl download.
-    local i
-    for i in $(seq 1 130); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  # A generator stops by itself within its last wrk run or curl download.
+  local pid i
+  for pid in "${GEN_PIDS[@]}"; do
+    for i in $(seq 1 130); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
   done
 }
 
-# Everything above is read before main runs, and "exit" keeps bash from reading further: editing
-# this file while a soak runs does not change the running soak.
-main "$@"
-exit
+# Everything above is read before main runs, and "exit" on the same line keeps bash from reading
+# further: editing this file while a soak runs does not change the running soak.
+main "$@"; exit
