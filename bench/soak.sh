@@ -428,11 +428,11 @@ sample() {
   done <"/proc/$PROXY_PID/status"
   fds=(/proc/"$PROXY_PID"/fd/*)
   read -r load1 _ </proc/loadavg
-  [[ -f $WORK/heap-after-gc ]] && read -r heap <"$WORK/heap-after-gc"
+  if [[ -f $WORK/heap-after-gc ]]; then read -r heap <"$WORK/heap-after-gc" || true; fi
   {
-    curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null
+    curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null || true
     echo "#SS"
-    ss -Htn state established 2>/dev/null
+    ss -Htn state established 2>/dev/null || true
   } | awk -v t=$((now - T0)) -v now="$now" -v load1="$load1" -v rss="$rss" -v heap="$heap" \
     -v threads="$threads" -v fds="${#fds[@]}" -v s3="$S3_PORT" -v r0="${ROT_PORTS[0]}" \
     -v r1="${ROT_PORTS[1]}" -v data="$DATA_PORT" '
@@ -468,7 +468,10 @@ gc_loop() {
   while ((EPOCHSECONDS < END)); do
     if jcmd "$PROXY_PID" GC.run >/dev/null 2>&1 &&
       curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$m" 2>/dev/null; then
-      metric_sum "$m" '^jvm_memory_used_bytes\\{.*area="heap"' >"$WORK/heap-after-gc.tmp"
+      {
+        metric_sum "$m" '^jvm_memory_used_bytes\\{.*area="heap"'
+        echo
+      } >"$WORK/heap-after-gc.tmp"
       mv "$WORK/heap-after-gc.tmp" "$WORK/heap-after-gc"
     fi
     sleep "$GC_EVERY"
