@@ -3,10 +3,11 @@
 # bucket's credentials are rotated and the S3 origin fails; resources sampled every 10 s.
 #
 #   bench/soak.sh DURATION [--no-build] [--no-install]     DURATION: 90s, 30m, 1h, 72h...
+#   bench/soak.sh --report=DIR       analyse the results of an earlier soak in DIR again
 #
 # Origin: s3proxy (SigV4 checked on every request; objects on disk). Yatagarasu (the jar built from
-# this checkout) serves four buckets: /pub (public), /jwt (RS256 token, a key made by the script),
-# /cached (the object cache on) on the main s3proxy, and /rot on a second s3proxy whose key rotates.
+# this checkout) serves /pub (public), /jwt (RS256 token, a key made by the script), /cached (the
+# object cache on) and /extra-a or -b on the main s3proxy, and /rot on a second one whose key rotates.
 # Load, all on 127.0.0.1, paced so the soak does not saturate the machine:
 #   wrk: 1 KiB GETs on /pub, /jwt, /cached and /rot; 64 KiB ranges of a 64 MiB object; 404s
 #   curl: whole 16 MiB downloads (size checked), slow clients (16 MiB at 1 MiB/s each)
@@ -17,12 +18,12 @@
 #                                     s3proxy (old key) stopped
 #   every SOAK_FAULT_EVERY s (300)    alternately: the main s3proxy killed and restarted, or
 #                                     stalled (SIGSTOP) for SOAK_STALL_SECONDS (8), then SIGCONT
-# Every 10 s one CSV row: RSS, heap after a full GC (jcmd GC.run, every 60 s), direct memory, threads, file
-# descriptors, connections to S3 and from clients, request and error counters. At the end: a PNG
+# Every 10 s one CSV row: RSS, heap after a full GC (jcmd GC.run, every 60 s), direct memory,
+# threads, file descriptors, connections to S3 and from clients, request and error counters. At the end: a PNG
 # of the series (gnuplot), the drift per hour of each after the warm-up, the fd and connection
 # counts around each fault, and the errors outside the fault windows.
 #
-# Environment (all optional): SOAK_PORT_BASE (19400; uses 6 ports), SOAK_WORK (/tmp/yatagarasu-soak),
+# Environment (all optional): SOAK_PORT_BASE (19400; uses 5 ports), SOAK_WORK (/tmp/yatagarasu-soak),
 # SOAK_RESULTS (bench/results), SOAK_JAVA_OPTS (-Xmx256m -XX:+UseSerialGC), SOAK_WARMUP (seconds
 # left out of the drift: 600, or a fifth of a shorter run), SOAK_FAULT_GRACE (20: seconds after a
 # fault whose errors count as the fault's), SOAK_SWAP_EVERY, SOAK_ROTATE_EVERY, SOAK_FAULT_EVERY,
@@ -33,12 +34,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=1
 INSTALL=1
 DURATION_ARG=
+REPORT_DIR=
 for arg in "$@"; do
   case "$arg" in
+    --report=*) REPORT_DIR=${arg#--report=} ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     -h | --help)
-      sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n "2,31p" "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     [0-9]*) DURATION_ARG=$arg ;;
@@ -48,7 +51,7 @@ for arg in "$@"; do
       ;;
   esac
 done
-[[ -n $DURATION_ARG ]] || {
+[[ -n $DURATION_ARG || -n $REPORT_DIR ]] || {
   echo "usage: bench/soak.sh DURATION [--no-build] [--no-install]   (e.g. 90s, 30m, 1h, 72h)" >&2
   exit 2
 }
@@ -64,6 +67,13 @@ to_seconds() {
     *) echo "$v" ;;
   esac
 }
+if [[ -n $REPORT_DIR ]]; then
+  [[ -f $REPORT_DIR/samples.csv ]] || {
+    echo "no samples.csv in $REPORT_DIR" >&2
+    exit 2
+  }
+  DURATION_ARG=$(awk -F, 'NR > 1 {t = $1} END {print t "s"}' "$REPORT_DIR/samples.csv")
+fi
 DURATION=$(to_seconds "$DURATION_ARG")
 if ! [[ $DURATION =~ ^[0-9]+$ ]] || ((DURATION < 30)); then
   echo "DURATION must be at least 30s (got $DURATION_ARG)" >&2
@@ -96,10 +106,16 @@ S3_KEY=soak-access-key
 S3_SECRET=soak-secret-key
 BUCKET=soak
 
-RUN_ID=soak-$(date -u +%Y%m%dT%H%M%SZ)
-OUT=$RESULTS/$RUN_ID
-mkdir -p "$OUT" "$WORK"
-exec > >(tee -a "$OUT/soak.log") 2>&1
+if [[ -n $REPORT_DIR ]]; then
+  OUT=$(cd "$REPORT_DIR" && pwd)
+  RUN_ID=$(basename "$OUT")
+  mkdir -p "$WORK"
+else
+  RUN_ID=soak-$(date -u +%Y%m%dT%H%M%SZ)
+  OUT=$RESULTS/$RUN_ID
+  mkdir -p "$OUT" "$WORK"
+  exec > >(tee -a "$OUT/soak.log") 2>&1
+fi
 
 say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() {
@@ -643,6 +659,9 @@ report() {
     }' "$LOAD" | tee "$errors"
 
   plot
+}
+
+summary() {
   {
     echo "run $RUN_ID: $DURATION_ARG, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) x $(nproc)"
     echo "proxy: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), JVM options $JAVA_OPTS, $(java -version 2>&1 | head -1)"
@@ -672,10 +691,10 @@ set ylabel "MiB"
 plot "$CSV" every ::1 using (\$1/60):4 with lines title "RSS", "" using (\$1/60):5 with lines title "heap after GC", "" using (\$1/60):6 with lines title "JVM direct", "" using (\$1/60):7 with lines title "Netty direct"
 set ylabel "count"
 plot "$CSV" every ::1 using (\$1/60):8 with lines title "threads", "" using (\$1/60):9 with lines title "fds", "" using (\$1/60):10 with lines title "S3 connections", "" using (\$1/60):12 with lines title "client connections"
-set ylabel "per 10 s"
+set ylabel "per sample"
 set y2tics
 p = 0
-plot "$CSV" every ::1 using (\$1/60):(d = \$14 - p, p = \$14, column(0) <= 1 ? 0 : d) with lines title "5xx answers", "" every ::1 using (\$1/60):3 axes x1y2 with lines title "load average (right)"
+plot "$CSV" every ::1 using (\$1/60):(d = \$14 - p, p = \$14, column(0) <= 1 ? 0 : d) with lines title "5xx answers (proxy)", "" every ::1 using (\$1/60):3 axes x1y2 with lines title "load average (right)"
 unset multiplot
 EOF
 }
@@ -776,6 +795,7 @@ main() {
   sleep 15
   IDLE_AFTER=$(idle_counts)
   report
+  summary
 }
 
 wait_generators() {
@@ -791,4 +811,4 @@ wait_generators() {
 
 # Everything above is read before main runs, and "exit" on the same line keeps bash from reading
 # further: editing this file while a soak runs does not change the running soak.
-main "$@"; exit
+if [[ -n $REPORT_DIR ]]; then report; else main; fi; exit
