@@ -41,7 +41,7 @@ for arg in "$@"; do
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     -h | --help)
-      sed -n "2,31p" "$0" | sed 's/^# \{0,1\}//'
+      sed -n "2,30p" "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     [0-9]*) DURATION_ARG=$arg ;;
