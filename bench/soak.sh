@@ -745,9 +745,10 @@ main() {
   # seconds to answer its first requests, so each gets a minute).
   local url
   for url in pub/1k.bin cached/1k.bin rot/1k.bin jwt/1k.bin; do
+    local auth=()
+    [[ $url == jwt/* ]] && auth=(-H "Authorization: Bearer $JWT_TOKEN")
     for i in $(seq 1 6); do
-      curl -fsS -o /dev/null --max-time 10 -H "Authorization: Bearer $JWT_TOKEN" \
-        "http://127.0.0.1:$DATA_PORT/$url" && break
+      curl -fsS -o /dev/null --max-time 10 "${auth[@]}" "http://127.0.0.1:$DATA_PORT/$url" && break
       ((i < 6)) || die "GET /$url failed"
     done
   done
