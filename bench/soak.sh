@@ -179,6 +179,8 @@ build_proxy() {
     (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
   fi
   [[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
+  SOURCE_COMMIT=$(git -C "$ROOT" log -1 --format=%h -- proxy config 2>/dev/null || echo unknown)
+  SOURCE_COMMIT="$SOURCE_COMMIT (last commit touching proxy/ or config/ when the soak started)"
   # The soak runs copies of the jar and of the wrk script, so a build or an edit in the checkout
   # during a long soak does not change what runs.
   cp "$PROXY_JAR" "$WORK/yatagarasu-proxy.jar"
@@ -567,8 +569,8 @@ rotate_check() {
   [[ -n $ROT_NEXT_PID ]] || return 0
   local next=$(((ROT_INDEX + 1) % 2))
   if ! s3_answers "${ROT_PORTS[$next]}" "$ROT_NEXT_KEY" "$ROT_NEXT_SECRET"; then
-    if ((EPOCHSECONDS - ROT_STARTED > 120)); then
-      say "rotation: the new s3proxy did not answer within 120 s; rotation abandoned"
+    if ((EPOCHSECONDS - ROT_STARTED > 240)); then
+      say "rotation: the new s3proxy did not answer within 240 s; rotation abandoned"
       kill -TERM "$ROT_NEXT_PID" 2>/dev/null || true
       ROT_NEXT_PID=
       event rotate-failed "$ROT_NEXT_KEY"
@@ -671,7 +673,7 @@ report() {
 summary() {
   {
     echo "run $RUN_ID: $DURATION_ARG, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) x $(nproc)"
-    echo "proxy: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), JVM options $JAVA_OPTS, $(java -version 2>&1 | head -1)"
+    echo "proxy: built from ${SOURCE_COMMIT:-unknown}, JVM options $JAVA_OPTS, $(java -version 2>&1 | head -1)"
     echo "configuration pushes: $((GENERATION - 1)) (refused or failed: $PUSH_FAILURES); faults: $FAULTS"
     awk -F, 'NR > 1 {s += $3; n++; if ($3 > m) m = $3} END {printf "load average (1 min) during the run: mean %.2f, max %.2f\n", s / n, m}' "$CSV"
     echo "idle before load: $IDLE_BEFORE"
