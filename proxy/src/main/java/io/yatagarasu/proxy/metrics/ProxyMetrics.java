@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
@@ -80,6 +82,13 @@ public final class ProxyMetrics {
     new FileDescriptorMetrics().bindTo(registry);
     new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
     new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
+    // The allocator every channel uses: Netty 4.2's default is the adaptive one, neither of the two
+    // above, and without this its memory (the proxy's direct buffers) would be in no metric.
+    if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider used
+        && used != PooledByteBufAllocator.DEFAULT
+        && used != UnpooledByteBufAllocator.DEFAULT) {
+      new NettyAllocatorMetrics(used).bindTo(registry);
+    }
 
     Gauge.builder("yatagarasu.requests.in.flight", inFlight, AtomicInteger::get)
         .description("Requests being answered now")
