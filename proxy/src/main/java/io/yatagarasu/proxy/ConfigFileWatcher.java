@@ -79,7 +79,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
     } catch (ConfigException e) {
       // The caller applied this file already; a file that broke since is reported on reload.
     }
-    track(recording.files());
+    track(recording.files(), null);
     this.watchThread = new Thread(this::watch, "yatagarasu-config-watch");
     this.watchThread.setDaemon(true);
     this.watchThread.start();
@@ -132,12 +132,15 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
   /** Reads and applies the file now; a broken file is logged and counted, never applied. */
   public ApplyResult reload(String reason) {
+    // The bytes as they are before the load: a file that changes while it is read is then seen
+    // as changed at its next event, and loaded again.
+    String before = digest();
     RecordingEnvironment recording = new RecordingEnvironment(environment);
     ConfigDocument document;
     try {
       document = new ConfigParser(recording).loadDocument(file);
     } catch (ConfigException e) {
-      track(recording.files());
+      track(recording.files(), before);
       LOG.error(
           "configuration reload failed file={} reason={}; the current configuration keeps"
               + " serving:\n  {}",
@@ -146,7 +149,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
           String.join("\n  ", e.errors()));
       return snapshots.rejectedDocument(e.errors(), "file");
     }
-    track(recording.files());
+    track(recording.files(), before);
     ApplyResult result = snapshots.apply(document, OptionalLong.empty(), "file");
     LOG.info(
         "configuration reload file={} reason={} result={} generation={}",
@@ -157,8 +160,12 @@ public final class ConfigFileWatcher implements AutoCloseable {
     return result;
   }
 
-  /** Watches the directories of the files a load read, and remembers their bytes. */
-  private synchronized void track(Set<Path> files) {
+  /**
+   * Watches the directories of the files a load read, and remembers their bytes as they were when
+   * the load began ({@code digest}, or as they are now when null); a load that read other files
+   * than the last one is followed by at most one reload that finds nothing new.
+   */
+  private synchronized void track(Set<Path> files, String digest) {
     referenced = Set.copyOf(files);
     Set<Path> directories = new TreeSet<>();
     directories.add(file.getParent());
@@ -169,7 +176,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
       }
     }
     directories.forEach(this::watch);
-    lastDigest = digest();
+    lastDigest = digest != null ? digest : digest();
   }
 
   private synchronized void watch(Path directory) {

@@ -133,6 +133,41 @@ class FileReloadIT {
   }
 
   @Test
+  void loadsAgainAFileThatChangedWhileItWasRead() throws Exception {
+    // The file a reload reads changes under it (an editor saving twice, a second deploy step):
+    // the bytes read are applied, and the change that came meanwhile is loaded after them.
+    Path prefixFile = dir.resolve("prefix");
+    Files.writeString(prefixFile, "/first");
+    Path file = dir.resolve("proxy.yaml");
+    Files.writeString(file, yaml("${file:" + prefixFile + "}"));
+    java.util.concurrent.atomic.AtomicBoolean changeWhileRead =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Environment system = Environment.system();
+    Environment racing =
+        new Environment() {
+          @Override
+          public java.util.Optional<String> variable(String name) {
+            return system.variable(name);
+          }
+
+          @Override
+          public String readFile(Path path) throws java.io.IOException {
+            String content = system.readFile(path);
+            if (path.equals(prefixFile) && changeWhileRead.compareAndSet(true, false)) {
+              Files.writeString(prefixFile, "/third");
+            }
+            return content;
+          }
+        };
+    startFrom(file, racing, Duration.ofMillis(100));
+    assertThat(status("/first/a.txt")).isEqualTo(200);
+    changeWhileRead.set(true);
+    Files.writeString(prefixFile, "/second");
+    awaitServing("/third/a.txt");
+    assertThat(status("/second/a.txt")).isEqualTo(404);
+  }
+
+  @Test
   void reloadsAFileReplacedByAnAtomicRename() throws Exception {
     Path file = dir.resolve("proxy.yaml");
     Files.writeString(file, yaml("/v1"));
@@ -305,7 +340,7 @@ class FileReloadIT {
       Files.writeString(prefixFile, "/after");
       Process hup = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start();
       assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/after/a.txt") == 200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/after/a.txt") == 200);
       assertThat(get(base + "/before/a.txt")).isEqualTo(404);
       await()
           .atMost(Duration.ofSeconds(10))
