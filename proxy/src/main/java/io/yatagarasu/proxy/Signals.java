@@ -36,7 +36,13 @@ final class Signals {
   @SuppressWarnings("restriction")
   static void onHangup(Runnable action) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+      if (sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run())
+          == sun.misc.SignalHandler.SIG_IGN) {
+        // A JVM started with SIGHUP ignored (nohup) keeps ignoring it.
+        LOG.warn(
+            "SIGHUP is ignored by this process (started with nohup?); the file watch still"
+                + " reloads the configuration");
+      }
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       LOG.warn("SIGHUP is not available here; the file watch still reloads the configuration");
     }
