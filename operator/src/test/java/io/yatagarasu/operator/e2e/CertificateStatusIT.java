@@ -14,22 +14,15 @@ import io.netty.pkitesting.X509Bundle;
 import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.S3ProxyConfigStatus;
 import io.yatagarasu.operator.crd.TlsSettings;
-import io.yatagarasu.operator.distribute.DistributorSettings;
 import io.yatagarasu.operator.render.Labels;
-import io.yatagarasu.testkit.S3ProxyServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fleet's status says which certificate each real proxy pod serves: after the TLS Secret is
@@ -39,35 +32,11 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class CertificateStatusIT {
   static KubernetesClient client;
-  static OperatorHarness harness;
-  static S3ProxyServer store;
-  static Path root;
+
+  @RegisterExtension
+  static final PodsFixture pods = new PodsFixture(() -> client).withStore("photos");
+
   private Kubelet kubelet;
-
-  @BeforeAll
-  static void start() throws Exception {
-    root = Files.createTempDirectory("yatagarasu-certificate-pods");
-    store = Fleets.store("photos");
-    harness =
-        OperatorHarness.start(
-            client,
-            DistributorSettings.defaults()
-                .withView(Kubelet.view(root))
-                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-    store.close();
-  }
-
-  @AfterEach
-  void stopPods() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-  }
 
   private static X509Bundle certificate(String name) throws Exception {
     return new CertificateBuilder()
@@ -131,7 +100,7 @@ class CertificateStatusIT {
   }
 
   private static S3ProxyConfigStatus.TlsStatus tls(String ns) {
-    var fleet = harness.fleet(ns, "edge");
+    var fleet = pods.harness().fleet(ns, "edge");
     return fleet.getStatus() == null ? null : fleet.getStatus().getTls();
   }
 
@@ -152,31 +121,36 @@ class CertificateStatusIT {
   }
 
   private static Condition certificateCurrent(String ns) {
-    return harness.fleetCondition(ns, "edge", "CertificateCurrent");
+    return pods.harness().fleetCondition(ns, "edge", "CertificateCurrent");
   }
 
   @Test
   void statusNamesThePodsOnTheOldCertificateUntilEveryPodServesTheReplacement() throws Exception {
     X509Bundle first = certificate("first");
     X509Bundle second = certificate("second");
-    String ns = harness.newNamespace();
-    harness.create(tlsSecret(ns, first));
-    harness.create(Fleets.credentials(ns, "store-creds", store.accessKey(), store.secretKey()));
+    String ns = pods.harness().newNamespace();
+    pods.harness().create(tlsSecret(ns, first));
+    pods.harness()
+        .create(
+            Fleets.credentials(
+                ns, "store-creds", pods.store().accessKey(), pods.store().secretKey()));
     var fleet = Fleets.fleet(ns, "edge", 2);
     TlsSettings settings = new TlsSettings();
     settings.setSecretName("edge-tls");
     fleet.getSpec().getServer().setTls(settings);
-    harness.create(fleet);
-    harness.create(Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", store));
+    pods.harness().create(fleet);
+    pods.harness()
+        .create(
+            Fleets.bucket(ns, "photos", "edge", "/photos", "store-creds", "photos", pods.store()));
     await()
         .atMost(TIMEOUT)
         .until(
             () ->
-                harness.configSecret(ns, "edge") != null
+                pods.harness().configSecret(ns, "edge") != null
                     && client.apps().deployments().inNamespace(ns).withName("edge").get() != null
                     && client.secrets().inNamespace(ns).withName("edge-admin-token").get() != null
                     && client.secrets().inNamespace(ns).withName("edge-proxy-tls").get() != null);
-    kubelet = new Kubelet(client, ns, "edge", root);
+    kubelet = pods.kubelet(ns, "edge");
     kubelet.start("edge-a", "127.0.0.41");
     kubelet.start("edge-b", "127.0.0.42");
 
@@ -184,7 +158,7 @@ class CertificateStatusIT {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(harness.fleetVerdict(ns, "edge", "CertificateCurrent"))
+              assertThat(pods.harness().fleetVerdict(ns, "edge", "CertificateCurrent"))
                   .isEqualTo("True AllPodsCurrent");
               assertThat(pods(ns))
                   .containsExactly(
@@ -204,7 +178,7 @@ class CertificateStatusIT {
         .untilAsserted(
             () -> {
               assertThat(tls(ns).getSerialNumber()).isEqualTo(hex(second));
-              assertThat(harness.fleetVerdict(ns, "edge", "CertificateCurrent"))
+              assertThat(pods.harness().fleetVerdict(ns, "edge", "CertificateCurrent"))
                   .isEqualTo("False PodsOnOldCertificate");
               assertThat(pods(ns))
                   .containsExactly(
@@ -241,7 +215,7 @@ class CertificateStatusIT {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(harness.fleetVerdict(ns, "edge", "CertificateCurrent"))
+              assertThat(pods.harness().fleetVerdict(ns, "edge", "CertificateCurrent"))
                   .isEqualTo("True AllPodsCurrent");
               assertThat(pods(ns))
                   .containsExactly(
