@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables set here are the sourcing script's
 # Sourced by the bench scripts (never run): what they share. Every function works under
 # `set -euo pipefail`. Sourcing it defines the functions below, sets ROOT (the checkout) and
 # installs the traps that stop every tracked process on exit (and on Ctrl-C, with status 130).
@@ -35,8 +35,8 @@
 #                      prefixes ON_SERVERS and ON_LOAD: `"${ON_SERVERS[@]}" cmd &` leaves $! the pid
 #                      of cmd itself (taskset execs it), the pid whose CPU and memory are measured.
 # The proxy and nginx
-#   build_proxy_jar [--if-missing]  with BUILD=1, `mvnw package` of the proxy module (--if-missing:
-#                      only when the jar is missing); sets PROXY_JAR and dies when it is missing
+#   build_proxy_jar    with BUILD=1, `mvnw package` of the proxy module; sets PROXY_JAR, dies when
+#                      the jar is missing
 #   nginx_http_head DIR WORKERS ACCESS_LOG  the tuned opening of an nginx.conf, up to the open
 #                      `http {` block, with its pid, logs and temporary files in DIR
 #                      (ACCESS_LOG "off": `access_log off;`, anything else: no access_log line)
@@ -123,7 +123,7 @@ stop_all() {
     done
     [[ $alive == 0 ]] || kill -KILL "${pids[@]}" 2>/dev/null || true
   fi
-  if declare -F script_cleanup >/dev/null; then script_cleanup; fi
+  if declare -F script_cleanup >/dev/null; then script_cleanup || true; fi
   return 0
 }
 trap stop_all EXIT
@@ -197,7 +197,7 @@ pin_cpus() {
 
 build_proxy_jar() {
   PROXY_JAR=$ROOT/proxy/target/yatagarasu-proxy.jar
-  if [[ $BUILD == 1 && (${1:-} != --if-missing || ! -f $PROXY_JAR) ]]; then
+  if [[ $BUILD == 1 ]]; then
     say "building the proxy"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
   fi
