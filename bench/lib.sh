@@ -44,6 +44,9 @@
 #                      tracked; $! is its pid afterwards
 #   small_origin DIR PORT KEEPALIVE_REQUESTS  nginx (unpinned) serving a fresh 1 KiB random object
 #                      as if it were S3, path style: /bucket/1k.bin, from DIR/www; tracked
+# Operator benchmarks (tests of operator/…/e2e run by Maven)
+#   operator_bench TEST  `mvnw verify` of the operator running only the integration test TEST, its
+#                      output in a temporary file; on failure its last 60 lines and exit 1
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=1
@@ -256,4 +259,17 @@ http {
 NGINX
   nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' &
   track $!
+}
+
+operator_bench() {
+  local log
+  log=$(mktemp "/tmp/$1.XXXXXX.log")
+  if ! (cd "$ROOT" && ./mvnw -B -pl operator -am verify -Dit.test="$1" \
+    -Dfailsafe.failIfNoSpecifiedTests=false -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false) \
+    >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "the benchmark failed; the whole build output is in $log" >&2
+    exit 1
+  fi
+  rm -f "$log"
 }
