@@ -150,11 +150,11 @@ contestant_origin_start() { :; }
 contestant_origin_url() { echo "http://127.0.0.1:$ORIGIN_PORT/data"; }
 contestant_origin_pids() { :; }
 
-contestant_nginx_start() {
-  mkdir -p "$WORK/nginx-proxy"
-  {
-    nginx_http_common proxy
-    cat <<EOF
+# nginx_proxy_conf NAME LISTEN [SERVER_LINES]: nginx.conf of nginx as a tuned proxy_pass reverse
+# proxy of the origin, listening on LISTEN, SERVER_LINES added to its server block.
+nginx_proxy_conf() {
+  nginx_http_common "$1"
+  cat <<EOF
   upstream origin {
     server 127.0.0.1:$ORIGIN_PORT;
     keepalive 256;
@@ -162,7 +162,8 @@ contestant_nginx_start() {
     keepalive_timeout 60s;
   }
   server {
-    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    listen $2 backlog=4096;${3:+
+$3}
     location / {
       proxy_pass http://origin;
       proxy_http_version 1.1;
@@ -178,7 +179,11 @@ contestant_nginx_start() {
   }
 }
 EOF
-  } >"$WORK/nginx-proxy/nginx.conf"
+}
+
+contestant_nginx_start() {
+  mkdir -p "$WORK/nginx-proxy"
+  nginx_proxy_conf proxy "127.0.0.1:$NGINX_PORT" >"$WORK/nginx-proxy/nginx.conf"
   start_nginx proxy
   wait_http "http://127.0.0.1:$NGINX_PORT/data/1k.bin" "nginx proxy_pass"
 }
