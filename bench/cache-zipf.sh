@@ -27,14 +27,15 @@
 # BENCH_RESULTS (default bench/results), BENCH_ZIPF_S (1.0), BENCH_ZIPF_OBJECTS (10000),
 # BENCH_ZIPF_REQUESTS, BENCH_ZIPF_SEED (42), BENCH_ZIPF_CONNECTIONS (16), BENCH_ZIPF_BUDGET_PERCENT
 # (10), BENCH_RSS_MAX_SIZE (bytes, default 100663296), BENCH_RSS_SECONDS, BENCH_JAVA_OPTS (default
-# "-Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=512m").
+# "-Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=512m"), BENCH_PIN, BENCH_SERVER_CPUS and
+# BENCH_LOAD_CPUS (CPU placement, as in bench/run.sh).
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RSS_ONLY=0
 script_option() { [[ $1 == --rss-only ]] && RSS_ONLY=1; }
-parse_options 2,30 'unknown option: %s (expected: --quick, --no-build, --no-install, --rss-only)' "$@"
+parse_options 2,31 'unknown option: %s (expected: --quick, --no-build, --no-install, --rss-only)' "$@"
 
 if [[ $QUICK == 1 ]]; then
   REQUESTS=${BENCH_ZIPF_REQUESTS:-50000}
