@@ -22,26 +22,21 @@
 # 19200), BENCH_WORK (default /tmp/yatagarasu-alloc), BENCH_JAVA_OPTS. Prints one line per
 # contestant and scenario; recordings stay in BENCH_WORK.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
 
-INSTALL=1
 PROFILE=0
 CONTESTANTS=()
-for arg in "$@"; do
-  case "$arg" in
-    --no-install) INSTALL=0 ;;
+script_option() {
+  case "$1" in
     --profile) PROFILE=1 ;;
-    -h | --help)
-      sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
-      exit 0
-      ;;
-    *=*) CONTESTANTS+=("$arg") ;;
-    *)
-      echo "unknown argument: $arg (expected NAME=JAR, --no-install, --profile)" >&2
-      exit 2
-      ;;
+    *=*) CONTESTANTS+=("$1") ;;
+    *) return 1 ;;
   esac
-done
+}
+COMMON_OPTIONS=--no-install
+parse_options 2,23 'unknown argument: %s (expected NAME=JAR, --no-install, --profile)' "$@"
 
 SECONDS_RUN=${ALLOC_SECONDS:-10}
 WARMUP=${ALLOC_WARMUP:-10}
@@ -56,35 +51,15 @@ ORIGIN_PORT=$PORT_BASE
 PROXY_PORT=$((PORT_BASE + 1))
 ADMIN_PORT=$((PORT_BASE + 2))
 
-if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null || ! command -v jq >/dev/null; then
-  [[ $INSTALL == 1 ]] || { echo "nginx, wrk and jq are needed" >&2; exit 1; }
-  apt-get update -q && apt-get install -y -q --no-install-recommends nginx wrk jq
-fi
+install_missing nginx wrk jq
 if [[ ${#CONTESTANTS[@]} == 0 ]]; then
-  [ -f proxy/target/yatagarasu-proxy.jar ] || ./mvnw -B -q -DskipTests -pl proxy -am package
+  [ -f proxy/target/yatagarasu-proxy.jar ] || build_proxy_jar
   CONTESTANTS=("yatagarasu=proxy/target/yatagarasu-proxy.jar")
 fi
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
 mkdir -p "$WORK"
-rm -rf "$WORK/www" && rm -f "$WORK"/*.jfr "$WORK"/*.yaml "$WORK"/*.log "$WORK"/*.wrk
-mkdir -p "$WORK/www/bucket"
-head -c 1024 /dev/urandom >"$WORK/www/bucket/1k.bin"
-chmod -R a+rX "$WORK" # nginx workers run as an unprivileged user
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:$ORIGIN_PORT; root $WORK/www; keepalive_requests 1000000; }
-}
-NGINX
-nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' &
-PIDS+=($!)
+rm -f "$WORK"/*.jfr "$WORK"/*.yaml "$WORK"/*.log "$WORK"/*.wrk
+small_origin "$WORK" "$ORIGIN_PORT" 1000000
 
 config() { # $1 = scenario
   local log=false cache=false
@@ -139,8 +114,8 @@ for contestant in "${CONTESTANTS[@]}"; do
     # shellcheck disable=SC2086
     java $JAVA_OPTS -jar "$jar" --config "$run.yaml" >"$run.log" 2>&1 &
     pid=$!
-    PIDS+=("$pid")
-    for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$ADMIN_PORT/ready" >/dev/null && break; sleep 0.1; done
+    track "$pid"
+    http_ready "http://127.0.0.1:$ADMIN_PORT/ready" 150 || true
     url="http://127.0.0.1:$PROXY_PORT/b/1k.bin"
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] || { echo "$name does not serve $url" >&2; exit 1; }
     # Warm-up by count, not time: on a busy machine a fixed time may serve too few requests for

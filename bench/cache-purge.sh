@@ -8,14 +8,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export YATAGARASU_BENCH_ROUNDS="${1:-20}"
-LOG=$(mktemp /tmp/cache-purge.XXXXXX.log)
-if ! ./mvnw -B -pl operator -am verify -Dit.test=CachePurgeBench \
-    -Dfailsafe.failIfNoSpecifiedTests=false -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-    > "$LOG" 2>&1; then
-  tail -n 60 "$LOG" >&2
-  echo "the benchmark failed; the whole build output is in $LOG" >&2
-  exit 1
-fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+operator_bench CachePurgeBench
 cat operator/target/bench/cache-purge.txt
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -f "$LOG"

@@ -27,30 +27,15 @@
 # BENCH_RESULTS (default bench/results), BENCH_ZIPF_S (1.0), BENCH_ZIPF_OBJECTS (10000),
 # BENCH_ZIPF_REQUESTS, BENCH_ZIPF_SEED (42), BENCH_ZIPF_CONNECTIONS (16), BENCH_ZIPF_BUDGET_PERCENT
 # (10), BENCH_RSS_MAX_SIZE (bytes, default 100663296), BENCH_RSS_SECONDS, BENCH_JAVA_OPTS (default
-# "-Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=512m").
+# "-Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=512m"), BENCH_PIN, BENCH_SERVER_CPUS and
+# BENCH_LOAD_CPUS (CPU placement, as in bench/run.sh).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=1
-INSTALL=1
-QUICK=0
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RSS_ONLY=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    --no-build) BUILD=0 ;;
-    --no-install) INSTALL=0 ;;
-    --rss-only) RSS_ONLY=1 ;;
-    -h | --help)
-      sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
-      exit 0
-      ;;
-    *)
-      echo "unknown option: $arg (expected: --quick, --no-build, --no-install, --rss-only)" >&2
-      exit 2
-      ;;
-  esac
-done
+script_option() { [[ $1 == --rss-only ]] && RSS_ONLY=1; }
+parse_options 2,31 'unknown option: %s (expected: --quick, --no-build, --no-install, --rss-only)' "$@"
 
 if [[ $QUICK == 1 ]]; then
   REQUESTS=${BENCH_ZIPF_REQUESTS:-50000}
@@ -81,74 +66,19 @@ CATALOGUE=$WORK/zipf-catalogue
 mkdir -p "$OUT" "$WORK"
 exec > >(tee -a "$OUT/run.log") 2>&1
 
-say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() {
-  say "error: $*"
-  exit 1
-}
-
-STARTED=()
-track() { STARTED+=("$1"); }
-stop_pid() {
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$1" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$1" 2>/dev/null || true
-}
-stop_all() {
-  local pid
-  for pid in "${STARTED[@]}"; do stop_pid "$pid"; done
-  [[ -n ${NGINX_CACHE_DIR:-} ]] && rm -rf "$NGINX_CACHE_DIR"
-  return 0
-}
-trap stop_all EXIT
-trap 'exit 130' INT TERM
+# shellcheck disable=SC2317 # called by stop_all on exit
+script_cleanup() { if [[ -n ${NGINX_CACHE_DIR:-} ]]; then rm -rf "$NGINX_CACHE_DIR"; fi; }
 
 # The load generator on one CPU and the servers on the other, as in bench/run.sh.
-ON_SERVERS=()
-ON_LOAD=()
-if (($(nproc) >= 2)); then
-  ON_SERVERS=(taskset -c "${BENCH_SERVER_CPUS:-0}")
-  ON_LOAD=(taskset -c "${BENCH_LOAD_CPUS:-1}")
-fi
-
-install_tools() {
-  local missing=()
-  command -v nginx >/dev/null || missing+=(nginx)
-  command -v wrk >/dev/null || missing+=(wrk)
-  ((${#missing[@]} == 0)) && return 0
-  [[ $INSTALL == 1 ]] || die "missing ${missing[*]} (run without --no-install, or install them)"
-  local sudo=
-  [[ $(id -u) == 0 ]] || sudo=sudo
-  say "installing ${missing[*]} from Debian"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
-
-wait_http() {
-  local url=$1 what=$2
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  die "$what did not answer $url within 20 s"
-}
+pin_cpus
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # ---------------------------------------------------------------------------------------------
-install_tools
-PROXY_JAR=$ROOT/proxy/target/yatagarasu-proxy.jar
-if [[ $BUILD == 1 ]]; then
-  say "building the proxy"
-  (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
-fi
-[[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
-for port in $(seq "$PORT_BASE" $((PORT_BASE + 7))); do
-  if ss -Hltn "sport = :$port" | grep -q .; then die "port $port is in use (set BENCH_PORT_BASE)"; fi
-done
+install_missing nginx wrk
+build_proxy_jar
+# shellcheck disable=SC2046 # a list of ports
+check_free_ports BENCH_PORT_BASE $(seq "$PORT_BASE" $((PORT_BASE + 7)))
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "results in $OUT; load average before: $LOAD_BEFORE"
 
@@ -163,31 +93,8 @@ say "catalogue $CATALOGUE_BYTES bytes; budget $BUDGET bytes ($BUDGET_PERCENT%); 
 
 # ---------------------------------------------------------------------------------------------
 # nginx: the origin (one access log line per request) and the caching reverse proxy.
-nginx_head() {
-  cat <<EOF
-worker_processes 1;
-pid $WORK/nginx-zipf-$1/nginx.pid;
-error_log $WORK/nginx-zipf-$1/error.log warn;
-events { worker_connections 8192; multi_accept on; }
-http {
-  default_type application/octet-stream;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65s;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/nginx-zipf-$1/client_body;
-  proxy_temp_path $WORK/nginx-zipf-$1/proxy;
-  fastcgi_temp_path $WORK/nginx-zipf-$1/fastcgi;
-  uwsgi_temp_path $WORK/nginx-zipf-$1/uwsgi;
-  scgi_temp_path $WORK/nginx-zipf-$1/scgi;
-EOF
-}
-start_nginx() {
-  "${ON_SERVERS[@]}" nginx -p "$WORK/nginx-zipf-$1" -e "$WORK/nginx-zipf-$1/error.log" \
-    -c "$WORK/nginx-zipf-$1/nginx.conf" -g 'daemon off;' &
-  track $!
-}
+nginx_head() { nginx_http_head "$WORK/nginx-zipf-$1" 1 -; }
+start_nginx() { start_nginx_in "$WORK/nginx-zipf-$1"; }
 
 ORIGIN_LOG=$WORK/nginx-zipf-origin/access.log
 mkdir -p "$WORK/nginx-zipf-origin"

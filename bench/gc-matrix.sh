@@ -22,25 +22,9 @@
 # -XX:+UseZGC alone on 24 and later (the only mode left); on 17 it is the single-generation ZGC.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=1
-INSTALL=1
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    --no-build) BUILD=0 ;;
-    --no-install) INSTALL=0 ;;
-    -h | --help)
-      sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
-      exit 0
-      ;;
-    *)
-      echo "unknown option: $arg (expected: --quick, --no-build, --no-install)" >&2
-      exit 2
-      ;;
-  esac
-done
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+parse_options 2,24 'unknown option: %s (expected: --quick, --no-build, --no-install)' "$@"
 
 if [[ $QUICK == 1 ]]; then
   ROUNDS=${GC_ROUNDS:-1}
@@ -77,58 +61,9 @@ RAW=$OUT/raw.tsv
 mkdir -p "$OUT" "$WORK"
 exec > >(tee -a "$OUT/run.log") 2>&1
 
-say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() {
-  say "error: $*"
-  exit 1
-}
-
-STARTED=()
-track() { STARTED+=("$1"); }
-stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-stop_all() {
-  local pid
-  for pid in "${STARTED[@]}"; do
-    stop_pid "$pid"
-  done
-}
-trap stop_all EXIT
-trap 'exit 130' INT TERM
-
-ON_SERVERS=()
-ON_LOAD=()
-if [[ ${BENCH_PIN:-1} != 0 ]] && (($(nproc) >= 2)); then
-  ON_SERVERS=(taskset -c 0)
-  ON_LOAD=(taskset -c 1)
-fi
-
-install_tools() {
-  local missing=()
-  command -v nginx >/dev/null || missing+=(nginx)
-  command -v wrk >/dev/null || missing+=(wrk)
-  ((${#missing[@]} == 0)) && return 0
-  [[ $INSTALL == 1 ]] || die "missing ${missing[*]} (run without --no-install, or install them)"
-  local sudo=
-  [[ $(id -u) == 0 ]] || sudo=sudo
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
-
-wait_http() {
-  for _ in $(seq 1 150); do
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  return 1
-}
+# A JVM gets 10 s to exit.
+STOP_TENTHS=100
+pin_cpus
 
 # The JDK's major version (17, 21, 25).
 java_major() {
@@ -180,10 +115,8 @@ http {
   }
 }
 EOF
-  "${ON_SERVERS[@]}" nginx -p "$WORK/origin" -e "$WORK/origin/error.log" -c "$WORK/origin/nginx.conf" \
-    -g 'daemon off;' &
-  track $!
-  wait_http "http://127.0.0.1:$ORIGIN_PORT/data/1k.bin" || die "the nginx origin did not start"
+  start_nginx_in "$WORK/origin"
+  http_ready "http://127.0.0.1:$ORIGIN_PORT/data/1k.bin" 150 || die "the nginx origin did not start"
   cat >"$WORK/yatagarasu.yaml" <<EOF
 server:
   listen: 127.0.0.1:$PROXY_PORT
@@ -217,7 +150,7 @@ measure() {
     >"$OUT/yatagarasu-$label-r$round.log" 2>&1 &
   pid=$!
   track "$pid"
-  if ! wait_http "http://127.0.0.1:$ADMIN_PORT/ready"; then
+  if ! http_ready "http://127.0.0.1:$ADMIN_PORT/ready" 150; then
     say "  $label did not start (see $OUT/yatagarasu-$label-r$round.log)"
     stop_pid "$pid"
     return 0
@@ -255,7 +188,7 @@ write_markdown() {
     echo "- Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
     echo "- Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
     if ((${#ON_SERVERS[@]} > 0)); then
-      echo "- taskset: proxy and origin on CPU 0, wrk on CPU 1"
+      echo "- taskset: proxy and origin on CPU $SERVER_CPUS, wrk on CPU $LOAD_CPUS"
     else
       echo "- no CPU placement (BENCH_PIN=0 or one CPU)"
     fi
@@ -302,17 +235,9 @@ main() {
   local began=$SECONDS round java gc
   LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
   say "gc matrix $RUN_ID; results in $OUT; load average $LOAD_BEFORE"
-  install_tools
-  PROXY_JAR=$ROOT/proxy/target/yatagarasu-proxy.jar
-  if [[ $BUILD == 1 ]]; then
-    say "building the proxy"
-    (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
-  fi
-  [[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
-  local port
-  for port in "$ORIGIN_PORT" "$PROXY_PORT" "$ADMIN_PORT"; do
-    if ss -Hltn "sport = :$port" | grep -q .; then die "port $port is in use (set BENCH_PORT_BASE)"; fi
-  done
+  install_missing nginx wrk
+  build_proxy_jar
+  check_free_ports BENCH_PORT_BASE "$ORIGIN_PORT" "$PROXY_PORT" "$ADMIN_PORT"
   for java in "${JAVAS[@]}"; do
     say "JDK $(java_major "$java"): $java"
   done

@@ -1,25 +1,56 @@
-# Sourced by the small load scripts: a work directory cleaned on exit, the proxy jar, and nginx
-# serving a 1 KiB object as if it were S3 (path style: /bucket/1k.bin).
-# Usage: source bench/origin.sh NAME ORIGIN_PORT   (sets WORK, JAR, PIDS)
+# shellcheck shell=bash
+# Sourced by the small load scripts (after bench/lib.sh): a work directory removed on exit, the
+# proxy jar (built when missing), and nginx serving a 1 KiB object as if it were S3 (path style:
+# /bucket/1k.bin).
+# Usage: source bench/origin.sh NAME ORIGIN_PORT   (sets WORK and JAR)
 
 WORK="$(mktemp -d "/tmp/yatagarasu-$1-XXXXXX")"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+# shellcheck disable=SC2317 # called by stop_all on exit
+script_cleanup() { rm -rf "$WORK"; }
 
 JAR=proxy/target/yatagarasu-proxy.jar
-[ -f "$JAR" ] || ./mvnw -B -q -DskipTests -pl proxy -am package
+[ -f "$JAR" ] || build_proxy_jar
 
-mkdir -p "$WORK/www/bucket" && head -c 1024 /dev/urandom > "$WORK/www/bucket/1k.bin"
-chmod -R a+rX "$WORK"   # nginx workers run as an unprivileged user
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:$2; root $WORK/www; keepalive_requests 100000; }
+small_origin "$WORK" "$2" 100000
+
+ORIGIN_PORT=$2
+
+# proxy_yaml N [TOP_LEVEL_YAML] [BUCKET_YAML]: the configuration of proxy N (0, 1, ...): data port
+# ORIGIN_PORT + 1 + N, admin port ORIGIN_PORT + 11 + N, one public bucket /b on the origin.
+proxy_yaml() {
+  cat <<YAML
+server: { listen: "127.0.0.1:$((ORIGIN_PORT + 1 + $1))" }
+admin: { listen: "127.0.0.1:$((ORIGIN_PORT + 11 + $1))" }
+logging: { accessLog: false }
+${2:-}
+buckets:
+  - name: b
+    pathPrefix: /b
+    s3: { bucket: bucket, region: us-east-1, endpoint: "http://127.0.0.1:$ORIGIN_PORT", credentials: { accessKeyId: k, secretAccessKey: s } }
+    auth: { type: public }
+${3:-}
+YAML
 }
-NGINX
-nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' & PIDS+=($!)
+
+# start_proxies NAME...: proxy N runs $WORK/NAME.yaml (the N-th name, written with proxy_yaml N),
+# its output in $WORK/NAME.log; once each serves /b/1k.bin, 10 s of load warms it up (JIT).
+start_proxies() {
+  local name i port
+  for name in "$@"; do
+    java -Xmx256m -jar "$JAR" --config "$WORK/$name.yaml" >"$WORK/$name.log" 2>&1 &
+    track $!
+  done
+  for i in $(seq 0 $(($# - 1))); do
+    http_ready "http://127.0.0.1:$((ORIGIN_PORT + 11 + i))/ready" 50 || true
+  done
+  for i in $(seq 0 $(($# - 1))); do
+    port=$((ORIGIN_PORT + 1 + i))
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/b/1k.bin")" = 200 ] || { echo "port $port does not serve" >&2; exit 1; }
+    wrk -t1 -c64 -d10s "http://127.0.0.1:$port/b/1k.bin" >/dev/null
+  done
+}
+
+# requests_per_second N SECONDS: wrk's requests/s on proxy N's /b/1k.bin (64 connections).
+requests_per_second() {
+  wrk -t1 -c64 -d"$2s" "http://127.0.0.1:$((ORIGIN_PORT + 1 + $1))/b/1k.bin" | awk '/Requests\/sec/ {print $2}'
+}

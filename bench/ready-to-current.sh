@@ -8,13 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export YATAGARASU_BENCH_ROUNDS="${1:-30}"
-LOG=$(mktemp /tmp/ready-to-current.XXXXXX.log)
-if ! ./mvnw -B -pl operator -am verify -Dit.test=ReadyToCurrentBench \
-    -Dfailsafe.failIfNoSpecifiedTests=false -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-    > "$LOG" 2>&1; then
-  tail -n 60 "$LOG" >&2
-  echo "the benchmark failed; the whole build output is in $LOG" >&2
-  exit 1
-fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+operator_bench ReadyToCurrentBench
 cat operator/target/bench/ready-to-current.txt
-rm -f "$LOG"

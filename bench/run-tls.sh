@@ -53,36 +53,9 @@ make_tls_cert() {
 contestant_nginx_tls_start() {
   make_tls_cert
   mkdir -p "$WORK/nginx-tls"
-  {
-    nginx_http_common tls
-    cat <<EOF
-  upstream origin {
-    server 127.0.0.1:$ORIGIN_PORT;
-    keepalive 256;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-  }
-  server {
-    listen 127.0.0.1:$NGINX_TLS_PORT ssl http2 backlog=4096;
-    ssl_certificate $WORK/tls/ec.crt;
+  nginx_proxy_conf tls "127.0.0.1:$NGINX_TLS_PORT ssl http2" "    ssl_certificate $WORK/tls/ec.crt;
     ssl_certificate_key $WORK/tls/ec.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering on;
-      proxy_buffer_size 64k;
-      proxy_buffers 16 64k;
-      proxy_busy_buffers_size 128k;
-      proxy_max_temp_file_size 0;
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 30s;
-    }
-  }
-}
-EOF
-  } >"$WORK/nginx-tls/nginx.conf"
+    ssl_protocols TLSv1.2 TLSv1.3;" >"$WORK/nginx-tls/nginx.conf"
   start_nginx tls
   wait_http "https://127.0.0.1:$NGINX_TLS_PORT/data/1k.bin" "nginx with TLS"
 }

@@ -22,25 +22,9 @@
 # BENCH_PIN=0 (no taskset: every process free to use every CPU, nginx with 2 workers).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=1
-INSTALL=1
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    --no-build) BUILD=0 ;;
-    --no-install) INSTALL=0 ;;
-    -h | --help)
-      sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
-      exit 0
-      ;;
-    *)
-      echo "unknown option: $arg (expected: --quick, --no-build, --no-install)" >&2
-      exit 2
-      ;;
-  esac
-done
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+parse_options 2,23 'unknown option: %s (expected: --quick, --no-build, --no-install)' "$@"
 
 if [[ $QUICK == 1 ]]; then
   DURATION=${BENCH_DURATION:-3}
@@ -81,104 +65,26 @@ mkdir -p "$OUT" "$WORK"
 LOG=$OUT/run.log
 exec > >(tee -a "$LOG") 2>&1
 
-say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() {
-  say "error: $*"
-  exit 1
-}
-
-# ---------------------------------------------------------------------------------------------
-# Processes: every one started here is tracked by its pid and stopped on exit.
-STARTED=()
-track() { STARTED+=("$1"); }
-
-stop_all() {
-  local pid
-  for pid in "${STARTED[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${STARTED[@]}"; do
-      if kill -0 "$pid" 2>/dev/null; then alive=1; fi
-    done
-    [[ $alive == 0 ]] && return 0
-    sleep 0.1
-  done
-  for pid in "${STARTED[@]}"; do
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-}
-trap stop_all EXIT
-trap 'exit 130' INT TERM
-
 # ---------------------------------------------------------------------------------------------
 # CPU placement: the load generator on one CPU, every server (proxy and origin) on the other, so
 # wrk never steals cycles from the process being measured and each proxy shares its CPU with the
 # same origin.
 # BENCH_PIN=0: no placement at all, as in production: every process may use every CPU, and nginx
 # runs 2 workers (Yatagarasu takes one event loop per CPU it may use, so 2 as well on 2 CPUs).
-PIN=${BENCH_PIN:-1}
-NGINX_WORKERS=1
-if [[ $PIN == 0 ]]; then
-  SERVER_CPUS=
-  LOAD_CPUS=
-  NGINX_WORKERS=$(($(nproc) >= 2 ? 2 : 1))
-elif [[ -n ${BENCH_SERVER_CPUS:-} || -n ${BENCH_LOAD_CPUS:-} ]]; then
-  SERVER_CPUS=${BENCH_SERVER_CPUS:?set both BENCH_SERVER_CPUS and BENCH_LOAD_CPUS}
-  LOAD_CPUS=${BENCH_LOAD_CPUS:?set both BENCH_SERVER_CPUS and BENCH_LOAD_CPUS}
-elif (($(nproc) >= 2)); then
-  SERVER_CPUS=0
-  LOAD_CPUS=1
-else
-  SERVER_CPUS=
-  LOAD_CPUS=
-fi
-# Command prefixes rather than functions: "${ON_SERVERS[@]}" cmd & leaves $! the pid of cmd itself
-# (taskset execs it), which is the pid whose CPU and memory are measured.
-ON_SERVERS=()
-ON_LOAD=()
-if [[ -n $SERVER_CPUS ]]; then
-  ON_SERVERS=(taskset -c "$SERVER_CPUS")
-  ON_LOAD=(taskset -c "$LOAD_CPUS")
-fi
+pin_cpus
 
 # ---------------------------------------------------------------------------------------------
-install_tools() {
-  local missing=()
-  command -v nginx >/dev/null || missing+=(nginx)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v h2load >/dev/null || missing+=(nghttp2-client)
-  if ((${#missing[@]} == 0)); then
-    return 0
-  fi
-  [[ $INSTALL == 1 ]] || die "missing ${missing[*]} (run without --no-install, or install them)"
-  local sudo=
-  [[ $(id -u) == 0 ]] || sudo=sudo
-  say "installing ${missing[*]} from Debian"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
+install_tools() { install_missing nginx wrk h2load:nghttp2-client; }
 
 build_proxy() {
-  PROXY_JAR=$ROOT/proxy/target/yatagarasu-proxy.jar
   S3PROXY_JAR=$ROOT/proxy/target/s3proxy/s3proxy.jar
-  if [[ $BUILD == 1 ]]; then
-    say "building the proxy"
-    (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
-  fi
-  [[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
+  build_proxy_jar
   [[ -f $S3PROXY_JAR ]] || die "$S3PROXY_JAR is missing (run without --no-build)"
 }
 
 check_ports() {
-  local port
-  for port in "$ORIGIN_PORT" "$NGINX_PORT" "$YATA_PORT" "$YATA_ADMIN_PORT" "$S3PROXY_PORT" \
-    "$JWT_PORT" "$JWT_ADMIN_PORT"; do
-    if ss -Hltn "sport = :$port" | grep -q .; then
-      die "port $port is in use (set BENCH_PORT_BASE)"
-    fi
-  done
+  check_free_ports BENCH_PORT_BASE "$ORIGIN_PORT" "$NGINX_PORT" "$YATA_PORT" "$YATA_ADMIN_PORT" \
+    "$S3PROXY_PORT" "$JWT_PORT" "$JWT_ADMIN_PORT"
   tls_check_ports
 }
 
@@ -200,59 +106,13 @@ make_objects() {
   done
 }
 
-wait_http() {
-  local url=$1 what=$2
-  for _ in $(seq 1 100); do
-    # -k: the TLS contestants use a self-signed certificate.
-    if curl -fksS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.2
-  done
-  die "$what did not answer $url within 20 s"
-}
-
-# Pids of a process and its children (nginx master and workers).
-with_children() {
-  local pid=$1
-  echo "$pid"
-  pgrep -P "$pid" || true
-}
-
 # ---------------------------------------------------------------------------------------------
 # nginx, as the origin and as the reference proxy. Both share one tuned http block.
-nginx_http_common() {
-  local name=$1
-  cat <<EOF
-worker_processes $NGINX_WORKERS;
-pid $WORK/nginx-$name/nginx.pid;
-error_log $WORK/nginx-$name/error.log warn;
-events {
-  worker_connections 8192;
-  multi_accept on;
-}
-http {
-  access_log off;
-  default_type application/octet-stream;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65s;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/nginx-$name/client_body;
-  proxy_temp_path $WORK/nginx-$name/proxy;
-  fastcgi_temp_path $WORK/nginx-$name/fastcgi;
-  uwsgi_temp_path $WORK/nginx-$name/uwsgi;
-  scgi_temp_path $WORK/nginx-$name/scgi;
-EOF
-}
+nginx_http_common() { nginx_http_head "$WORK/nginx-$1" "$NGINX_WORKERS" off; }
 
 start_nginx() {
-  local name=$1 conf=$WORK/nginx-$1/nginx.conf
-  "${ON_SERVERS[@]}" nginx -p "$WORK/nginx-$name" -e "$WORK/nginx-$name/error.log" -c "$conf" \
-    -g 'daemon off;' &
-  track $!
-  eval "PID_$name=$!"
+  start_nginx_in "$WORK/nginx-$1"
+  eval "PID_$1=$!"
 }
 
 start_origin() {
@@ -290,11 +150,11 @@ contestant_origin_start() { :; }
 contestant_origin_url() { echo "http://127.0.0.1:$ORIGIN_PORT/data"; }
 contestant_origin_pids() { :; }
 
-contestant_nginx_start() {
-  mkdir -p "$WORK/nginx-proxy"
-  {
-    nginx_http_common proxy
-    cat <<EOF
+# nginx_proxy_conf NAME LISTEN [SERVER_LINES]: nginx.conf of nginx as a tuned proxy_pass reverse
+# proxy of the origin, listening on LISTEN, SERVER_LINES added to its server block.
+nginx_proxy_conf() {
+  nginx_http_common "$1"
+  cat <<EOF
   upstream origin {
     server 127.0.0.1:$ORIGIN_PORT;
     keepalive 256;
@@ -302,7 +162,8 @@ contestant_nginx_start() {
     keepalive_timeout 60s;
   }
   server {
-    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    listen $2 backlog=4096;${3:+
+$3}
     location / {
       proxy_pass http://origin;
       proxy_http_version 1.1;
@@ -318,7 +179,11 @@ contestant_nginx_start() {
   }
 }
 EOF
-  } >"$WORK/nginx-proxy/nginx.conf"
+}
+
+contestant_nginx_start() {
+  mkdir -p "$WORK/nginx-proxy"
+  nginx_proxy_conf proxy "127.0.0.1:$NGINX_PORT" >"$WORK/nginx-proxy/nginx.conf"
   start_nginx proxy
   wait_http "http://127.0.0.1:$NGINX_PORT/data/1k.bin" "nginx proxy_pass"
 }
@@ -561,7 +426,7 @@ cache_scenario() {
 # cache_check CONTESTANT OBJECT: the answer carries X-Cache: HIT (the figures are of cache hits).
 cache_check() {
   local status
-  status=$(curl -fsS -o /dev/null -D - --max-time 5 "$(call "$1" url)/$2" |
+  status=$({ curl -fsS -o /dev/null -D - --max-time 5 "$(call "$1" url)/$2" || true; } |
     tr -d '\r' | sed -n 's/^[Xx]-[Cc]ache: //p')
   [[ $status == HIT ]] || say "  $1: X-Cache is '${status:-absent}', not HIT"
 }

@@ -31,27 +31,19 @@
 # SOAK_SAMPLE_EVERY (10), SOAK_GC_EVERY (60).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=1
-INSTALL=1
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DURATION_ARG=
 REPORT_DIR=
-for arg in "$@"; do
-  case "$arg" in
-    --report=*) REPORT_DIR=${arg#--report=} ;;
-    --no-build) BUILD=0 ;;
-    --no-install) INSTALL=0 ;;
-    -h | --help)
-      sed -n "2,31p" "$0" | sed 's/^# \{0,1\}//'
-      exit 0
-      ;;
-    [0-9]*) DURATION_ARG=$arg ;;
-    *)
-      echo "unknown argument: $arg (expected: DURATION, --no-build, --no-install)" >&2
-      exit 2
-      ;;
+script_option() {
+  case "$1" in
+    --report=*) REPORT_DIR=${1#--report=} ;;
+    [0-9]*) DURATION_ARG=$1 ;;
+    *) return 1 ;;
   esac
-done
+}
+COMMON_OPTIONS="--no-build --no-install"
+parse_options 2,31 'unknown argument: %s (expected: DURATION, --no-build, --no-install)' "$@"
 [[ -n $DURATION_ARG || -n $REPORT_DIR ]] || {
   echo "usage: bench/soak.sh DURATION [--no-build] [--no-install]   (e.g. 90s, 30m, 1h, 72h)" >&2
   exit 2
@@ -121,64 +113,12 @@ else
   exec > >(tee -a "$OUT/soak.log") 2>&1
 fi
 
-say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() {
-  say "error: $*"
-  exit 1
-}
-
-# ---------------------------------------------------------------------------------------------
-# Every process started here is tracked by its pid; on exit each is stopped with its children.
-STARTED=()
-track() { STARTED+=("$1"); }
-tree() {
-  local pid=$1 child
-  for child in $(pgrep -P "$pid" 2>/dev/null || true); do tree "$child"; done
-  echo "$pid"
-}
-# shellcheck disable=SC2317 # called by the EXIT trap
-stop_all() {
-  local pids=() pid
-  for pid in "${STARTED[@]}"; do
-    kill -CONT "$pid" 2>/dev/null || true
-    while read -r p; do pids+=("$p"); done < <(tree "$pid")
-  done
-  ((${#pids[@]} > 0)) || return 0
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [[ $alive == 0 ]] && return 0
-    sleep 0.1
-  done
-  kill -KILL "${pids[@]}" 2>/dev/null || true
-}
-trap stop_all EXIT
-trap 'exit 130' INT TERM
-
-install_tools() {
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v openssl >/dev/null || missing+=(openssl)
-  command -v jq >/dev/null || missing+=(jq)
-  ((${#missing[@]} == 0)) && return 0
-  [[ $INSTALL == 1 ]] || die "missing ${missing[*]} (run without --no-install, or install them)"
-  local sudo=
-  [[ $(id -u) == 0 ]] || sudo=sudo
-  say "installing ${missing[*]} from Debian"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
+install_tools() { install_missing wrk gnuplot:gnuplot-nox curl openssl jq; }
 
 build_proxy() {
-  PROXY_JAR=$ROOT/proxy/target/yatagarasu-proxy.jar
-  if [[ $BUILD == 1 && ! -f $PROXY_JAR ]]; then
-    say "building the proxy"
-    (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl proxy -am package)
-  fi
-  [[ -f $PROXY_JAR ]] || die "$PROXY_JAR is missing (run without --no-build)"
+  # A jar already built is used as it is.
+  [[ ! -f $ROOT/proxy/target/yatagarasu-proxy.jar ]] || BUILD=0
+  build_proxy_jar
   SOURCE_COMMIT=$(git -C "$ROOT" log -1 --format=%h -- proxy config 2>/dev/null || echo unknown)
   SOURCE_COMMIT="$SOURCE_COMMIT (last commit touching proxy/ or config/ when the soak started)"
   # The soak runs copies of the jar and of the wrk script, so a build or an edit in the checkout
@@ -193,12 +133,7 @@ build_proxy() {
   [[ -f $S3PROXY_JAR ]] || die "no s3proxy jar (build the proxy module once: it fetches it)"
 }
 
-check_ports() {
-  local port
-  for port in "$DATA_PORT" "$ADMIN_PORT" "$S3_PORT" "${ROT_PORTS[@]}"; do
-    if ss -Hltn "sport = :$port" | grep -q .; then die "port $port is in use (set SOAK_PORT_BASE)"; fi
-  done
-}
+check_ports() { check_free_ports SOAK_PORT_BASE "$DATA_PORT" "$ADMIN_PORT" "$S3_PORT" "${ROT_PORTS[@]}"; }
 
 # ---------------------------------------------------------------------------------------------
 # s3proxy: one data directory shared by every instance; each instance checks one identity.
@@ -804,7 +739,7 @@ main() {
   done
   say "load ends; waiting for the generators"
   # shellcheck disable=SC2046 # one pid per word
-  kill -TERM $(tree "$GC_LOOP_PID") 2>/dev/null || true
+  kill -TERM $(process_tree "$GC_LOOP_PID") 2>/dev/null || true
   wait_generators
   sleep 15
   IDLE_AFTER=$(idle_counts)

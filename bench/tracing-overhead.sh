@@ -3,12 +3,16 @@
 # and on at 100%, alternating rounds. Spans go to a collector stand-in (nginx answering 200 to
 # every OTLP/HTTP export). Origin: nginx serving files as if it were S3. Needs wrk, nginx, curl
 # and a built proxy jar. Usage: bench/tracing-overhead.sh [seconds per run, default 10]
+# Environment: BENCH_PORT_BASE (default 18810; the ports from there to 18 above it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DURATION="${1:-10}"
+P=${BENCH_PORT_BASE:-18810}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 # shellcheck source=bench/origin.sh
-source bench/origin.sh tracing 18810
+source bench/origin.sh tracing "$P"
 
 cat > "$WORK/collector.conf" <<NGINX
 worker_processes 1;
@@ -18,43 +22,19 @@ events { worker_connections 1024; }
 http {
   access_log off;
   client_max_body_size 16m;
-  server { listen 127.0.0.1:18819; location / { return 200; } }
+  server { listen 127.0.0.1:$((P + 9)); location / { return 200; } }
 }
 NGINX
-nginx -c "$WORK/collector.conf" -p "$WORK" -g 'daemon off;' & PIDS+=($!)
+nginx -c "$WORK/collector.conf" -p "$WORK" -g 'daemon off;' & track $!
 
-config() { # $1 = port offset, $2 = tracing section or empty
-  cat <<YAML
-server: { listen: "127.0.0.1:$((18811 + $1))" }
-admin: { listen: "127.0.0.1:$((18821 + $1))" }
-logging: { accessLog: false }
-$2
-buckets:
-  - name: b
-    pathPrefix: /b
-    s3: { bucket: bucket, region: us-east-1, endpoint: "http://127.0.0.1:18810", credentials: { accessKeyId: k, secretAccessKey: s } }
-    auth: { type: public }
-YAML
-}
-TRACING='tracing: { enabled: true, endpoint: "http://127.0.0.1:18819/v1/traces", samplingRatio: RATIO }'
-config 0 "" > "$WORK/off.yaml"
-config 1 "${TRACING/RATIO/0.01}" > "$WORK/on1.yaml"
-config 2 "${TRACING/RATIO/1}" > "$WORK/on100.yaml"
+TRACING="tracing: { enabled: true, endpoint: \"http://127.0.0.1:$((P + 9))/v1/traces\", samplingRatio: RATIO }"
+proxy_yaml 0 "" > "$WORK/off.yaml"
+proxy_yaml 1 "${TRACING/RATIO/0.01}" > "$WORK/on1.yaml"
+proxy_yaml 2 "${TRACING/RATIO/1}" > "$WORK/on100.yaml"
 NAMES=(off on1 on100)
-for i in 0 1 2; do
-  java -Xmx256m -jar "$JAR" --config "$WORK/${NAMES[$i]}.yaml" > "$WORK/${NAMES[$i]}.log" 2>&1 & PIDS+=($!)
-done
-for i in 0 1 2; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$((18821 + i))/ready" >/dev/null && break; sleep 0.1; done
-done
-for i in 0 1 2; do
-  port=$((18811 + i))
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/b/1k.bin")" = 200 ] || { echo "port $port does not serve" >&2; exit 1; }
-  wrk -t1 -c64 -d10s "http://127.0.0.1:$port/b/1k.bin" > /dev/null   # warm-up (JIT)
-done
+start_proxies "${NAMES[@]}"
 for round in 1 2; do
   for i in 0 1 2; do
-    rps=$(wrk -t1 -c64 -d"${DURATION}s" "http://127.0.0.1:$((18811 + i))/b/1k.bin" | awk '/Requests\/sec/ {print $2}')
-    echo "round $round ${NAMES[$i]}: $rps requests/s"
+    echo "round $round ${NAMES[$i]}: $(requests_per_second "$i" "$DURATION") requests/s"
   done
 done

@@ -79,16 +79,27 @@ public final class Distributor implements AutoCloseable {
   }
 
   public Distributor(DistributorSettings settings, PushMetrics metrics) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.client = new AdminClient(settings.timeout());
-    this.scheduler =
+    this(
+        settings,
+        metrics,
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "yatagarasu-distributor");
               t.setDaemon(true);
               return t;
-            });
+            }));
+  }
+
+  /**
+   * With the single thread that runs debounced flushes and retries: tests hold it to decide what a
+   * flush finds. The distributor owns it and shuts it down on {@link #close()}.
+   */
+  Distributor(
+      DistributorSettings settings, PushMetrics metrics, ScheduledExecutorService scheduler) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.client = new AdminClient(settings.timeout());
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.builders =
         Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()),

@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -145,9 +148,34 @@ class DistributorTest {
   @Test
   void aBurstOfSnapshotsBecomesOnePushOfTheLatest() throws Exception {
     List<PodTarget> pods = List.of(pod("p1", "1"));
+    List<Distributor.Desired> burst = new ArrayList<>();
     for (long g = 1; g <= 5; g++) {
-      distributor.offer(FLEET, desired(g), pods);
+      burst.add(desired(g));
     }
+    // The distributor's thread is held until the whole burst is offered, so the debounced flush
+    // runs after the last offer however slowly the offers come (a loaded machine).
+    distributor.close();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    CountDownLatch burstOffered = new CountDownLatch(1);
+    scheduler.execute(
+        () -> {
+          try {
+            burstOffered.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    distributor =
+        new Distributor(
+            DistributorSettings.defaults()
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(80)),
+            PushMetrics.NONE,
+            scheduler);
+    for (Distributor.Desired desired : burst) {
+      distributor.offer(FLEET, desired, pods);
+    }
+    assertThat(received).isEmpty();
+    burstOffered.countDown();
     await().atMost(Duration.ofSeconds(5)).until(() -> distributor.progress(FLEET).programmed());
     assertThat(generationsReceived()).containsExactly(5L);
     assertThat(distributor.progress(FLEET).describe()).isEqualTo("1/1 ready pods at generation 5");
