@@ -295,13 +295,8 @@ final class UpstreamFetch
     state = State.WAITING_HEAD;
     upstreamSentNanos = System.nanoTime();
     handler.awaitHead(settings.responseTimeout().toNanos());
-    ch.writeAndFlush(out)
-        .addListener(
-            f -> {
-              if (!f.isSuccess() && upstream == ch) {
-                onUpstreamFailure(reused && !staleRetried, f.cause());
-              }
-            });
+    // No promise: a failed write reaches UpstreamHandler.exceptionCaught, then onUpstreamClosed.
+    ch.writeAndFlush(out, ch.voidPromise());
   }
 
   @Override

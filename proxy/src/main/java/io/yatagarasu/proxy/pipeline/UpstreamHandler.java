@@ -103,7 +103,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Runn
   public void run() {
     timer = null;
     UpstreamListener l = listener;
-    if (headDeadline == 0 || l == null || !ctx.channel().isActive()) {
+    if (headDeadline == 0 || l == null) {
       return;
     }
     long left = headDeadline - ctx.executor().ticker().nanoTime();
