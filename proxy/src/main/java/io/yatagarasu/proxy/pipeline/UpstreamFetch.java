@@ -14,7 +14,6 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.opentelemetry.api.trace.Span;
 import io.yatagarasu.config.RetryConfig;
 import io.yatagarasu.config.UpstreamConfig;
@@ -52,7 +51,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * UpstreamRequests}, the listener contract in {@link FetchListener}.
  */
 final class UpstreamFetch
-    implements UpstreamListener, ResponseSource, Runnable, GenericFutureListener<Future<Channel>> {
+    implements UpstreamListener, ResponseSource, GenericFutureListener<Future<Channel>> {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamFetch.class);
   private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("yatagarasu.used");
   private static final int MAX_ERROR_BODY = 16 * 1024;
@@ -82,7 +81,8 @@ final class UpstreamFetch
   private OptionalLong probedSize = OptionalLong.empty();
   private boolean paused;
   private boolean upstreamKeepAlive;
-  private ScheduledFuture<?> responseTimeout;
+  // The handler of the connection in flight, which keeps the response timeout.
+  private UpstreamHandler handler;
   private StringBuilder errorBody;
   private int errorStatus;
   private int upstreamStatus;
@@ -281,6 +281,7 @@ final class UpstreamFetch
     boolean headRequest = request.head() || probingSize;
     UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
     handler.attach(this, headRequest);
+    this.handler = handler;
     FullHttpRequest out =
         UpstreamRequests.build(
             upstream().target(),
@@ -293,16 +294,9 @@ final class UpstreamFetch
             identity);
     state = State.WAITING_HEAD;
     upstreamSentNanos = System.nanoTime();
-    long timeoutNanos = settings.responseTimeout().toNanos();
-    // The fetch is its own timeout task: an attempt allocates no callback.
-    responseTimeout = request.eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
-    ch.writeAndFlush(out)
-        .addListener(
-            f -> {
-              if (!f.isSuccess() && upstream == ch) {
-                onUpstreamFailure(reused && !staleRetried, f.cause());
-              }
-            });
+    handler.awaitHead(settings.responseTimeout().toNanos());
+    // No promise: a failed write reaches UpstreamHandler.exceptionCaught, then onUpstreamClosed.
+    ch.writeAndFlush(out, ch.voidPromise());
   }
 
   @Override
@@ -613,7 +607,7 @@ final class UpstreamFetch
 
   /** The response timeout of the attempt in flight. */
   @Override
-  public void run() {
+  public void onUpstreamTimeout() {
     if (state != State.WAITING_HEAD) {
       return;
     }
@@ -709,6 +703,7 @@ final class UpstreamFetch
     upstream = null;
     paused = false;
     UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(UpstreamEndpoint.HANDLER);
+    this.handler = null;
     if (handler != null) {
       handler.detach();
     }
@@ -720,9 +715,8 @@ final class UpstreamFetch
   }
 
   private void cancelTimeout() {
-    if (responseTimeout != null) {
-      responseTimeout.cancel(false);
-      responseTimeout = null;
+    if (handler != null) {
+      handler.headArrived();
     }
   }
 

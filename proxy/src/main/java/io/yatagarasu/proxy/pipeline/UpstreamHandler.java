@@ -12,13 +12,16 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of every upstream connection: hands final responses to the {@link UpstreamFetch}
  * that holds the connection (interim {@code 1xx} answers are skipped), tells whether the connection
- * may go back to the pool, and closes idle pooled connections before S3 does.
+ * may go back to the pool, closes idle pooled connections before S3 does, and keeps the response
+ * timeout of the request in flight.
  */
-final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Runnable {
   /** More interim answers than this before the final one: the upstream is not speaking HTTP. */
   private static final int MAX_INTERIM = 8;
 
@@ -31,6 +34,19 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   private UpstreamListener listener;
   private UpstreamResponseDecoder decoder;
+  private ChannelHandlerContext ctx;
+
+  /** When the head of the request in flight is due; 0 when no head is awaited. */
+  private long headDeadline;
+
+  /**
+   * The one pending response-timeout check and when it runs. A head that arrives in time leaves it
+   * pending instead of cancelling it, and the next request on the connection reuses it: a
+   * keep-alive connection schedules one task per timeout period, not one per request.
+   */
+  private ScheduledFuture<?> timer;
+
+  private long timerAt;
   private int interim;
   private boolean inInterim;
   private boolean framed;
@@ -54,6 +70,50 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   void detach() {
     this.listener = null;
+    headDeadline = 0;
+  }
+
+  /**
+   * Starts the response timeout of the request about to be sent: unless {@link #headArrived()} is
+   * called within {@code timeoutNanos}, the listener hears {@link
+   * UpstreamListener#onUpstreamTimeout}.
+   */
+  void awaitHead(long timeoutNanos) {
+    long now = ctx.executor().ticker().nanoTime();
+    long deadline = now + timeoutNanos;
+    headDeadline = deadline == 0 ? 1 : deadline;
+    if (timer != null && timerAt - deadline > 0) {
+      // The pending check comes after this deadline (a shorter timeout than before): move it.
+      timer.cancel(false);
+      timer = null;
+    }
+    if (timer == null) {
+      timerAt = deadline;
+      timer = ctx.executor().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The head came (or the request is given up): the response timeout stops. */
+  void headArrived() {
+    headDeadline = 0;
+  }
+
+  /** The response-timeout check: the head's time is up, or a later head's, or none is awaited. */
+  @Override
+  public void run() {
+    timer = null;
+    UpstreamListener l = listener;
+    if (headDeadline == 0 || l == null) {
+      return;
+    }
+    long left = headDeadline - ctx.executor().ticker().nanoTime();
+    if (left > 0) {
+      timerAt = headDeadline;
+      timer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
+    } else {
+      headDeadline = 0;
+      l.onUpstreamTimeout();
+    }
   }
 
   /**
@@ -67,6 +127,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
     decoder = ctx.pipeline().get(UpstreamResponseDecoder.class);
   }
 
@@ -126,6 +187,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    headDeadline = 0;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     UpstreamListener l = listener;
     listener = null;
     if (l != null) {

@@ -13,6 +13,9 @@ interface UpstreamListener {
   /** Nothing arrived for the body idle timeout (whether the proxy was reading or not). */
   void onUpstreamIdle();
 
+  /** No response head came within the timeout {@link UpstreamHandler#awaitHead} started. */
+  void onUpstreamTimeout();
+
   /** The connection closed or failed. */
   void onUpstreamClosed(Throwable cause);
 }

@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,11 @@ class UpstreamHandlerTest {
 
         @Override
         public void onUpstreamIdle() {}
+
+        @Override
+        public void onUpstreamTimeout() {
+          seen.add("timeout");
+        }
 
         @Override
         public void onUpstreamClosed(Throwable cause) {
@@ -146,5 +152,67 @@ class UpstreamHandlerTest {
     handler.detach();
     receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  private void advanceSeconds(long seconds) {
+    channel.advanceTimeBy(seconds, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+  }
+
+  @Test
+  void reportsATimeoutWhenNoHeadArrivesInTime() {
+    handler.attach(listener, false);
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(10));
+    advanceSeconds(9);
+    assertThat(seen).isEmpty();
+    advanceSeconds(1);
+    assertThat(seen).containsExactly("timeout");
+  }
+
+  @Test
+  void reportsNoTimeoutOnceTheHeadArrived() {
+    handler.attach(listener, false);
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(10));
+    receive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    handler.headArrived();
+    advanceSeconds(30);
+    assertThat(seen).containsExactly("200", "last:ok");
+  }
+
+  @Test
+  void timesTheNextRequestOnTheConnectionFromItsOwnStart() {
+    handler.attach(listener, false);
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(10));
+    handler.headArrived();
+    handler.detach();
+    advanceSeconds(6);
+    handler.attach(listener, false);
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(10));
+    // The first request's check runs at 10 s and finds the second's deadline (16 s) ahead.
+    advanceSeconds(4);
+    assertThat(seen).isEmpty();
+    advanceSeconds(5);
+    assertThat(seen).isEmpty();
+    advanceSeconds(1);
+    assertThat(seen).containsExactly("timeout");
+  }
+
+  @Test
+  void honoursAShorterTimeoutThanThePendingCheck() {
+    handler.attach(listener, false);
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(60));
+    handler.headArrived();
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(5));
+    advanceSeconds(5);
+    assertThat(seen).containsExactly("timeout");
+  }
+
+  @Test
+  void reportsNoTimeoutToADetachedListener() {
+    handler.attach(listener, false);
+    handler.awaitHead(TimeUnit.SECONDS.toNanos(10));
+    handler.detach();
+    advanceSeconds(30);
+    assertThat(seen).isEmpty();
   }
 }
