@@ -24,6 +24,9 @@ public final class KeyedLimiter {
     long refillNanos = (long) (limit.burst() / limit.requestsPerSecond() * 1e9);
     this.buckets =
         Caffeine.newBuilder()
+            // Upkeep runs on the event loop that takes the token, as in the verified-token cache:
+            // handed to the common pool it would wake a second thread on a busy CPU.
+            .executor(Runnable::run)
             .maximumSize(maxKeys)
             .expireAfterAccess(Duration.ofNanos(Math.max(1_000_000_000L, refillNanos * 2)))
             .build();
