@@ -1,8 +1,10 @@
 package io.yatagarasu.proxy.cache;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.yatagarasu.proxy.ProxyError;
 
@@ -17,6 +19,10 @@ import io.yatagarasu.proxy.ProxyError;
 public final class CachedAnswer {
   /** The header that says where an answer came from. */
   public static final String X_CACHE = "X-Cache";
+
+  // One factory for every answer: the DefaultHttpHeaders(false) constructor builds one per call.
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private CachedAnswer() {}
 
@@ -49,7 +55,7 @@ public final class CachedAnswer {
       return new Refuse(ProxyError.PRECONDITION_FAILED, -1);
     }
     if (outcome == Conditionals.Outcome.NOT_MODIFIED) {
-      HttpHeaders h = new DefaultHttpHeaders(false);
+      HttpHeaders h = HEADERS.newHeaders();
       for (CharSequence name :
           new CharSequence[] {
             HttpHeaderNames.ETAG,
@@ -74,7 +80,7 @@ public final class CachedAnswer {
     if (range instanceof ByteRanges.Unsatisfiable u) {
       return new Refuse(ProxyError.INVALID_RANGE, u.size());
     }
-    HttpHeaders h = new DefaultHttpHeaders(false).add(entry.headers());
+    HttpHeaders h = HEADERS.newHeaders().add(entry.headers());
     if (range instanceof ByteRanges.Partial p) {
       h.set(HttpHeaderNames.CONTENT_RANGE, p.contentRange());
       h.set(HttpHeaderNames.CONTENT_LENGTH, p.length());
