@@ -40,6 +40,8 @@ class CacheIT {
   private static final String KEY = "cache-key";
   private static final String SECRET = "cache-secret-0123456789abcdef";
   private static final int BIG = 8 << 20;
+  // More than three 64 KiB write slices and a remainder.
+  private static final int SLICES = 3 * 65536 + 1000;
 
   private static S3ProxyServer store;
   private static S3ProxyServer spare;
@@ -55,6 +57,7 @@ class CacheIT {
     store.createBucket("files");
     spare.createBucket("files");
     store.putGeneratedObject("files", "big.bin", BIG);
+    store.putGeneratedObject("files", "slices.bin", SLICES);
     for (String k : List.of("a.txt", "b.txt", "img/1.png", "img/2.png", "head.txt")) {
       put(store, k, "content of " + k);
     }
@@ -172,6 +175,29 @@ class CacheIT {
     assertThat(second.headers().firstValue("etag")).isEqualTo(first.headers().firstValue("etag"));
     assertThat(second.headers().firstValue("content-type")).hasValue("text/plain");
     assertThat(s3Gets("b.txt")).isEqualTo(1);
+  }
+
+  @Test
+  void aStoredObjectOfSeveralWriteSlicesIsServedWholeWithOneAgeAndXCache() throws Exception {
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    d.update(TestContent.bytes(0, SLICES));
+    String expected = HexFormat.of().formatHex(d.digest());
+    for (String xCache : List.of("MISS", "HIT", "HIT")) {
+      HttpResponse<InputStream> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/c/slices.bin")).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().allValues("x-cache")).containsExactly(xCache);
+      assertThat(r.headers().firstValueAsLong("content-length")).hasValue(SLICES);
+      if (xCache.equals("HIT")) {
+        assertThat(r.headers().allValues("age")).hasSize(1);
+      }
+      try (InputStream in = r.body()) {
+        assertThat(sha256(in)).isEqualTo(expected);
+      }
+    }
+    assertThat(s3Gets("slices.bin")).isEqualTo(1);
   }
 
   @Test

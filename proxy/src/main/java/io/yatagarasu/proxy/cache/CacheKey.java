@@ -3,6 +3,8 @@ package io.yatagarasu.proxy.cache;
 import static java.util.Objects.requireNonNull;
 
 import io.yatagarasu.proxy.s3.S3Target;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a cached object is stored under: the bucket's S3 target (endpoint, S3 bucket and key prefix,
@@ -10,6 +12,11 @@ import io.yatagarasu.proxy.s3.S3Target;
  * Two buckets routed to the same target share entries; a bucket whose target changes finds none.
  */
 public record CacheKey(String target, String key) {
+  // Target ids as computed before: every cache lookup needs one, and a configuration has few
+  // targets. Emptied if a long run of swaps ever left it holding more than a bound.
+  private static final int REMEMBERED_TARGETS = 1024;
+  private static final Map<S3Target, String> TARGET_IDS = new ConcurrentHashMap<>();
+
   public CacheKey {
     requireNonNull(target, "target");
     requireNonNull(key, "key");
@@ -22,6 +29,14 @@ public record CacheKey(String target, String key) {
 
   /** The key of {@code key} in the bucket whose primary target is {@code target}. */
   public static CacheKey of(S3Target target, String key) {
-    return new CacheKey(targetId(target), key);
+    String id = TARGET_IDS.get(target);
+    if (id == null) {
+      if (TARGET_IDS.size() >= REMEMBERED_TARGETS) {
+        TARGET_IDS.clear();
+      }
+      id = targetId(target);
+      TARGET_IDS.put(target, id);
+    }
+    return new CacheKey(id, key);
   }
 }

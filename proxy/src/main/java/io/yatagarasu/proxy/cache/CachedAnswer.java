@@ -1,8 +1,10 @@
 package io.yatagarasu.proxy.cache;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.yatagarasu.proxy.ProxyError;
 
@@ -11,11 +13,16 @@ import io.yatagarasu.proxy.ProxyError;
  * {@code 412}), then its {@code Range} ({@code 206}, {@code 416}), else the whole object ({@code
  * 200}); {@code HEAD} gets the same head without a body. A negative entry answers {@code 404
  * NoSuchKey}. Pure: the caller writes the answer with the request id, CORS and connection headers
- * it adds to every response.
+ * it adds to every response, and with the answer's {@code Age} and its own {@code X-Cache} word
+ * (set once, by the response, not copied here first: this runs on every cache hit).
  */
 public final class CachedAnswer {
   /** The header that says where an answer came from. */
   public static final String X_CACHE = "X-Cache";
+
+  // One factory for every answer: the DefaultHttpHeaders(false) constructor builds one per call.
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private CachedAnswer() {}
 
@@ -24,9 +31,11 @@ public final class CachedAnswer {
 
   /**
    * A response with {@code length} bytes of the entry's body from {@code offset} ({@code 0} for
-   * {@code HEAD} and {@code 304}).
+   * {@code HEAD} and {@code 304}); {@code age} is the value of its {@code Age} header, which {@code
+   * headers} leave to the caller.
    */
-  public record Send(HttpResponseStatus status, HttpHeaders headers, long offset, long length)
+  public record Send(
+      HttpResponseStatus status, HttpHeaders headers, long offset, long length, String age)
       implements Answer {}
 
   /**
@@ -35,13 +44,8 @@ public final class CachedAnswer {
    */
   public record Refuse(ProxyError error, long size) implements Answer {}
 
-  /**
-   * Answers {@code request} from {@code entry} at {@code now}.
-   *
-   * @param xCache the {@code X-Cache} word: {@code HIT}, {@code STALE}, {@code REVALIDATED}
-   */
-  public static Answer answer(
-      CachedObject entry, HttpHeaders request, boolean head, long now, String xCache) {
+  /** Answers {@code request} from {@code entry} at {@code now}. */
+  public static Answer answer(CachedObject entry, HttpHeaders request, boolean head, long now) {
     if (entry.status() == 404) {
       return new Refuse(ProxyError.NO_SUCH_KEY, -1);
     }
@@ -51,7 +55,7 @@ public final class CachedAnswer {
       return new Refuse(ProxyError.PRECONDITION_FAILED, -1);
     }
     if (outcome == Conditionals.Outcome.NOT_MODIFIED) {
-      HttpHeaders h = new DefaultHttpHeaders(false);
+      HttpHeaders h = HEADERS.newHeaders();
       for (CharSequence name :
           new CharSequence[] {
             HttpHeaderNames.ETAG,
@@ -64,8 +68,7 @@ public final class CachedAnswer {
           h.set(name, value);
         }
       }
-      tag(h, entry, now, xCache);
-      return new Send(HttpResponseStatus.NOT_MODIFIED, h, 0, 0);
+      return new Send(HttpResponseStatus.NOT_MODIFIED, h, 0, 0, entry.ageText(now));
     }
     ByteRanges.Decision range =
         ByteRanges.decide(
@@ -77,20 +80,20 @@ public final class CachedAnswer {
     if (range instanceof ByteRanges.Unsatisfiable u) {
       return new Refuse(ProxyError.INVALID_RANGE, u.size());
     }
-    HttpHeaders h = new DefaultHttpHeaders(false).add(entry.headers());
-    tag(h, entry, now, xCache);
+    HttpHeaders h = HEADERS.newHeaders().add(entry.headers());
     if (range instanceof ByteRanges.Partial p) {
       h.set(HttpHeaderNames.CONTENT_RANGE, p.contentRange());
       h.set(HttpHeaderNames.CONTENT_LENGTH, p.length());
-      return new Send(HttpResponseStatus.PARTIAL_CONTENT, h, p.first(), head ? 0 : p.length());
+      return new Send(
+          HttpResponseStatus.PARTIAL_CONTENT,
+          h,
+          p.first(),
+          head ? 0 : p.length(),
+          entry.ageText(now));
     }
-    h.set(HttpHeaderNames.CONTENT_LENGTH, entry.length());
-    return new Send(HttpResponseStatus.OK, h, 0, head ? 0 : entry.length());
-  }
-
-  private static void tag(HttpHeaders h, CachedObject entry, long now, String xCache) {
-    h.set(HttpHeaderNames.AGE, entry.freshness().ageSeconds(now));
-    h.set(X_CACHE, xCache);
+    // The stored length's text: no number formatting per hit.
+    h.add(HttpHeaderNames.CONTENT_LENGTH, entry.lengthText());
+    return new Send(HttpResponseStatus.OK, h, 0, head ? 0 : entry.length(), entry.ageText(now));
   }
 
   /**

@@ -48,6 +48,9 @@ public final class CachedObject {
   private final String etag;
   private final String lastModified;
   private final int weight;
+  private final String lengthText;
+  // The last Age value given out and its text: a new one at most once a second per entry.
+  private volatile AgeText age;
   // One lease belongs to the store; each reader holds one while it cuts slices.
   private final AtomicInteger leases = new AtomicInteger(1);
 
@@ -61,6 +64,7 @@ public final class CachedObject {
     this.body = requireNonNull(body, "body");
     this.freshness = requireNonNull(freshness, "freshness");
     this.length = body.readableBytes();
+    this.lengthText = Long.toString(length);
     this.etag = headers.get(HttpHeaderNames.ETAG);
     this.lastModified = headers.get(HttpHeaderNames.LAST_MODIFIED);
     int headerBytes = 0;
@@ -148,9 +152,30 @@ public final class CachedObject {
     return length;
   }
 
+  /** The body's size as a {@code Content-Length} value. */
+  public String lengthText() {
+    return lengthText;
+  }
+
   public Freshness freshness() {
     return freshness;
   }
+
+  /**
+   * Its {@code Age} at {@code now} in whole seconds, as header text. The text is kept until the age
+   * changes, so hits on one entry within a second share it.
+   */
+  public String ageText(long now) {
+    long seconds = freshness.ageSeconds(now);
+    AgeText last = age;
+    if (last == null || last.seconds() != seconds) {
+      last = new AgeText(seconds, Long.toString(seconds));
+      age = last;
+    }
+    return last.text();
+  }
+
+  private record AgeText(long seconds, String text) {}
 
   public String etag() {
     return etag;

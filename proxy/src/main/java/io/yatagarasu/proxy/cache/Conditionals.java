@@ -23,7 +23,11 @@ public final class Conditionals {
     PRECONDITION_FAILED
   }
 
-  /** Evaluates the request's preconditions against an object's validators (either may be null). */
+  /**
+   * Evaluates the request's preconditions against an object's validators (either may be null). A
+   * date is parsed only when the request carries the header that compares it: a request without
+   * preconditions (every plain cache hit) allocates nothing here.
+   */
   public static Outcome evaluate(HttpHeaders request, String etag, String lastModified) {
     String ifMatch = joined(request, HttpHeaderNames.IF_MATCH);
     if (ifMatch != null) {
@@ -31,17 +35,24 @@ public final class Conditionals {
         return Outcome.PRECONDITION_FAILED;
       }
     } else {
-      Long since = Freshness.httpDate(request.get(HttpHeaderNames.IF_UNMODIFIED_SINCE));
-      Long modified = Freshness.httpDate(lastModified);
-      if (since != null && modified != null && modified > since) {
-        return Outcome.PRECONDITION_FAILED;
+      String unmodifiedSince = request.get(HttpHeaderNames.IF_UNMODIFIED_SINCE);
+      if (unmodifiedSince != null) {
+        Long since = Freshness.httpDate(unmodifiedSince);
+        Long modified = Freshness.httpDate(lastModified);
+        if (since != null && modified != null && modified > since) {
+          return Outcome.PRECONDITION_FAILED;
+        }
       }
     }
     String ifNoneMatch = joined(request, HttpHeaderNames.IF_NONE_MATCH);
     if (ifNoneMatch != null) {
       return matches(ifNoneMatch, etag, false) ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
     }
-    Long since = Freshness.httpDate(request.get(HttpHeaderNames.IF_MODIFIED_SINCE));
+    String modifiedSince = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+    if (modifiedSince == null) {
+      return Outcome.PROCEED;
+    }
+    Long since = Freshness.httpDate(modifiedSince);
     Long modified = Freshness.httpDate(lastModified);
     if (since != null && modified != null && modified <= since) {
       return Outcome.NOT_MODIFIED;
@@ -111,8 +122,12 @@ public final class Conditionals {
     return isWeak(etag) ? etag.substring(2) : etag;
   }
 
+  /** The header's values joined with commas; null (and no list built) when it is absent. */
   private static String joined(HttpHeaders request, CharSequence name) {
+    if (!request.contains(name)) {
+      return null;
+    }
     var all = request.getAll(name);
-    return all.isEmpty() ? null : String.join(",", all);
+    return all.size() == 1 ? all.get(0) : String.join(",", all);
   }
 }

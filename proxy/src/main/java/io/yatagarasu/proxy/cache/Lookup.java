@@ -17,9 +17,12 @@ public enum Lookup {
   /** Not cacheable: a range or conditional request on an unstored object, a query, HEAD, … */
   BYPASS;
 
+  // Once, not per lookup: every request that reaches the cache records its tag.
+  private final String tag = name().toLowerCase(Locale.ROOT);
+
   /** The metric tag value. */
   public String tag() {
-    return name().toLowerCase(Locale.ROOT);
+    return tag;
   }
 
   /** Whether the answer came without a body transfer from S3 for this request. */

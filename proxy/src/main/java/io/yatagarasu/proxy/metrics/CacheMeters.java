@@ -11,10 +11,14 @@ import java.util.function.LongSupplier;
  * The object cache's meters: lookups by bucket and result, bytes served from the cache, fills that
  * failed, evictions and purges, and gauges of what the cache holds. Tags are bucket names and the
  * fixed lookup results.
+ *
+ * <p>{@link #lookup} and {@link #served} run on every cache hit: once a bucket's counter exists
+ * they find it with plain map reads, allocating nothing (no composite key, no capturing lambda).
  */
 public final class CacheMeters {
   private final MeterRegistry registry;
-  private final Map<String, Counter> lookups = new ConcurrentHashMap<>();
+  // bucket -> result -> counter
+  private final Map<String, Map<String, Counter>> lookups = new ConcurrentHashMap<>();
   private final Map<String, Counter> served = new ConcurrentHashMap<>();
   private final Map<String, Counter> fillsFailed = new ConcurrentHashMap<>();
   private final Counter evictions;
@@ -49,16 +53,22 @@ public final class CacheMeters {
 
   /** A lookup of {@code bucket}: hit, miss, stale, revalidated, coalesced or bypass. */
   public void lookup(String bucket, String result) {
-    lookups
-        .computeIfAbsent(
-            bucket + "\u0000" + result,
-            k ->
-                Counter.builder("yatagarasu.cache.lookups")
-                    .description("Cache lookups by bucket and result")
-                    .tag("bucket", bucket)
-                    .tag("result", result)
-                    .register(registry))
-        .increment();
+    Map<String, Counter> byResult = lookups.get(bucket);
+    Counter counter = byResult == null ? null : byResult.get(result);
+    if (counter == null) {
+      counter =
+          lookups
+              .computeIfAbsent(bucket, b -> new ConcurrentHashMap<>())
+              .computeIfAbsent(
+                  result,
+                  r ->
+                      Counter.builder("yatagarasu.cache.lookups")
+                          .description("Cache lookups by bucket and result")
+                          .tag("bucket", bucket)
+                          .tag("result", r)
+                          .register(registry));
+    }
+    counter.increment();
   }
 
   /** Body bytes sent to a client of {@code bucket} from the cache or a shared fill. */
@@ -66,16 +76,19 @@ public final class CacheMeters {
     if (bytes <= 0) {
       return;
     }
-    served
-        .computeIfAbsent(
-            bucket,
-            b ->
-                Counter.builder("yatagarasu.cache.served.bytes")
-                    .description("Body bytes sent from the cache, by bucket")
-                    .baseUnit("bytes")
-                    .tag("bucket", b)
-                    .register(registry))
-        .increment(bytes);
+    Counter counter = served.get(bucket);
+    if (counter == null) {
+      counter =
+          served.computeIfAbsent(
+              bucket,
+              b ->
+                  Counter.builder("yatagarasu.cache.served.bytes")
+                      .description("Body bytes sent from the cache, by bucket")
+                      .baseUnit("bytes")
+                      .tag("bucket", b)
+                      .register(registry));
+    }
+    counter.increment(bytes);
   }
 
   /** A fill of {@code bucket} whose fetch failed. */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -159,15 +160,15 @@ final class ClientResponse implements FetchListener, ChannelFutureListener {
   private void pumpMemory() {
     ByteBuf body = memory;
     while (body != null && state == State.STREAMING) {
-      int n = Math.min(MEMORY_SLICE, body.readableBytes());
-      ByteBuf slice = body.readRetainedSlice(n);
-      bytesSent += n;
-      if (!body.isReadable()) {
+      if (body.readableBytes() <= MEMORY_SLICE) {
+        // The rest in one write: the body itself, with no trailers to allocate.
+        bytesSent += body.readableBytes();
         memory = null;
-        body.release();
-        finish(new DefaultLastHttpContent(slice));
+        finish(new DefaultLastHttpContent(body, EmptyHttpHeaders.INSTANCE));
         return;
       }
+      ByteBuf slice = body.readRetainedSlice(MEMORY_SLICE);
+      bytesSent += MEMORY_SLICE;
       ctx.write(new DefaultHttpContent(slice)).addListener(CLOSE_ON_FAILURE);
       if (!ctx.channel().isWritable()) {
         // The client is behind: the rest waits for clientWritable().

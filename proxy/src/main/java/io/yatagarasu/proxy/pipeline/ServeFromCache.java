@@ -3,7 +3,6 @@ package io.yatagarasu.proxy.pipeline;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import io.yatagarasu.config.BucketCacheConfig;
 import io.yatagarasu.proxy.cache.CacheKey;
@@ -127,7 +126,7 @@ final class ServeFromCache implements Stage {
   /** Answers {@code request} from {@code entry} (leased by the caller) without S3. */
   static void answer(ObjectCache cache, ObjectRequest request, CachedObject entry, String xCache) {
     CachedAnswer.Answer answer =
-        CachedAnswer.answer(entry, request.headers(), request.head(), cache.now(), xCache);
+        CachedAnswer.answer(entry, request.headers(), request.head(), cache.now());
     ClientResponse response = request.response();
     if (answer instanceof CachedAnswer.Refuse refuse) {
       response.cacheStatus(xCache, null);
@@ -135,10 +134,10 @@ final class ServeFromCache implements Stage {
       return;
     }
     CachedAnswer.Send send = (CachedAnswer.Send) answer;
-    HttpHeaders headers = send.headers();
-    response.cacheStatus(headers.get(CachedAnswer.X_CACHE), headers.get(HttpHeaderNames.AGE));
+    // X-Cache and Age are set once, by the response's head.
+    response.cacheStatus(xCache, send.age());
     // The answer's headers are this request's own: the head takes them as they are.
-    var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, send.status(), headers);
+    var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, send.status(), send.headers());
     cache.served(request.route().name(), send.length());
     response.streamFromMemory(
         head,

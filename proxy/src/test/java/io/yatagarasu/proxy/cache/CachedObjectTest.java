@@ -34,6 +34,26 @@ class CachedObjectTest {
   }
 
   @Test
+  void givesItsLengthAndAgeAsHeaderText() {
+    CachedObject entry =
+        new CachedObject(
+            200,
+            CacheFixtures.headers("\"e\""),
+            direct(new byte[1024]),
+            Freshness.of(new DefaultHttpHeaders(), NOW, NOW, 60_000));
+    try {
+      assertThat(entry.lengthText()).isEqualTo("1024");
+      assertThat(entry.ageText(NOW + 2_100)).isEqualTo("2");
+      // Within the same second the same text is given out again; the next second gets its own.
+      assertThat(entry.ageText(NOW + 2_900)).isSameAs(entry.ageText(NOW + 2_100));
+      assertThat(entry.ageText(NOW + 3_000)).isEqualTo("3");
+      assertThat(entry.ageText(NOW + 2_500)).isEqualTo("2");
+    } finally {
+      entry.release();
+    }
+  }
+
+  @Test
   void noLeaseOnceTheLastOneEnded() {
     ByteBuf body = direct(new byte[] {1, 2, 3});
     CachedObject entry =
