@@ -54,6 +54,14 @@ public record BucketCacheConfig(
     this(enabled, ttl, maxObjectSize, staleIfError, notFoundTtl, List.of());
   }
 
+  /**
+   * Why {@code key} cannot be an entry of {@code warm} (or of a warm asked through the admin API),
+   * or null: keys are named as clients name them under the bucket's path prefix.
+   */
+  public static String keyProblem(String key) {
+    return Rules.objectKey(Objects.requireNonNull(key, "key"));
+  }
+
   /** Cached for 60s, objects up to 8 MiB, no stale answers, no 404s remembered. */
   public static BucketCacheConfig defaults() {
     return DEFAULTS;
