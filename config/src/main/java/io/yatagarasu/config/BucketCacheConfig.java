@@ -34,7 +34,13 @@ public record BucketCacheConfig(
     Rules.require("maxObjectSize", Rules.CACHE_OBJECT_SIZE.problem(maxObjectSize));
     Rules.require("staleIfError", Rules.CACHE_TTL.problem(staleIfError));
     Rules.require("notFoundTtl", Rules.CACHE_TTL.problem(notFoundTtl));
-    warm = List.copyOf(Objects.requireNonNull(warm, "warm"));
+    Objects.requireNonNull(warm, "warm");
+    for (int i = 0; i < warm.size(); i++) {
+      if (warm.get(i) == null) {
+        throw new IllegalArgumentException("warm[" + i + "]: must be a key (expected: a string)");
+      }
+    }
+    warm = List.copyOf(warm);
     String problem = Rules.warmKeys(warm);
     if (problem != null) {
       throw new IllegalArgumentException("warm" + (problem.startsWith("[") ? "" : ": ") + problem);
