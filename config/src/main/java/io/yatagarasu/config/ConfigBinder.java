@@ -6,9 +6,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Turns a document tree into a {@link ProxyConfig}, reading every field before giving up so that
@@ -66,6 +68,13 @@ final class ConfigBinder {
           problems.add(
               bucketPaths.get(i) + ".auth." + problem.substring(0, problem.indexOf(':')),
               problem.substring(problem.indexOf(':') + 2));
+        }
+      }
+    }
+    if (cache != null && !cache.enabled()) {
+      for (int i = 0; i < buckets.size(); i++) {
+        if (!buckets.get(i).cache().warm().isEmpty()) {
+          problems.add(bucketPaths.get(i) + ".cache.warm", Rules.WARM_NEEDS_CACHE);
         }
       }
     }
@@ -365,8 +374,28 @@ final class ConfigBinder {
             "a duration",
             Durations::parse,
             Rules.CACHE_TTL::problem);
+    Set<String> seen = new HashSet<>();
+    List<String> warm =
+        r.strings(
+            "warm",
+            true,
+            key -> {
+              String problem = Rules.objectKey(key);
+              if (problem == null && !seen.add(key)) {
+                problem = "duplicates an earlier key (expected: unique)";
+              }
+              return problem;
+            });
+    if (warm.size() > BucketCacheConfig.MAX_WARM_KEYS) {
+      r.problem(
+          "warm",
+          warm.size() + " keys (expected: at most " + BucketCacheConfig.MAX_WARM_KEYS + ")");
+    }
+    if (!enabled && !warm.isEmpty()) {
+      r.problem("warm", "needs enabled: true (nothing is kept to warm)");
+    }
     return r.finish()
-        ? new BucketCacheConfig(enabled, ttl, maxObjectSize, staleIfError, notFoundTtl)
+        ? new BucketCacheConfig(enabled, ttl, maxObjectSize, staleIfError, notFoundTtl, warm)
         : null;
   }
 

@@ -245,12 +245,13 @@ public final class ConfigWriter {
       }
       if (!bucket.cache().equals(BucketCacheConfig.defaults())) {
         BucketCacheConfig cache = bucket.cache();
-        b.putObject("cache")
-            .put("enabled", cache.enabled())
+        ObjectNode c = b.putObject("cache");
+        c.put("enabled", cache.enabled())
             .put("ttl", formatDuration(cache.ttl()))
             .put("maxObjectSize", Sizes.format(cache.maxObjectSize()))
             .put("staleIfError", formatDuration(cache.staleIfError()))
             .put("notFoundTtl", formatDuration(cache.notFoundTtl()));
+        strings(c, "warm", cache.warm());
       }
     }
     return root;

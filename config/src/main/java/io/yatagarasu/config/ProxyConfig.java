@@ -33,6 +33,10 @@ public record ProxyConfig(
       if (problem != null) {
         throw new IllegalArgumentException("buckets[" + i + "].auth." + problem);
       }
+      if (!cache.enabled() && !buckets.get(i).cache().warm().isEmpty()) {
+        throw new IllegalArgumentException(
+            "buckets[" + i + "].cache.warm: " + Rules.WARM_NEEDS_CACHE);
+      }
     }
   }
 

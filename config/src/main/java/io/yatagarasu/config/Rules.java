@@ -263,6 +263,60 @@ final class Rules {
     return ratio >= 0 && ratio <= 1 ? null : ratio + " (expected: 0..1)";
   }
 
+  /**
+   * An object key as a client names it under a bucket's path prefix: what a request path could
+   * carry after the prefix (no leading {@code /}, no {@code .} or {@code ..} segment, no control
+   * character, valid UTF-8 of at most 1024 bytes, as S3 allows).
+   */
+  static String objectKey(String key) {
+    if (key.isEmpty()) {
+      return "must not be empty";
+    }
+    if (key.startsWith("/")) {
+      return quote(key) + " (expected: a key without a leading /, relative to the pathPrefix)";
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return "contains a control character (expected: an object key)";
+      }
+    }
+    for (String segment : key.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return quote(key) + " has a '" + segment + "' segment (expected: an object key)";
+      }
+    }
+    if (!java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(key)) {
+      return "is not valid Unicode (expected: an object key)";
+    }
+    if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
+      return "is longer than 1024 bytes (expected: an S3 object key)";
+    }
+    return null;
+  }
+
+  static final String WARM_NEEDS_CACHE =
+      "needs the object cache (expected: cache.enabled: true at the top level)";
+
+  /** The problem of a {@code cache.warm} list as a whole (its size, its duplicates), or null. */
+  static String warmKeys(java.util.List<String> keys) {
+    if (keys.size() > BucketCacheConfig.MAX_WARM_KEYS) {
+      return keys.size() + " keys (expected: at most " + BucketCacheConfig.MAX_WARM_KEYS + ")";
+    }
+    java.util.Map<String, Integer> first = new java.util.HashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      String problem = objectKey(keys.get(i));
+      if (problem != null) {
+        return "[" + i + "]: " + problem;
+      }
+      Integer seen = first.putIfAbsent(keys.get(i), i);
+      if (seen != null) {
+        return "[" + i + "]: duplicates [" + seen + "] (expected: unique)";
+      }
+    }
+    return null;
+  }
+
   static String notEmpty(String value) {
     return value.isEmpty() ? "must not be empty" : null;
   }

@@ -134,7 +134,7 @@ class CacheConfigTest {
             "buckets[0].cache.notFoundTtl: \"-1s\" is not a duration (expected: e.g. 250ms, 2s, 5m,"
                 + " 1h)",
             "buckets[0].cache.size: unknown key (expected one of: enabled, ttl, maxObjectSize,"
-                + " staleIfError, notFoundTtl)");
+                + " staleIfError, notFoundTtl, warm)");
   }
 
   @Test
@@ -145,5 +145,98 @@ class CacheConfigTest {
             () ->
                 new BucketCacheConfig(true, Duration.ofSeconds(1), 0, Duration.ZERO, Duration.ZERO))
         .hasMessage("maxObjectSize: 0 (expected: 1..1GiB)");
+  }
+
+  @Test
+  void readsWarmKeysAndWritesThemBack() throws Exception {
+    ProxyConfig config =
+        PARSER.parseYaml(
+            "cache: { enabled: true }\n"
+                + withBucketCache("{ warm: [index.html, \"img/logo v2.png\", é/ü.txt] }"));
+    assertThat(config.buckets().get(0).cache().warm())
+        .containsExactly("index.html", "img/logo v2.png", "é/ü.txt");
+    assertThat(ConfigWriter.toCanonicalJson(config)).contains("\"warm\":[\"index.html\"");
+    assertThat(PARSER.parseJson(ConfigWriter.toJson(config))).isEqualTo(config);
+  }
+
+  @Test
+  void reportsEveryBadWarmKeyByItsIndex() {
+    List<String> errors =
+        catchThrowableOfType(
+                ConfigException.class,
+                () ->
+                    PARSER.parseYaml(
+                        "cache: { enabled: true }\n"
+                            + withBucketCache(
+                                "{ warm: [ok.txt, \"\", /abs.txt, a/../b, ./c, 7, [x], ok.txt,"
+                                    + " \"tab\\there\"] }")))
+            .errors();
+    assertThat(errors)
+        .containsExactly(
+            "buckets[0].cache.warm[1]: must not be empty",
+            "buckets[0].cache.warm[2]: \"/abs.txt\" (expected: a key without a leading /,"
+                + " relative to the pathPrefix)",
+            "buckets[0].cache.warm[3]: \"a/../b\" has a '..' segment (expected: an object key)",
+            "buckets[0].cache.warm[4]: \"./c\" has a '.' segment (expected: an object key)",
+            "buckets[0].cache.warm[5]: is a number (expected: a string, in quotes if need be)",
+            "buckets[0].cache.warm[6]: is a list (expected: a string)",
+            "buckets[0].cache.warm[7]: duplicates an earlier key (expected: unique)",
+            "buckets[0].cache.warm[8]: contains a control character (expected: an object key)");
+  }
+
+  @Test
+  void refusesMoreWarmKeysThanTheLimit() {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i <= BucketCacheConfig.MAX_WARM_KEYS; i++) {
+      keys.append(i == 0 ? "" : ", ").append("k").append(i);
+    }
+    List<String> errors =
+        catchThrowableOfType(
+                ConfigException.class,
+                () ->
+                    PARSER.parseYaml(
+                        "cache: { enabled: true }\n" + withBucketCache("{ warm: [" + keys + "] }")))
+            .errors();
+    assertThat(errors).containsExactly("buckets[0].cache.warm: 1001 keys (expected: at most 1000)");
+  }
+
+  @Test
+  void refusesWarmKeysWithoutACacheToWarm() {
+    assertThat(
+            catchThrowableOfType(
+                    ConfigException.class,
+                    () -> PARSER.parseYaml(withBucketCache("{ warm: [a.txt] }")))
+                .errors())
+        .containsExactly(
+            "buckets[0].cache.warm: needs the object cache (expected: cache.enabled: true at the"
+                + " top level)");
+    assertThat(
+            catchThrowableOfType(
+                    ConfigException.class,
+                    () ->
+                        PARSER.parseYaml(
+                            "cache: { enabled: true }\n"
+                                + withBucketCache("{ enabled: false, warm: [a.txt] }")))
+                .errors())
+        .containsExactly("buckets[0].cache.warm: needs enabled: true (nothing is kept to warm)");
+  }
+
+  @Test
+  void recordsRefuseBadWarmKeys() {
+    assertThatThrownBy(
+            () ->
+                new BucketCacheConfig(
+                    true,
+                    Duration.ofSeconds(1),
+                    1,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    List.of("a", "b/../c")))
+        .hasMessage("warm[1]: \"b/../c\" has a '..' segment (expected: an object key)");
+    assertThatThrownBy(
+            () ->
+                new BucketCacheConfig(
+                    false, Duration.ofSeconds(1), 1, Duration.ZERO, Duration.ZERO, List.of("a")))
+        .hasMessage("warm: needs enabled: true (nothing is kept to warm)");
   }
 }

@@ -85,7 +85,7 @@ class DocumentedKeysTest {
           rateLimit: { requestsPerSecond: 1, burst: 1 }
           upstream: { responseTimeout: 9s }
           cors: { allowedOrigins: ["*"], maxAge: 1m }
-          cache: { ttl: 5m, maxObjectSize: 1MiB, staleIfError: 1h, notFoundTtl: 10s }
+          cache: { ttl: 5m, maxObjectSize: 1MiB, staleIfError: 1h, notFoundTtl: 10s, warm: [a.txt] }
       """;
 
   @Test

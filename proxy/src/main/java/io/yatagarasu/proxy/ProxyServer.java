@@ -19,6 +19,7 @@ import io.yatagarasu.proxy.admin.AdminInitializer;
 import io.yatagarasu.proxy.auth.JwksRegistry;
 import io.yatagarasu.proxy.cache.ObjectCache;
 import io.yatagarasu.proxy.metrics.ProxyMetrics;
+import io.yatagarasu.proxy.pipeline.CacheWarmer;
 import io.yatagarasu.proxy.pipeline.ProxyInitializer;
 import io.yatagarasu.proxy.pipeline.ServedCertificate;
 import io.yatagarasu.proxy.pipeline.ServerContext;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
   private static final long TLS_CHECK_SECONDS = 2;
+  // Keys a warm fetches at a time, for the whole proxy: enough to fill quickly, too few to crowd
+  // out clients or trip S3 request limits.
+  private static final int WARM_PARALLELISM = 4;
 
   private final Transports transports;
   private final EventLoopGroup group;
@@ -56,7 +60,8 @@ public final class ProxyServer implements AutoCloseable {
   private final JwksRegistry jwks;
   private Channel dataChannel;
   private Channel adminChannel;
-  private ServerContext context;
+  private final ServerContext context;
+  private final CacheWarmer warmer;
   private volatile TlsContexts tls;
   private final java.util.concurrent.atomic.AtomicBoolean draining =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -94,6 +99,10 @@ public final class ProxyServer implements AutoCloseable {
             metrics.cache());
     // A swap keeps the cache: only entries of targets no bucket caches from any more are dropped.
     snapshots.onApplied(snapshot -> cache.configure(snapshot.config()));
+    this.context = new ServerContext(snapshots, metrics, cache);
+    // Then the listed keys of the new configuration are fetched, a few at a time.
+    this.warmer = new CacheWarmer(context, snapshots, group, WARM_PARALLELISM);
+    snapshots.onApplied(warmer::onApplied);
     io.micrometer.core.instrument.Gauge.builder(
             "yatagarasu.shutdown.draining", draining, d -> d.get() ? 1 : 0)
         .description("1 while a shutdown drains (readiness is off), else 0")
@@ -142,7 +151,6 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void bind(ProxyConfig config) throws InterruptedException {
-    context = new ServerContext(snapshots, metrics, cache);
     TlsContexts tls = null;
     if (config.server().tls() != null) {
       try {
@@ -206,6 +214,7 @@ public final class ProxyServer implements AutoCloseable {
                   return (snapshot == null ? config : snapshot.config()).server();
                 },
                 cache,
+                warmer,
                 this::servedCertificate),
             "admin listener");
   }
@@ -276,6 +285,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Where configurations are applied (file reloads and the admin API both go through it). */
   public SnapshotManager snapshots() {
     return snapshots;
+  }
+
+  /** Fetches listed keys into the object cache. */
+  public CacheWarmer warmer() {
+    return warmer;
   }
 
   /** The object cache (off unless the configuration turns it on). */
@@ -360,6 +374,7 @@ public final class ProxyServer implements AutoCloseable {
     if (adminChannel != null) {
       adminChannel.close().syncUninterruptibly();
     }
+    warmer.close();
     snapshots.close();
     // Upstream connections close on their event loops, so the loops stop only after that.
     if (!upstreams.closeEndpoints(5_000)) {

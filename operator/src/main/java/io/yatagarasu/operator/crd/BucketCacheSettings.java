@@ -3,7 +3,9 @@ package io.yatagarasu.operator.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
 
 /** How one bucket uses the fleet's object cache (spec.cache of its S3ProxyConfig). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,6 +31,14 @@ public class BucketCacheSettings {
   @JsonPropertyDescription("How long a 404 from S3 is remembered, 0s..365d (default 0s: off).")
   @Pattern(Durations.PATTERN)
   private String notFoundTtl;
+
+  @JsonPropertyDescription(
+      "Object keys (as clients name them under the pathPrefix, without a leading /) that every"
+          + " proxy pod fetches into its cache after each configuration change, so the first"
+          + " client finds them stored; needs the S3ProxyConfig's spec.cache.enabled. At most"
+          + " 1000, unique, no . or .. segment.")
+  @Size(max = 1000)
+  private List<String> warm;
 
   public Boolean getEnabled() {
     return enabled;
@@ -68,5 +78,13 @@ public class BucketCacheSettings {
 
   public void setNotFoundTtl(String notFoundTtl) {
     this.notFoundTtl = notFoundTtl;
+  }
+
+  public List<String> getWarm() {
+    return warm;
+  }
+
+  public void setWarm(List<String> warm) {
+    this.warm = warm;
   }
 }

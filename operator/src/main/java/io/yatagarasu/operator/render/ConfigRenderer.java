@@ -550,7 +550,8 @@ public final class ConfigRenderer {
         duration("ttl", settings.getTtl(), d.ttl()),
         bytes("maxObjectSize", settings.getMaxObjectSize(), d.maxObjectSize()),
         duration("staleIfError", settings.getStaleIfError(), d.staleIfError()),
-        duration("notFoundTtl", settings.getNotFoundTtl(), d.notFoundTtl()));
+        duration("notFoundTtl", settings.getNotFoundTtl(), d.notFoundTtl()),
+        settings.getWarm() == null ? List.of() : settings.getWarm());
   }
 
   /** A Kubernetes quantity as a whole number of bytes. */

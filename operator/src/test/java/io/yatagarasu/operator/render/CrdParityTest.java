@@ -126,6 +126,7 @@ class CrdParityTest {
           entry("buckets[].cache.maxObjectSize", BUCKET + "spec.cache.maxObjectSize"),
           entry("buckets[].cache.staleIfError", BUCKET + "spec.cache.staleIfError"),
           entry("buckets[].cache.notFoundTtl", BUCKET + "spec.cache.notFoundTtl"),
+          entry("buckets[].cache.warm", BUCKET + "spec.cache.warm"),
           entry("buckets[].pathPrefix", BUCKET + "spec.pathPrefix"),
           entry("buckets[].s3.bucket", BUCKET + "spec.s3.bucket"),
           entry("buckets[].s3.region", BUCKET + "spec.s3.region"),

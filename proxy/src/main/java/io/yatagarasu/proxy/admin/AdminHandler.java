@@ -57,6 +57,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
   private final AdminToken token;
   private final java.util.function.BooleanSupplier draining;
   private final ObjectCache cache;
+  // Null when the server warms nothing (tests of the handler alone).
+  private final io.yatagarasu.proxy.pipeline.CacheWarmer warmer;
   private final java.util.function.Supplier<ServedCertificate> certificate;
 
   public AdminHandler(
@@ -66,8 +68,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       AdminToken token,
       java.util.function.BooleanSupplier draining,
       ObjectCache cache,
+      io.yatagarasu.proxy.pipeline.CacheWarmer warmer,
       java.util.function.Supplier<ServedCertificate> certificate) {
     this.cache = java.util.Objects.requireNonNull(cache, "cache");
+    this.warmer = warmer;
     this.certificate = java.util.Objects.requireNonNull(certificate, "certificate");
     this.snapshots = snapshots;
     this.metrics = metrics;
@@ -120,7 +124,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       send(ctx, denied, keepAlive);
       return;
     }
-    if (path.equals("/admin/cache") || path.equals("/admin/cache/purge")) {
+    if (path.equals("/admin/cache")
+        || path.equals("/admin/cache/purge")
+        || path.equals("/admin/cache/warm")) {
       cacheApi(ctx, request, path, keepAlive);
     } else if (path.equals("/admin/tls")) {
       if (HttpMethod.GET.equals(request.method())) {
@@ -171,11 +177,17 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
       }
     }
     String body = describe ? null : request.content().toString(StandardCharsets.UTF_8);
+    if (path.equals("/admin/cache/warm")) {
+      // Answered when every key has been dealt with; the fetches run on the data plane's loops.
+      CacheAdmin.warm(warmer, body)
+          .thenAccept(response -> ctx.executor().execute(() -> send(ctx, response, keepAlive)));
+      return;
+    }
     // Both walk every entry: not on the admin loop.
     blocking.execute(
         () -> {
           FullHttpResponse response =
-              describe ? CacheAdmin.describe(cache) : CacheAdmin.purge(cache, body);
+              describe ? CacheAdmin.describe(cache, warmer) : CacheAdmin.purge(cache, body);
           ctx.executor().execute(() -> send(ctx, response, keepAlive));
         });
   }

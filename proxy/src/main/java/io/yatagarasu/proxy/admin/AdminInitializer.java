@@ -43,6 +43,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
   private final IntSupplier maxBodyBytes;
   private final AdminToken token = AdminHandler.newToken();
   private final ObjectCache cache;
+  private final io.yatagarasu.proxy.pipeline.CacheWarmer warmer;
   private final Supplier<ServedCertificate> certificate;
 
   public AdminInitializer(
@@ -53,8 +54,10 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
       IntSupplier maxBodyBytes,
       Supplier<ServerConfig> serverSettings,
       ObjectCache cache,
+      io.yatagarasu.proxy.pipeline.CacheWarmer warmer,
       Supplier<ServedCertificate> certificate) {
     this.cache = cache;
+    this.warmer = warmer;
     this.certificate = java.util.Objects.requireNonNull(certificate, "certificate");
     this.serverSettings = serverSettings;
     this.snapshots = snapshots;
@@ -74,7 +77,7 @@ public final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     ch.closeFuture().addListener(f -> open.decrementAndGet());
     ServerConfig settings = serverSettings.get();
     AdminHandler handler =
-        new AdminHandler(snapshots, metrics, blocking, token, draining, cache, certificate);
+        new AdminHandler(snapshots, metrics, blocking, token, draining, cache, warmer, certificate);
     ch.pipeline()
         .addLast(new RequestHeaderTimeoutHandler(settings.requestHeaderTimeout().toNanos()))
         .addLast(new HttpServerCodec(4096, 16384, 65536))

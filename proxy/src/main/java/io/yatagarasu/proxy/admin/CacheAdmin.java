@@ -6,17 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.yatagarasu.config.BucketCacheConfig;
 import io.yatagarasu.proxy.cache.ObjectCache;
+import io.yatagarasu.proxy.pipeline.CacheWarmer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cache part of the admin API: {@code GET /admin/cache} (what the cache holds and how often it
- * answered) and {@code POST /admin/cache/purge} (drop entries by bucket, key and prefix). Both
- * answer JSON; a malformed purge gets {@code 400} naming the field.
+ * answered), {@code POST /admin/cache/purge} (drop entries by bucket, key and prefix) and {@code
+ * POST /admin/cache/warm} (fetch keys of a bucket into the cache). All answer JSON; a malformed
+ * body gets {@code 400} naming the field.
  */
 final class CacheAdmin {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,8 +28,8 @@ final class CacheAdmin {
 
   private CacheAdmin() {}
 
-  /** The answer of {@code GET /admin/cache}. */
-  static FullHttpResponse describe(ObjectCache cache) {
+  /** The answer of {@code GET /admin/cache}, with the warm's progress when there is a warmer. */
+  static FullHttpResponse describe(ObjectCache cache, CacheWarmer warmer) {
     ObjectCache.Snapshot s = cache.snapshot();
     ObjectNode answer = JSON.createObjectNode();
     answer.put("enabled", s.enabled());
@@ -42,6 +46,10 @@ final class CacheAdmin {
           .put("bytes", v.bytes())
           .put("hits", v.hits())
           .put("misses", v.misses());
+    }
+    if (warmer != null) {
+      int[] state = warmer.state();
+      answer.putObject("warm").put("queued", state[0]).put("fetching", state[1]);
     }
     return AdminHandler.json(HttpResponseStatus.OK, answer);
   }
@@ -154,5 +162,109 @@ final class CacheAdmin {
   private static FullHttpResponse purged(int n) {
     return AdminHandler.json(
         HttpResponseStatus.OK, JSON.createObjectNode().put("status", "purged").put("purged", n));
+  }
+
+  /** A warm request, checked. */
+  record Warm(String bucket, List<String> keys) {}
+
+  /** Reads a warm body; throws {@link IllegalArgumentException} with one message per problem. */
+  static Warm parseWarm(String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("body: not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("body: must be a JSON object");
+    }
+    List<String> errors = new ArrayList<>();
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("bucket") && !name.equals("keys")) {
+        errors.add(name + ": unknown field (expected: bucket, keys)");
+      }
+    }
+    JsonNode b = root.get("bucket");
+    String bucket = null;
+    if (b == null || b.isNull()) {
+      errors.add("bucket: is required");
+    } else if (!b.isTextual() || b.asText().isEmpty()) {
+      errors.add("bucket: must be a non-empty string");
+    } else {
+      bucket = b.asText();
+    }
+    JsonNode k = root.get("keys");
+    List<String> keys = new ArrayList<>();
+    if (k == null || k.isNull()) {
+      errors.add("keys: is required");
+    } else if (!k.isArray()) {
+      errors.add("keys: must be an array of strings");
+    } else if (k.isEmpty()) {
+      errors.add("keys: must name at least one key");
+    } else if (k.size() > BucketCacheConfig.MAX_WARM_KEYS) {
+      errors.add(
+          "keys: "
+              + k.size()
+              + " keys (expected: at most "
+              + BucketCacheConfig.MAX_WARM_KEYS
+              + ")");
+    } else {
+      Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < k.size(); i++) {
+        JsonNode item = k.get(i);
+        String problem =
+            !item.isTextual() ? "must be a string" : BucketCacheConfig.keyProblem(item.asText());
+        if (problem != null) {
+          errors.add("keys[" + i + "]: " + problem);
+        } else if (seen.add(item.asText())) {
+          keys.add(item.asText());
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", errors));
+    }
+    return new Warm(bucket, keys);
+  }
+
+  /** Runs a warm; the answer comes once every key has been dealt with. */
+  static CompletableFuture<FullHttpResponse> warm(CacheWarmer warmer, String body) {
+    Warm warm;
+    try {
+      warm = parseWarm(body);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(
+          AdminHandler.rejected(
+              HttpResponseStatus.BAD_REQUEST, List.of(e.getMessage().split("\n")), List.of()));
+    }
+    if (warmer == null) {
+      return CompletableFuture.completedFuture(
+          AdminHandler.rejected(
+              HttpResponseStatus.CONFLICT, List.of("bucket: the object cache is off"), List.of()));
+    }
+    try {
+      return warmer
+          .warm(warm.bucket(), warm.keys())
+          .thenApply(
+              c ->
+                  AdminHandler.json(
+                      HttpResponseStatus.OK,
+                      JSON.createObjectNode()
+                          .put("status", "warmed")
+                          .put("filled", c.filled())
+                          .put("fresh", c.fresh())
+                          .put("skipped", c.skipped())
+                          .put("failed", c.failed())));
+    } catch (ObjectCache.UnknownBucketException e) {
+      ObjectNode answer =
+          JSON.createObjectNode().put("status", "unknown-bucket").put("bucket", e.bucket());
+      return CompletableFuture.completedFuture(
+          AdminHandler.json(HttpResponseStatus.NOT_FOUND, answer));
+    } catch (CacheWarmer.NotCachedException e) {
+      return CompletableFuture.completedFuture(
+          AdminHandler.rejected(
+              HttpResponseStatus.CONFLICT, List.of("bucket: " + e.getMessage()), List.of()));
+    }
   }
 }

@@ -285,6 +285,11 @@ public final class ObjectCache implements AutoCloseable {
     meters.lookup(bucket, result.tag());
   }
 
+  /** Counts a key a warm dealt with, by what became of it ({@code filled}, {@code fresh}, …). */
+  public void warmed(String bucket, String result) {
+    meters.warmed(bucket, result);
+  }
+
   /** Counts body bytes a client was sent from the cache (or from a shared fill). */
   public void served(String bucket, long bytes) {
     meters.served(bucket, bytes);

@@ -21,6 +21,7 @@ public final class CacheMeters {
   private final Map<String, Map<String, Counter>> lookups = new ConcurrentHashMap<>();
   private final Map<String, Counter> served = new ConcurrentHashMap<>();
   private final Map<String, Counter> fillsFailed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> warmed = new ConcurrentHashMap<>();
   private final Counter evictions;
   private final Counter purged;
 
@@ -100,6 +101,23 @@ public final class CacheMeters {
                 Counter.builder("yatagarasu.cache.fills.failed")
                     .description("Shared fetches that failed, by bucket")
                     .tag("bucket", b)
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * A listed key of {@code bucket} that a warm dealt with: {@code filled}, {@code fresh} (already
+   * stored), {@code skipped} (not storable) or {@code failed}.
+   */
+  public void warmed(String bucket, String result) {
+    warmed
+        .computeIfAbsent(
+            bucket + "\u0000" + result,
+            k ->
+                Counter.builder("yatagarasu.cache.warm")
+                    .description("Keys listed for warming, by bucket and what became of them")
+                    .tag("bucket", bucket)
+                    .tag("result", result)
                     .register(registry))
         .increment();
   }

@@ -25,11 +25,20 @@ import io.yatagarasu.proxy.cache.ObjectCache;
  * {@code 304} refreshes the stale entry; a failure lets a stale entry stand in when the bucket's
  * {@code staleIfError} allows; a {@code 404} is remembered for {@code notFoundTtl}. It runs on the
  * event loop of the request that started it, but outlives that request: the fill completes for the
- * other readers (and the cache) when that client leaves.
+ * other readers (and the cache) when that client leaves. A {@link CacheWarmer} drives it with no
+ * client at all: then an answer that cannot be shared is dropped.
  */
 final class FillFetch implements FetchListener, FetchRequest {
   private final ServerContext server;
+  // Null when warming: no client waits for this fill.
   private final ObjectRequest leader;
+  private final BucketRoute route;
+  private final UpstreamConfig settings;
+  private final String key;
+  private final String requestId;
+  private final EventLoop loop;
+  private final io.netty.buffer.ByteBufAllocator alloc;
+  private final Runnable onFinish;
   private final Fill fill;
   private final CachedObject stale;
   private final BucketCacheConfig policy;
@@ -53,16 +62,84 @@ final class FillFetch implements FetchListener, FetchRequest {
       Fill fill,
       CachedObject stale,
       BucketCacheConfig policy) {
+    this(
+        server,
+        leader,
+        leader.snapshot(),
+        leader.route(),
+        leader.settings(),
+        leader.key(),
+        leader.requestId(),
+        leader.eventLoop(),
+        leader.ctx().alloc(),
+        fill,
+        stale,
+        policy,
+        null);
+  }
+
+  /**
+   * A fill with no client: {@code onFinish} runs (on {@code loop}) once it has ended, whatever
+   * became of it ({@link Fill#state()} says what).
+   *
+   * @param snapshot the configuration the fill runs with, retained by the caller meanwhile
+   */
+  FillFetch(
+      ServerContext server,
+      ProxySnapshot snapshot,
+      BucketRoute route,
+      String key,
+      EventLoop loop,
+      Fill fill,
+      CachedObject stale,
+      Runnable onFinish) {
+    this(
+        server,
+        null,
+        snapshot,
+        route,
+        snapshot.config().upstreamFor(route.config()),
+        key,
+        "warm",
+        loop,
+        io.netty.buffer.ByteBufAllocator.DEFAULT,
+        fill,
+        stale,
+        route.config().cache(),
+        java.util.Objects.requireNonNull(onFinish, "onFinish"));
+  }
+
+  private FillFetch(
+      ServerContext server,
+      ObjectRequest leader,
+      ProxySnapshot snapshot,
+      BucketRoute route,
+      UpstreamConfig settings,
+      String key,
+      String requestId,
+      EventLoop loop,
+      io.netty.buffer.ByteBufAllocator alloc,
+      Fill fill,
+      CachedObject stale,
+      BucketCacheConfig policy,
+      Runnable onFinish) {
     this.server = server;
     this.leader = leader;
+    this.route = route;
+    this.settings = settings;
+    this.key = key;
+    this.requestId = requestId;
+    this.loop = loop;
+    this.alloc = alloc;
+    this.onFinish = onFinish;
     this.fill = fill;
     this.stale = stale != null && stale.status() == 200 && stale.tryAcquire() ? stale : null;
     this.policy = policy;
     this.cache = server.cache();
     // The fill may outlive the leader's request: it keeps the configuration (and so the upstream
-    // connection pools) it started with until it ends. The leader holds a reference, so this
-    // one is always granted.
-    this.snapshot = leader.snapshot().tryRetain() ? leader.snapshot() : null;
+    // connection pools) it started with until it ends. The leader (or the warmer) holds a
+    // reference, so this one is always granted.
+    this.snapshot = snapshot.tryRetain() ? snapshot : null;
     this.headers =
         this.stale != null && this.stale.hasValidator()
             ? CachedAnswer.revalidation(this.stale)
@@ -84,17 +161,17 @@ final class FillFetch implements FetchListener, FetchRequest {
 
   @Override
   public BucketRoute route() {
-    return leader.route();
+    return route;
   }
 
   @Override
   public UpstreamConfig settings() {
-    return leader.settings();
+    return settings;
   }
 
   @Override
   public String key() {
-    return leader.key();
+    return key;
   }
 
   @Override
@@ -114,12 +191,12 @@ final class FillFetch implements FetchListener, FetchRequest {
 
   @Override
   public String requestId() {
-    return leader.requestId();
+    return requestId;
   }
 
   @Override
   public EventLoop eventLoop() {
-    return leader.eventLoop();
+    return loop;
   }
 
   // FetchListener
@@ -156,11 +233,7 @@ final class FillFetch implements FetchListener, FetchRequest {
             : null;
     long length = HttpUtil.getContentLength(head, -1L);
     if (!fill.start(
-        CachedObject.passedOn(head.headers()),
-        length,
-        freshness,
-        policy.maxObjectSize(),
-        leader.ctx().alloc())) {
+        CachedObject.passedOn(head.headers()), length, freshness, policy.maxObjectSize(), alloc)) {
       // Not shareable: the other readers fetch it on their own; the leader's client takes this
       // answer as an uncached one, so a large object costs one S3 request, not two.
       finish();
@@ -252,6 +325,9 @@ final class FillFetch implements FetchListener, FetchRequest {
     }
     if (snapshot != null) {
       snapshot.release();
+    }
+    if (onFinish != null) {
+      onFinish.run();
     }
   }
 }

@@ -53,4 +53,44 @@ class CacheAdminTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
+
+  @Test
+  void readsAWarmOfABucketDroppingRepeatedKeys() {
+    assertThat(
+            CacheAdmin.parseWarm("{\"bucket\":\"assets\",\"keys\":[\"a.png\",\"b/c\",\"a.png\"]}"))
+        .isEqualTo(new CacheAdmin.Warm("assets", List.of("a.png", "b/c")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"keys\":[\"a\"]}| bucket: is required",
+        "{\"bucket\":7,\"keys\":[\"a\"]}| bucket: must be a non-empty string",
+        "{\"bucket\":\"a\"}| keys: is required",
+        "{\"bucket\":\"a\",\"keys\":\"x\"}| keys: must be an array of strings",
+        "{\"bucket\":\"a\",\"keys\":[]}| keys: must name at least one key",
+        "{\"bucket\":\"a\",\"keys\":[1]}| keys[0]: must be a string",
+        "{\"bucket\":\"a\",\"keys\":[\"ok\",\"\"]}| keys[1]: must not be empty",
+        "{\"bucket\":\"a\",\"keys\":[\"x/../y\"]}| keys[0]: \"x/../y\" has a '..' segment",
+        "{\"bucket\":\"a\",\"keys\":[\"/abs\"]}| keys[0]: \"/abs\" (expected: a key without",
+        "{\"bucket\":\"a\",\"keys\":[\"a\"],\"all\":true}| all: unknown field (expected: bucket, keys)",
+        "[1]| body: must be a JSON object",
+        "nope| body: not valid JSON"
+      })
+  void refusesABadWarmNamingTheField(String body, String problem) {
+    assertThatThrownBy(() -> CacheAdmin.parseWarm(body))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void refusesAWarmOfMoreKeysThanTheLimit() {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i <= 1000; i++) {
+      keys.append(i == 0 ? "\"k" : ",\"k").append(i).append('"');
+    }
+    assertThatThrownBy(() -> CacheAdmin.parseWarm("{\"bucket\":\"a\",\"keys\":[" + keys + "]}"))
+        .hasMessage("keys: 1001 keys (expected: at most 1000)");
+  }
 }
