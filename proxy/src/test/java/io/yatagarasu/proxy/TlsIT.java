@@ -25,8 +25,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
@@ -204,6 +208,51 @@ class TlsIT {
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(range.statusCode()).isEqualTo(206);
       assertThat(range.body()).isEqualTo(TestContent.bytes(100, 100));
+    }
+
+    /**
+     * Many streams at once on one connection, small answers among large ones: every stream gets its
+     * whole answer (the flushes of streams answered together are consolidated, and the large bodies
+     * wait on flow control meanwhile).
+     */
+    @Test
+    void answersEveryConcurrentStreamOnOneHttp2Connection() throws Exception {
+      HttpClient client = client(first, HttpClient.Version.HTTP_2);
+      // One connection first: every stream below then shares it.
+      assertThat(
+              client
+                  .send(
+                      HttpRequest.newBuilder(URI.create(base + "/files/a.txt")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .version())
+          .isEqualTo(HttpClient.Version.HTTP_2);
+      List<CompletableFuture<HttpResponse<byte[]>>> small = new ArrayList<>();
+      List<CompletableFuture<HttpResponse<InputStream>>> large = new ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        small.add(
+            client.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + "/files/a.txt")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+        if (i % 50 == 0) {
+          large.add(
+              client.sendAsync(
+                  HttpRequest.newBuilder(URI.create(base + "/files/big.bin")).build(),
+                  HttpResponse.BodyHandlers.ofInputStream()));
+        }
+      }
+      for (CompletableFuture<HttpResponse<InputStream>> answer : large) {
+        HttpResponse<InputStream> response = answer.get(60, TimeUnit.SECONDS);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        try (InputStream in = response.body()) {
+          TestContent.verify(in, 0, BIG);
+        }
+      }
+      for (CompletableFuture<HttpResponse<byte[]>> answer : small) {
+        HttpResponse<byte[]> response = answer.get(60, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("hello over tls");
+      }
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -18,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * After the TLS handshake, builds the rest of the pipeline for the protocol ALPN chose: HTTP/2
  * (each stream gets its own request handler, converted to and from HTTP/1 objects) or HTTP/1.1.
+ *
+ * <p>On HTTP/2 every stream's answer is flushed on its own (it comes from its own upstream
+ * response), so the flushes of the streams answered in one pass of the event loop are consolidated
+ * into one: the frames of several answers leave in one TLS write and one system call instead of one
+ * each.
  */
 final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ProtocolNegotiator.class);
@@ -41,6 +47,7 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
               "idle",
               new IdleStateHandler(
                   true, 0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+          .addLast("h2-flush", flushConsolidation())
           .addLast("h2", Http2Limits.serverCodec(settings))
           .addLast("h2-guard", new Http2ConnectionGuard(server.metrics()))
           .addLast(
@@ -57,6 +64,17 @@ final class ProtocolNegotiator extends ApplicationProtocolNegotiationHandler {
     } else {
       http1.accept(ctx.channel());
     }
+  }
+
+  /**
+   * Between TLS and the HTTP/2 codec: a flush (the codec flushes for each stream's answer and as
+   * each stream closes) is held until the end of the current read, or of the current pass of the
+   * event loop, and the held ones go out as one (at the latest after {@link
+   * FlushConsolidationHandler#DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES} of them).
+   */
+  static FlushConsolidationHandler flushConsolidation() {
+    return new FlushConsolidationHandler(
+        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
   }
 
   /**
