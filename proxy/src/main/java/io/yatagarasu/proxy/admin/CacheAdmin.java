@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 final class CacheAdmin {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("bucket", "keys", "prefixes", "all");
+  private static final Set<String> WARM_FIELDS = Set.of("bucket", "keys");
 
   private CacheAdmin() {}
 
@@ -62,22 +63,8 @@ final class CacheAdmin {
    * ({@code keys[0]: must be a string}), joined by newlines.
    */
   static Purge parse(String body) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body: not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("body: must be a JSON object");
-    }
-    List<String> errors = new ArrayList<>();
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) {
-        errors.add(name + ": unknown field (expected: bucket, keys, prefixes, all)");
-      }
-    }
+    JsonNode root = object(body);
+    List<String> errors = unknownFields(root, FIELDS, "bucket, keys, prefixes, all");
     String bucket = null;
     JsonNode b = root.get("bucket");
     if (b != null && !b.isNull()) {
@@ -169,22 +156,8 @@ final class CacheAdmin {
 
   /** Reads a warm body; throws {@link IllegalArgumentException} with one message per problem. */
   static Warm parseWarm(String body) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body: not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("body: must be a JSON object");
-    }
-    List<String> errors = new ArrayList<>();
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!name.equals("bucket") && !name.equals("keys")) {
-        errors.add(name + ": unknown field (expected: bucket, keys)");
-      }
-    }
+    JsonNode root = object(body);
+    List<String> errors = unknownFields(root, WARM_FIELDS, "bucket, keys");
     JsonNode b = root.get("bucket");
     String bucket = null;
     if (b == null || b.isNull()) {
@@ -266,5 +239,31 @@ final class CacheAdmin {
           AdminHandler.rejected(
               HttpResponseStatus.CONFLICT, List.of("bucket: " + e.getMessage()), List.of()));
     }
+  }
+
+  /** The body as a JSON object, or {@link IllegalArgumentException} saying why it is not one. */
+  private static JsonNode object(String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("body: not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("body: must be a JSON object");
+    }
+    return root;
+  }
+
+  /** One error per field of {@code root} not in {@code allowed}, naming the expected ones. */
+  private static List<String> unknownFields(JsonNode root, Set<String> allowed, String expected) {
+    List<String> errors = new ArrayList<>();
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        errors.add(name + ": unknown field (expected: " + expected + ")");
+      }
+    }
+    return errors;
   }
 }
