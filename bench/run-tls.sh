@@ -7,13 +7,15 @@
 #   yatagarasu_tls_openssl  the same with server.tls.provider: openssl (BoringSSL)
 #   yatagarasu_io_uring     Yatagarasu over plain HTTP with server.transport: io_uring (the
 #                           `yatagarasu` contestant runs epoll, the automatic choice)
+#   yatagarasu_nio          the same with server.transport: nio (only when BENCH_CONTESTANTS
+#                           names it)
 #
 # All of them use one EC P-256 certificate made here with openssl. Scenarios:
 #   tls-1KiB            1 KiB over HTTPS, keep-alive, 64 connections (wrk)
 #   tls-handshake-1KiB  1 KiB over HTTPS with `Connection: close`: a new connection and TLS
 #                       handshake for every request, 16 connections (wrk)
 #   h2-1KiB             1 KiB over HTTP/2 (h2load, 16 connections, 10 streams each)
-# The io_uring contestant takes part in the 1KiB scenarios (16, 64 and 256 connections).
+# The io_uring and nio contestants take part in the 1KiB scenarios (16, 64 and 256 connections).
 
 NGINX_TLS_PORT=$((PORT_BASE + 30))
 TLS_JDK_PORT=$((PORT_BASE + 31))
@@ -22,6 +24,8 @@ TLS_OPENSSL_PORT=$((PORT_BASE + 33))
 TLS_OPENSSL_ADMIN_PORT=$((PORT_BASE + 34))
 URING_PORT=$((PORT_BASE + 35))
 URING_ADMIN_PORT=$((PORT_BASE + 36))
+NIO_PORT=$((PORT_BASE + 37))
+NIO_ADMIN_PORT=$((PORT_BASE + 38))
 TLS_SCENARIOS="tls-1KiB tls-handshake-1KiB h2-1KiB"
 H2_CONNECTIONS=16
 H2_STREAMS=10
@@ -29,7 +33,7 @@ H2_STREAMS=10
 tls_check_ports() {
   local port
   for port in "$NGINX_TLS_PORT" "$TLS_JDK_PORT" "$TLS_JDK_ADMIN_PORT" "$TLS_OPENSSL_PORT" \
-    "$TLS_OPENSSL_ADMIN_PORT" "$URING_PORT" "$URING_ADMIN_PORT"; do
+    "$TLS_OPENSSL_ADMIN_PORT" "$URING_PORT" "$URING_ADMIN_PORT" "$NIO_PORT" "$NIO_ADMIN_PORT"; do
     if ss -Hltn "sport = :$port" | grep -q .; then
       die "port $port is in use (set BENCH_PORT_BASE)"
     fi
@@ -114,6 +118,14 @@ contestant_yatagarasu_io_uring_url() { echo "http://127.0.0.1:$URING_PORT/data";
 contestant_yatagarasu_io_uring_pids() { echo "$PID_yatagarasu_io_uring"; }
 contestant_yatagarasu_io_uring_warmup() { jvm_warmup; }
 contestant_yatagarasu_io_uring_scenarios() { echo "1KiB"; }
+
+contestant_yatagarasu_nio_start() {
+  start_yatagarasu_with nio "$NIO_PORT" "$NIO_ADMIN_PORT" "  transport: nio"
+}
+contestant_yatagarasu_nio_url() { echo "http://127.0.0.1:$NIO_PORT/data"; }
+contestant_yatagarasu_nio_pids() { echo "$PID_yatagarasu_nio"; }
+contestant_yatagarasu_nio_warmup() { jvm_warmup; }
+contestant_yatagarasu_nio_scenarios() { echo "1KiB"; }
 
 # run_h2load SCENARIO CONNECTIONS CONTESTANT OBJECT SECONDS: like run_wrk, with h2load over
 # HTTP/2 (H2_STREAMS concurrent streams per connection); latency percentiles come from h2load's

@@ -388,28 +388,51 @@ contestant_nginx_cache_url() { echo "http://127.0.0.1:$NGINX_CACHE_PORT/data"; }
 contestant_nginx_cache_pids() { with_children "$PID_cache"; }
 contestant_nginx_cache_scenarios() { echo "$CACHE_SCENARIOS"; }
 
-YATA_CACHE_PID=
-contestant_yatagarasu_cache_start() {
-  check_cache_port "$YATA_CACHE_PORT"
-  check_cache_port "$YATA_CACHE_ADMIN_PORT"
+# start_yatagarasu_cache NAME PORT ADMIN_PORT [SERVER_YAML]: the contestant NAME, a Yatagarasu with
+# its object cache on and SERVER_YAML (more lines of the server section, such as a transport);
+# sets PID_NAME.
+start_yatagarasu_cache() {
+  local name=$1 port=$2 admin_port=$3 server_yaml=${4:-} file
+  file=$WORK/${name//_/-}.yaml
+  check_cache_port "$port"
+  check_cache_port "$admin_port"
   make_jwt
   {
-    jwt_config "$YATA_CACHE_PORT" "$YATA_CACHE_ADMIN_PORT"
+    jwt_config "$port" "$admin_port"
     printf 'cache:\n  enabled: true\n  maxSize: 256MiB\n'
-  } >"$WORK/yatagarasu-cache.yaml"
+  } >"$file"
   # Every bucket: the default cache settings, with the freshness nginx_cache gets.
-  sed -i 's/^    auth:$/    cache:\n      ttl: 10m\n    auth:/' "$WORK/yatagarasu-cache.yaml"
+  sed -i 's/^    auth:$/    cache:\n      ttl: 10m\n    auth:/' "$file"
+  if [[ -n $server_yaml ]]; then
+    awk -v more="$server_yaml" '{print} /^  listen: / && !done {print more; done = 1}' "$file" \
+      >"$file.tmp" && mv "$file.tmp" "$file"
+  fi
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  "${ON_SERVERS[@]}" java $JAVA_OPTS -jar "$PROXY_JAR" --config "$WORK/yatagarasu-cache.yaml" \
-    >"$OUT/yatagarasu-cache.log" 2>&1 &
-  YATA_CACHE_PID=$!
-  track "$YATA_CACHE_PID"
-  wait_http "http://127.0.0.1:$YATA_CACHE_ADMIN_PORT/ready" "Yatagarasu (cache on)"
+  "${ON_SERVERS[@]}" java $JAVA_OPTS -jar "$PROXY_JAR" --config "$file" >"$OUT/${name//_/-}.log" 2>&1 &
+  printf -v "PID_$name" '%s' "$!"
+  track "$!"
+  wait_http "http://127.0.0.1:$admin_port/ready" "Yatagarasu ($name)"
+}
+contestant_yatagarasu_cache_start() {
+  start_yatagarasu_cache yatagarasu_cache "$YATA_CACHE_PORT" "$YATA_CACHE_ADMIN_PORT"
 }
 contestant_yatagarasu_cache_url() { echo "http://127.0.0.1:$YATA_CACHE_PORT/data"; }
-contestant_yatagarasu_cache_pids() { echo "$YATA_CACHE_PID"; }
+contestant_yatagarasu_cache_pids() { echo "$PID_yatagarasu_cache"; }
 contestant_yatagarasu_cache_warmup() { jvm_warmup; }
 contestant_yatagarasu_cache_scenarios() { echo "$CACHE_SCENARIOS"; }
+
+# The same with server.transport: io_uring (the transport comparison of docs/benchmarks.md); only
+# when BENCH_CONTESTANTS names it.
+YATA_CACHE_URING_PORT=$((PORT_BASE + 23))
+YATA_CACHE_URING_ADMIN_PORT=$((PORT_BASE + 24))
+contestant_yatagarasu_cache_io_uring_start() {
+  start_yatagarasu_cache yatagarasu_cache_io_uring "$YATA_CACHE_URING_PORT" \
+    "$YATA_CACHE_URING_ADMIN_PORT" "  transport: io_uring"
+}
+contestant_yatagarasu_cache_io_uring_url() { echo "http://127.0.0.1:$YATA_CACHE_URING_PORT/data"; }
+contestant_yatagarasu_cache_io_uring_pids() { echo "$PID_yatagarasu_cache_io_uring"; }
+contestant_yatagarasu_cache_io_uring_warmup() { jvm_warmup; }
+contestant_yatagarasu_cache_io_uring_scenarios() { echo "$CACHE_SCENARIOS"; }
 
 # cache_scenario SCENARIO CONNECTIONS OBJECT SECONDS: only the contestants that name the scenario.
 cache_scenario() {
@@ -697,7 +720,7 @@ write_markdown() {
     fi
     echo "- Yatagarasu JVM options: \`$JAVA_OPTS\`; access log off; nginx: $NGINX_WORKERS worker(s) each, access_log off"
     echo "- TLS scenarios: one EC P-256 certificate for every contestant; HTTP/2: h2load, $H2_CONNECTIONS connections x $H2_STREAMS streams"
-    echo "- wrk: 1 thread; $DURATION s per small-object scenario, $BIG_DURATION s for 256 MiB; warm-up before measuring"
+    echo "- wrk: 1 thread; $DURATION s per small-object scenario, $BIG_DURATION s for 256 MiB; warm-up at 256, 64 and 16 connections before measuring"
     echo "- CPU/req: user + system time of the contestant's processes (/proc/PID/stat) over the run, divided by requests; origin CPU likewise for the origin"
     echo
     echo "| scenario | conns | contestant | req/s | GiB/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req | origin CPU µs/req |"
@@ -770,8 +793,17 @@ main() {
     # At the largest connection count, so every connection pool is as full as it will get.
     "${ON_LOAD[@]}" wrk -t1 -c256 -d"${warm}s" "${header_args[@]}" "$(call "$name" url)/1k.bin" \
       >/dev/null 2>&1 || true
-    # Then the paths of the larger objects and of range requests (206), a third as long each.
     local more=$((warm / 3 > 3 ? warm / 3 : 3))
+    # Then at the other connection counts, a third as long each: the measured runs close and open
+    # connections, and a JVM that has never seen that recompiles its event loop's hot methods in
+    # the first measured seconds (the C2 compiler then takes CPU from the event loop and the
+    # 16-connection p99 triples; see docs/benchmarks.md#warm-up-with-connection-churn).
+    local conns
+    for conns in 64 16; do
+      "${ON_LOAD[@]}" wrk -t1 -c"$conns" -d"${more}s" "${header_args[@]}" "$(call "$name" url)/1k.bin" \
+        >/dev/null 2>&1 || true
+    done
+    # Then the paths of the larger objects and of range requests (206).
     if joins "$name" 1MiB; then
       "${ON_LOAD[@]}" wrk -t1 -c16 -d"${more}s" "${header_args[@]}" "$(call "$name" url)/1m.bin" \
         >/dev/null 2>&1 || true
