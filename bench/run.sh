@@ -19,7 +19,9 @@
 # yatagarasu_jwt_uncached yatagarasu_io_uring nginx_tls yatagarasu_tls_jdk
 # yatagarasu_tls_openssl"), BENCH_SERVER_CPUS and
 # BENCH_LOAD_CPUS (taskset CPU lists; default 0 and 1 on a machine with 2 or more CPUs),
-# BENCH_PIN=0 (no taskset: every process free to use every CPU, nginx with 2 workers).
+# BENCH_PIN=0 (no taskset: every process free to use every CPU, nginx with 2 workers),
+# BENCH_PACE_MS (pause of each connection between an answer and its next request in the paced
+# scenario, default 1).
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
@@ -324,10 +326,14 @@ contestant_yatagarasu_jwt_uncached_scenarios() { echo "$JWT_SCENARIOS"; }
 
 # ---------------------------------------------------------------------------------------------
 # Cache contestants: nginx with proxy_cache and a Yatagarasu with its object cache on, both in front
-# of the same origin. They take part only in the cache scenarios (cached-1KiB), where every request
+# of the same origin. They take part only in the cache scenarios (cached-1KiB, and cached-1KiB-paced
+# at a request rate below what either can do), where every request
 # after the first is answered from the cache, and are compared with each other (nginx_cache is
 # their reference). Added to the default contestants; BENCH_CONTESTANTS picks them by name.
-CACHE_SCENARIOS="cached-1KiB"
+CACHE_SCENARIOS="cached-1KiB cached-1KiB-paced"
+# The paced scenario: 32 connections, each waiting PACE_MS between an answer and its next request.
+PACE_CONNECTIONS=32
+PACE_MS=${BENCH_PACE_MS:-1}
 NGINX_CACHE_PORT=$((PORT_BASE + 20))
 YATA_CACHE_PORT=$((PORT_BASE + 21))
 YATA_CACHE_ADMIN_PORT=$((PORT_BASE + 22))
@@ -463,6 +469,7 @@ cache_scenarios() {
   cache_scenario cached-1KiB 16 1k.bin "$DURATION"
   cache_scenario cached-1KiB 64 1k.bin "$DURATION"
   cache_scenario cached-1KiB 256 1k.bin "$DURATION"
+  BENCH_PACE_MS=$PACE_MS cache_scenario cached-1KiB-paced "$PACE_CONNECTIONS" 1k.bin "$DURATION"
 }
 
 # The cache section of results.md: absolute figures with p95 (from each wrk output's RESULT line),
@@ -471,11 +478,13 @@ write_cache_markdown() {
   local md=$OUT/results.md rows=$OUT/cache.tsv
   grep -q '^cached-' "$RAW" || return 0
   : >"$rows"
-  local scenario conns name p95 rest
+  local scenario conns name p95 wcpu rest
   while IFS=$'\t' read -r scenario conns name rest; do
     [[ $scenario == cached-* ]] || continue
     p95=$(sed -n 's/^RESULT .*p95_us=\([0-9]*\).*/\1/p' "$OUT/wrk-$scenario-c$conns-$name.txt")
-    printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$conns" "$name" "$rest" "${p95:--}" >>"$rows"
+    wcpu=$(sed -n 's/^LOADGEN .*share=\([0-9.]*\).*/\1/p' "$OUT/wrk-$scenario-c$conns-$name.txt")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$conns" "$name" "$rest" "${p95:--}" "${wcpu:--}" \
+      >>"$rows"
   done <"$RAW"
   {
     echo
@@ -483,11 +492,12 @@ write_cache_markdown() {
     echo
     echo "nginx with \`proxy_cache\` (cache on tmpfs, \`proxy_cache_lock on\`, \`proxy_cache_valid 200 10m\`, access log off) and Yatagarasu with its object cache on (\`maxSize: 256MiB\`, bucket \`ttl: 10m\`), both in front of the same origin; every measured request is a cache hit (\`X-Cache: HIT\` checked after each run)."
     echo
-    echo "| scenario | conns | contestant | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req |"
-    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
-    # Columns of cache.tsv: those of raw.tsv, then p95_us.
-    awk -F'\t' '{printf "| %s | %s | %s | %s | %.2f | %s | %.2f | %.2f | %s | %s |\n", $1, $2, $3, $6,
-      $9 / 1000, ($17 == "-" ? "-" : sprintf("%.2f", $17 / 1000)), $10 / 1000, $11 / 1000, $12, $15}' "$rows"
+    echo "| scenario | conns | contestant | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req | wrk CPU |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    # Columns of cache.tsv: those of raw.tsv, then p95_us and the load generator's CPU share.
+    awk -F'\t' '{printf "| %s | %s | %s | %s | %.2f | %s | %.2f | %.2f | %s | %s | %s |\n", $1, $2, $3, $6,
+      $9 / 1000, ($17 == "-" ? "-" : sprintf("%.2f", $17 / 1000)), $10 / 1000, $11 / 1000, $12, $15,
+      ($18 == "-" ? "-" : sprintf("%.0f%%", $18 * 100))}' "$rows"
     echo
     echo "Ratios to $CACHE_REFERENCE (req/s: higher is better; latency and CPU: lower is better):"
     echo
@@ -587,8 +597,15 @@ run_wrk() {
   local p0 o0 p1 o1 out=$OUT/wrk-$scenario-c$conns-$name.txt
   p0=$(cpu_ticks "${proxy_pids[@]}")
   o0=$(cpu_ticks "${origin_pids[@]}")
+  local w0 w1
+  children_cpu_s >"$OUT/.w0"
   "${ON_LOAD[@]}" wrk -t1 -c"$conns" -d"${seconds}s" --timeout "$timeout" -s "$ROOT/bench/lua/report.lua" \
     "${header_args[@]}" "$url" >"$out" 2>&1 || true
+  children_cpu_s >"$OUT/.w1"
+  w0=$(<"$OUT/.w0")
+  w1=$(<"$OUT/.w1")
+  # The load generator's own CPU: a wrk near 100% of its CPU measures its own queueing too.
+  awk -v a="$w0" -v b="$w1" -v d="$seconds" 'BEGIN {printf "LOADGEN cpu_s=%.2f share=%.2f\n", b - a, (b - a) / d}' >>"$out"
   p1=$(cpu_ticks "${proxy_pids[@]}")
   o1=$(cpu_ticks "${origin_pids[@]}")
   line=$(grep '^RESULT ' "$out" || true)
@@ -613,8 +630,22 @@ run_wrk() {
         s, c, n, r, sec, rps, b, gib, p50, p99, p999, e, (np > 0 ? sprintf("%.2f", pcs) : "-"),
         ocs, pcpu, ocpu
     }' >>"$RAW"
-  tail -n 1 "$RAW" | awk -F'\t' '{printf "  %-12s %8s req/s  %7.3f GiB/s  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %s  CPU/req proxy %s us origin %s us\n",
-    $3, $6, $8, $9 / 1000, $10 / 1000, $11 / 1000, $12, $15, $16}'
+  local share
+  share=$(sed -n 's/^LOADGEN .*share=\([0-9.]*\).*/\1/p' "$out")
+  tail -n 1 "$RAW" | awk -F'\t' -v w="${share:--}" '{if (w != "-") w = sprintf("%.0f%%", w * 100); printf "  %-12s %8s req/s  %7.3f GiB/s  p50 %6.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  errors %s  CPU/req proxy %s us origin %s us  wrk CPU %s\n",
+    $3, $6, $8, $9 / 1000, $10 / 1000, $11 / 1000, $12, $15, $16, w}'
+}
+
+# children_cpu_s: user + system seconds of this shell's finished children (bash's `times`).
+children_cpu_s() {
+  # A builtin with a redirection runs in this shell; in a pipe it would run in a subshell, which
+  # has no finished children of its own.
+  times >"$OUT/.times"
+  awk 'NR == 2 {
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] }
+    printf "%.3f\n", t
+  }' "$OUT/.times"
 }
 
 # scenario SCENARIO CONNECTIONS OBJECT SECONDS [TIMEOUT]: every contestant in turn.

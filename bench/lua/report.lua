@@ -27,6 +27,16 @@ if object_bytes and range_bytes then
   end
 end
 
+-- BENCH_PACE_MS set: each connection waits that many milliseconds between an answer and its next
+-- request, so the request rate stays below what the server and wrk can do and the latency is that
+-- of an unsaturated server (the paced scenarios).
+local pace_ms = tonumber(os.getenv("BENCH_PACE_MS") or "")
+if pace_ms then
+  delay = function()
+    return pace_ms
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
