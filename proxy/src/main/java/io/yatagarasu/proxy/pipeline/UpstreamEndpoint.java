@@ -2,10 +2,8 @@ package io.yatagarasu.proxy.pipeline;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -22,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * Keep-alive connections to one upstream address. Each event loop has its own pool, so a request's
  * upstream connection lives on the loop of its client connection and no pool is ever shared between
- * threads.
+ * threads (see {@link LoopConnectionPool}).
  */
 public final class UpstreamEndpoint implements AutoCloseable {
   static final String HANDLER = "upstream";
@@ -35,7 +33,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
   private final int maxConnectionsPerLoop;
   private final long acquireTimeoutMillis;
   private final long bodyIdleMillis;
-  private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
+  private final Map<EventLoop, LoopConnectionPool> pools = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
   private final CircuitBreaker breaker;
@@ -85,16 +83,20 @@ public final class UpstreamEndpoint implements AutoCloseable {
     return open.get();
   }
 
-  Future<Channel> acquire(EventLoop loop) {
-    FixedChannelPool pool = pools.get(loop);
+  /**
+   * Hands {@code acquirer} a connection of {@code loop}'s pool: an idle one before this returns,
+   * when there is one.
+   */
+  void acquire(EventLoop loop, LoopConnectionPool.Acquirer acquirer) {
+    LoopConnectionPool pool = pools.get(loop);
     if (pool == null) {
       pool = pools.computeIfAbsent(loop, this::newPool);
     }
-    return pool.acquire();
+    pool.acquire(acquirer);
   }
 
   void release(Channel channel) {
-    FixedChannelPool pool = pools.get(channel.eventLoop());
+    LoopConnectionPool pool = pools.get(channel.eventLoop());
     if (pool != null) {
       pool.release(channel);
     } else {
@@ -102,68 +104,59 @@ public final class UpstreamEndpoint implements AutoCloseable {
     }
   }
 
-  private FixedChannelPool newPool(EventLoop loop) {
+  private LoopConnectionPool newPool(EventLoop loop) {
     // Auto-read stays on: a response is read as it arrives, at no cost in read-interest changes;
     // a fetch turns it off only while its consumer is behind (backpressure).
-    Bootstrap bootstrap = template.clone(loop).remoteAddress(host, port);
-    return new FixedChannelPool(
-        bootstrap,
-        new AbstractChannelPoolHandler() {
-          @Override
-          public void channelCreated(Channel ch) {
-            open.incrementAndGet();
-            ch.closeFuture().addListener(f -> open.decrementAndGet());
-            if (sslContext != null) {
-              ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), host, port));
-            }
-            ch.pipeline()
-                // Reader idle: a response that stalls mid-body; all idle: a pooled connection
-                // closed before S3 closes it.
-                .addLast(
-                    "idle",
-                    new IdleStateHandler(
-                        bodyIdleMillis, 0, IDLE_CLOSE_SECONDS * 1000, TimeUnit.MILLISECONDS))
-                .addLast("http", new UpstreamResponseDecoder(4096, 65536, 65536))
-                .addLast("http-encoder", new HttpRequestEncoder())
-                .addLast(HANDLER, new UpstreamHandler());
-          }
-
-          @Override
-          public void channelReleased(Channel ch) {
-            UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(HANDLER);
-            if (handler != null) {
-              handler.detach();
-            }
-            if (!ch.config().isAutoRead()) {
-              ch.config().setAutoRead(true);
-            }
-          }
-        },
-        activeOn(loop),
-        FixedChannelPool.AcquireTimeoutAction.FAIL,
-        acquireTimeoutMillis,
-        maxConnectionsPerLoop,
-        Integer.MAX_VALUE,
-        true,
-        true);
+    Bootstrap bootstrap =
+        template
+            .clone(loop)
+            .remoteAddress(host, port)
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    created(ch);
+                  }
+                });
+    return new LoopConnectionPool(
+        loop, bootstrap, maxConnectionsPerLoop, acquireTimeoutMillis, UpstreamEndpoint::released);
   }
 
-  /**
-   * {@link ChannelHealthChecker#ACTIVE} for the channels of one event loop, answering with two
-   * completed futures made once instead of a new one per acquisition and release.
-   */
-  private static ChannelHealthChecker activeOn(EventLoop loop) {
-    Future<Boolean> active = loop.newSucceededFuture(Boolean.TRUE);
-    Future<Boolean> inactive = loop.newSucceededFuture(Boolean.FALSE);
-    return ch -> ch.isActive() ? active : inactive;
+  private void created(Channel ch) {
+    open.incrementAndGet();
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+    if (sslContext != null) {
+      ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), host, port));
+    }
+    ch.pipeline()
+        // Reader idle: a response that stalls mid-body; all idle: a pooled connection closed
+        // before S3 closes it.
+        .addLast(
+            "idle",
+            new IdleStateHandler(
+                bodyIdleMillis, 0, IDLE_CLOSE_SECONDS * 1000, TimeUnit.MILLISECONDS))
+        .addLast("http", new UpstreamResponseDecoder(4096, 65536, 65536))
+        .addLast("http-encoder", new HttpRequestEncoder())
+        .addLast(HANDLER, new UpstreamHandler());
+  }
+
+  /** Readies a connection given back to its pool for the next request. */
+  private static void released(Channel ch) {
+    UpstreamHandler handler = (UpstreamHandler) ch.pipeline().get(HANDLER);
+    if (handler != null) {
+      handler.detach();
+    }
+    if (!ch.config().isAutoRead()) {
+      ch.config().setAutoRead(true);
+    }
   }
 
   @Override
   public void close() {
     closed = true;
-    for (FixedChannelPool pool : pools.values()) {
+    for (LoopConnectionPool pool : pools.values()) {
       try {
-        closing.add(pool.closeAsync());
+        closing.add(pool.close());
       } catch (RejectedExecutionException e) {
         // The event loops are already shut down, and with them every connection of the pool.
       }
@@ -178,10 +171,8 @@ public final class UpstreamEndpoint implements AutoCloseable {
   }
 
   /**
-   * Waits until the pools {@link #close()} closed have closed their connections. A pool closes its
-   * idle connections from Netty's global executor, blocking there until each close ran on its event
-   * loop: the event loops must outlive that, or the global executor (and every shutdown that
-   * reports through it) waits forever.
+   * Waits until the pools {@link #close()} closed have closed their idle connections. Each pool
+   * closes them on its event loop, so the event loops must outlive this wait.
    */
   boolean awaitClosed(long deadlineNanos) {
     for (Future<Void> future : closing) {

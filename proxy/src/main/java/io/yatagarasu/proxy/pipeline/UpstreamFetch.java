@@ -12,8 +12,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GenericFutureListener;
 import io.opentelemetry.api.trace.Span;
 import io.yatagarasu.config.RetryConfig;
 import io.yatagarasu.config.UpstreamConfig;
@@ -50,8 +48,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * cost a second object per request on the hot path; the request building lives in {@link
  * UpstreamRequests}, the listener contract in {@link FetchListener}.
  */
-final class UpstreamFetch
-    implements UpstreamListener, ResponseSource, GenericFutureListener<Future<Channel>> {
+final class UpstreamFetch implements UpstreamListener, ResponseSource, LoopConnectionPool.Acquirer {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamFetch.class);
   private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("yatagarasu.used");
   private static final int MAX_ERROR_BODY = 16 * 1024;
@@ -224,31 +221,32 @@ final class UpstreamFetch
     }
     state = State.CONNECTING;
     this.identity = identity;
-    // The fetch is its own listener (one acquisition is pending at a time): an attempt allocates
-    // no callback.
-    upstream().endpoint().acquire(request.eventLoop()).addListener(this);
+    // The fetch is its own acquirer (one acquisition is pending at a time): an attempt allocates
+    // no callback, and an idle connection is handed over before acquire returns.
+    upstream().endpoint().acquire(request.eventLoop(), this);
   }
 
-  /** A pooled connection was acquired, or could not be. */
+  /** No pooled connection could be had. */
   @Override
-  public void operationComplete(Future<Channel> f) {
-    if (!f.isSuccess()) {
-      if (state == State.CONNECTING) {
-        LOG.warn(
-            "upstream unreachable bucket={} requestId={} reason={}",
-            route.name(),
-            request.requestId(),
-            rootMessage(f.cause()));
-        route.meters().upstreamError("connect");
-        endAttempt("connect");
-        breakerResult(false);
-        if (!failover("connect") && !retry("connect", false)) {
-          fail(ProxyError.UPSTREAM_UNREACHABLE, -1);
-        }
+  public void acquireFailed(Throwable cause) {
+    if (state == State.CONNECTING) {
+      LOG.warn(
+          "upstream unreachable bucket={} requestId={} reason={}",
+          route.name(),
+          request.requestId(),
+          rootMessage(cause));
+      route.meters().upstreamError("connect");
+      endAttempt("connect");
+      breakerResult(false);
+      if (!failover("connect") && !retry("connect", false)) {
+        fail(ProxyError.UPSTREAM_UNREACHABLE, -1);
       }
-      return;
     }
-    Channel ch = f.getNow();
+  }
+
+  /** A pooled connection was acquired. */
+  @Override
+  public void acquired(Channel ch) {
     if (state != State.CONNECTING) {
       upstream().endpoint().release(ch);
       return;
