@@ -107,6 +107,10 @@ public final class ProxyServer implements AutoCloseable {
             "yatagarasu.shutdown.draining", draining, d -> d.get() ? 1 : 0)
         .description("1 while a shutdown drains (readiness is off), else 0")
         .register(metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder("yatagarasu.transport.info", () -> 1)
+        .description("The I/O transport in use (label transport: io_uring, epoll or nio), value 1")
+        .tag("transport", transports.name())
+        .register(metrics.registry());
     metrics.upstreamConnections(
         () -> {
           ProxySnapshot snapshot = snapshots.current();
@@ -137,13 +141,16 @@ public final class ProxyServer implements AutoCloseable {
     }
     BuildInfo build = ProxyMain.build();
     LOG.info(
-        "proxy started version={} revision={} data={} admin={} transport={} buckets={}"
+        "proxy started version={} revision={} data={} admin={} transport={}{} buckets={}"
             + " generation={} configHash={}",
         build.version(),
         build.revision(),
         server.dataAddress(),
         server.adminAddress(),
         server.transports.name(),
+        server.transports.fallback() == null
+            ? ""
+            : " transportFallback=\"" + server.transports.fallback() + "\"",
         config.buckets().size(),
         server.snapshots.current().generation(),
         server.snapshots.current().hash());
