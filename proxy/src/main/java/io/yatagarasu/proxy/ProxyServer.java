@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.yatagarasu.config.BuildInfo;
@@ -69,15 +68,11 @@ public final class ProxyServer implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config) {
-    this.transports = Transports.select(config.server().transport());
-    this.group =
-        new MultiThreadIoEventLoopGroup(
-            ioThreads(),
-            new DefaultThreadFactory("yatagarasu-io", true),
-            transports.ioHandlerFactory());
-    this.adminGroup =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("yatagarasu-admin", true), transports.ioHandlerFactory());
+    Transports.Opened<Transports.EventLoops> loops =
+        Transports.open(config.server().transport(), t -> t.eventLoops(ioThreads()));
+    this.transports = loops.transports();
+    this.group = loops.value().io();
+    this.adminGroup = loops.value().admin();
     this.blocking =
         Executors.newCachedThreadPool(new DefaultThreadFactory("yatagarasu-blocking", true));
     this.upstreams = new Upstreams(group, transports);

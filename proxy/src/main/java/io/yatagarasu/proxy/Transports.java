@@ -1,6 +1,8 @@
 package io.yatagarasu.proxy;
 
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -18,7 +20,10 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.yatagarasu.config.Transport;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +51,52 @@ public record Transports(
       case EPOLL -> epoll(choice.fallback());
       default -> nio(choice.fallback());
     };
+  }
+
+  /** The data plane's event loops and the admin listener's own. */
+  public record EventLoops(EventLoopGroup io, EventLoopGroup admin) {}
+
+  /**
+   * Opens {@code ioThreads} data-plane event loops and one admin event loop with this transport.
+   */
+  public EventLoops eventLoops(int ioThreads) {
+    EventLoopGroup io =
+        new MultiThreadIoEventLoopGroup(
+            ioThreads, new DefaultThreadFactory("yatagarasu-io", true), ioHandlerFactory);
+    try {
+      return new EventLoops(
+          io,
+          new MultiThreadIoEventLoopGroup(
+              1, new DefaultThreadFactory("yatagarasu-admin", true), ioHandlerFactory));
+    } catch (RuntimeException e) {
+      io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** A transport and what {@link #open} opened with it. */
+  public record Opened<T>(Transports transports, T value) {}
+
+  /**
+   * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
+   * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
+   * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
+   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
+   * other failure, and any failure of an explicitly named transport, is thrown.
+   */
+  public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
+    Transports chosen = select(wanted);
+    try {
+      return new Opened<>(chosen, open.apply(chosen));
+    } catch (RuntimeException e) {
+      if (wanted != Transport.AUTO || !"io_uring".equals(chosen.name())) {
+        throw e;
+      }
+      Choice next = choose(Transport.AUTO, () -> e, Epoll::unavailabilityCause);
+      Transports fallback =
+          next.transport() == Transport.EPOLL ? epoll(next.fallback()) : nio(next.fallback());
+      return new Opened<>(fallback, open.apply(fallback));
+    }
   }
 
   /**

@@ -29,14 +29,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransportSeccompIT {
   private static final String PYTHON = "/usr/bin/python3";
-  private static final String REFUSE_IO_URING =
+
+  /**
+   * Installs the filter named by its first argument, then runs the rest: {@code refuse} answers
+   * every io_uring call with EPERM; {@code tiny} lets only one-entry rings be set up and answers
+   * larger ones with ENOMEM, as a small {@code RLIMIT_MEMLOCK} does before Linux 5.12.
+   */
+  private static final String FILTER =
       """
       import errno, os, sys, seccomp
       f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-      for name in ("io_uring_setup", "io_uring_enter", "io_uring_register"):
-          f.add_rule(seccomp.ERRNO(errno.EPERM), name)
+      if sys.argv[1] == "refuse":
+          for name in ("io_uring_setup", "io_uring_enter", "io_uring_register"):
+              f.add_rule(seccomp.ERRNO(errno.EPERM), name)
+      else:
+          f.add_rule(seccomp.ERRNO(errno.ENOMEM), "io_uring_setup", seccomp.Arg(0, seccomp.GT, 1))
       f.load()
-      os.execv(sys.argv[1], sys.argv[1:])
+      os.execv(sys.argv[2], sys.argv[2:])
       """;
 
   @TempDir static Path dir;
@@ -69,7 +78,7 @@ class TransportSeccompIT {
     int port = FreePorts.find();
     int adminPort = FreePorts.find();
     Path log = dir.resolve("auto.log");
-    startUnderFilter("auto", port, adminPort, log);
+    startUnderFilter("refuse", "auto", port, adminPort, log);
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -88,10 +97,31 @@ class TransportSeccompIT {
   }
 
   @Test
+  void autoFallsBackToEpollWhenTheProbePassesButTheEventLoopsRingsAreRefused() throws Exception {
+    int port = FreePorts.find();
+    int adminPort = FreePorts.find();
+    Path log = dir.resolve("tiny.log");
+    startUnderFilter("tiny", "auto", port, adminPort, log);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> get("http://127.0.0.1:" + adminPort + "/ready").statusCode() == 200);
+
+    assertThat(Files.readString(log))
+        .contains("transport=epoll transportFallback=\"io_uring unavailable: ")
+        .contains("Cannot allocate memory");
+    assertThat(get("http://127.0.0.1:" + adminPort + "/metrics").body())
+        .contains("yatagarasu_transport_info{transport=\"epoll\"} 1");
+    assertThat(get("http://127.0.0.1:" + port + "/nothing/x").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void anExplicitIoUringWhereSeccompRefusesItStopsTheProxyNamingTheFieldAndTheCause()
       throws Exception {
     Path log = dir.resolve("explicit.log");
-    Process process = startUnderFilter("io_uring", FreePorts.find(), FreePorts.find(), log);
+    Process process =
+        startUnderFilter("refuse", "io_uring", FreePorts.find(), FreePorts.find(), log);
 
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(ProxyMain.EXIT_START);
@@ -102,9 +132,9 @@ class TransportSeccompIT {
         .doesNotContain("proxy started");
   }
 
-  private Process startUnderFilter(String transport, int port, int adminPort, Path log)
-      throws Exception {
-    Path config = dir.resolve(transport + ".yaml");
+  private Process startUnderFilter(
+      String filter, String transport, int port, int adminPort, Path log) throws Exception {
+    Path config = dir.resolve(filter + "-" + transport + ".yaml");
     Files.writeString(
         config,
         """
@@ -119,7 +149,8 @@ class TransportSeccompIT {
                 List.of(
                     PYTHON,
                     "-c",
-                    REFUSE_IO_URING,
+                    FILTER,
+                    filter,
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m",
                     "-jar",
