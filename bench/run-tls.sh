@@ -6,7 +6,8 @@
 #   yatagarasu_tls_jdk      Yatagarasu with TLS on the data listener, server.tls.provider: jdk
 #   yatagarasu_tls_openssl  the same with server.tls.provider: openssl (BoringSSL)
 #   yatagarasu_io_uring     Yatagarasu over plain HTTP with server.transport: io_uring (the
-#                           `yatagarasu` contestant runs epoll, the automatic choice)
+#                           `yatagarasu` contestant runs auto: io_uring where the kernel allows
+#                           it, else epoll)
 #   yatagarasu_nio          the same with server.transport: nio (only when BENCH_CONTESTANTS
 #                           names it)
 #

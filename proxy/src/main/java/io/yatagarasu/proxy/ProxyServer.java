@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.yatagarasu.config.BuildInfo;
@@ -69,15 +68,11 @@ public final class ProxyServer implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config) {
-    this.transports = Transports.select(config.server().transport());
-    this.group =
-        new MultiThreadIoEventLoopGroup(
-            ioThreads(),
-            new DefaultThreadFactory("yatagarasu-io", true),
-            transports.ioHandlerFactory());
-    this.adminGroup =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("yatagarasu-admin", true), transports.ioHandlerFactory());
+    Transports.Opened<Transports.EventLoops> loops =
+        Transports.open(config.server().transport(), t -> t.eventLoops(ioThreads()));
+    this.transports = loops.transports();
+    this.group = loops.value().io();
+    this.adminGroup = loops.value().admin();
     this.blocking =
         Executors.newCachedThreadPool(new DefaultThreadFactory("yatagarasu-blocking", true));
     this.upstreams = new Upstreams(group, transports);
@@ -106,6 +101,10 @@ public final class ProxyServer implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder(
             "yatagarasu.shutdown.draining", draining, d -> d.get() ? 1 : 0)
         .description("1 while a shutdown drains (readiness is off), else 0")
+        .register(metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder("yatagarasu.transport.info", () -> 1)
+        .description("The I/O transport in use (label transport: io_uring, epoll or nio), value 1")
+        .tag("transport", transports.name())
         .register(metrics.registry());
     metrics.upstreamConnections(
         () -> {
@@ -137,13 +136,16 @@ public final class ProxyServer implements AutoCloseable {
     }
     BuildInfo build = ProxyMain.build();
     LOG.info(
-        "proxy started version={} revision={} data={} admin={} transport={} buckets={}"
+        "proxy started version={} revision={} data={} admin={} transport={}{} buckets={}"
             + " generation={} configHash={}",
         build.version(),
         build.revision(),
         server.dataAddress(),
         server.adminAddress(),
         server.transports.name(),
+        server.transports.fallback() == null
+            ? ""
+            : " transportFallback=\"" + server.transports.fallback() + "\"",
         config.buckets().size(),
         server.snapshots.current().generation(),
         server.snapshots.current().hash());

@@ -1,6 +1,8 @@
 package io.yatagarasu.proxy;
 
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -18,51 +20,167 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.yatagarasu.config.Transport;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO. */
+/**
+ * The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO.
+ *
+ * @param fallback why {@code auto} did not get a preferred native transport (one line, e.g.
+ *     "io_uring unavailable: ..."), or {@code null} when it got io_uring or one was named
+ */
 public record Transports(
     String name,
     IoHandlerFactory ioHandlerFactory,
     Class<? extends ServerSocketChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
-    Class<? extends DatagramChannel> datagramChannel) {
+    Class<? extends DatagramChannel> datagramChannel,
+    String fallback) {
 
   /**
-   * Picks the transport: {@code AUTO} prefers epoll (the most proven native transport), then NIO;
-   * an explicitly requested native transport that is unavailable is an error.
+   * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
+   * requested native transport that is unavailable is an error.
    */
   public static Transports select(Transport wanted) {
-    return switch (wanted) {
-      case NIO -> nio();
-      case EPOLL -> {
-        Epoll.ensureAvailability();
-        yield epoll();
-      }
-      case IO_URING -> {
-        IoUring.ensureAvailability();
-        yield ioUring();
-      }
-      case AUTO -> Epoll.isAvailable() ? epoll() : nio();
+    Choice choice = choose(wanted, IoUring::unavailabilityCause, Epoll::unavailabilityCause);
+    return switch (choice.transport()) {
+      case IO_URING -> ioUring();
+      case EPOLL -> epoll(choice.fallback());
+      default -> nio(choice.fallback());
     };
   }
 
-  private static Transports nio() {
+  /** The data plane's event loops and the admin listener's own. */
+  public record EventLoops(EventLoopGroup io, EventLoopGroup admin) {}
+
+  /**
+   * Opens {@code ioThreads} data-plane event loops and one admin event loop with this transport.
+   */
+  public EventLoops eventLoops(int ioThreads) {
+    EventLoopGroup io =
+        new MultiThreadIoEventLoopGroup(
+            ioThreads, new DefaultThreadFactory("yatagarasu-io", true), ioHandlerFactory);
+    try {
+      return new EventLoops(
+          io,
+          new MultiThreadIoEventLoopGroup(
+              1, new DefaultThreadFactory("yatagarasu-admin", true), ioHandlerFactory));
+    } catch (RuntimeException e) {
+      io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** A transport and what {@link #open} opened with it. */
+  public record Opened<T>(Transports transports, T value) {}
+
+  /**
+   * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
+   * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
+   * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
+   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
+   * other failure, and any failure of an explicitly named transport, is thrown.
+   */
+  public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
+    Transports chosen = select(wanted);
+    try {
+      return new Opened<>(chosen, open.apply(chosen));
+    } catch (RuntimeException e) {
+      if (wanted != Transport.AUTO || !"io_uring".equals(chosen.name())) {
+        throw e;
+      }
+      Choice next = choose(Transport.AUTO, () -> e, Epoll::unavailabilityCause);
+      Transports fallback =
+          next.transport() == Transport.EPOLL ? epoll(next.fallback()) : nio(next.fallback());
+      return new Opened<>(fallback, open.apply(fallback));
+    }
+  }
+
+  /**
+   * What {@link #select} picks: a concrete transport (never {@code AUTO}) and, when {@code auto}
+   * did not get io_uring, why (one line, no stack trace), else {@code null}.
+   */
+  record Choice(Transport transport, String fallback) {}
+
+  /**
+   * The choice of {@link #select(Transport)} with the availability checks given: each supplier
+   * answers {@code null} when its transport can be used, else why not, as Netty's {@code
+   * unavailabilityCause()} does (Netty's io_uring check sets up a ring, so a kernel or a seccomp
+   * profile that refuses {@code io_uring_setup} makes io_uring unavailable).
+   *
+   * @throws IllegalStateException when an explicitly named native transport is unavailable
+   */
+  static Choice choose(
+      Transport wanted, Supplier<Throwable> ioUringCause, Supplier<Throwable> epollCause) {
+    return switch (wanted) {
+      case NIO -> new Choice(Transport.NIO, null);
+      case EPOLL -> {
+        require("epoll", epollCause.get());
+        yield new Choice(Transport.EPOLL, null);
+      }
+      case IO_URING -> {
+        require("io_uring", ioUringCause.get());
+        yield new Choice(Transport.IO_URING, null);
+      }
+      case AUTO -> {
+        Throwable ioUring = ioUringCause.get();
+        if (ioUring == null) {
+          yield new Choice(Transport.IO_URING, null);
+        }
+        String why = "io_uring unavailable: " + oneLine(ioUring);
+        Throwable epoll = epollCause.get();
+        yield epoll == null
+            ? new Choice(Transport.EPOLL, why)
+            : new Choice(Transport.NIO, why + "; epoll unavailable: " + oneLine(epoll));
+      }
+    };
+  }
+
+  private static void require(String name, Throwable cause) {
+    if (cause != null) {
+      throw new IllegalStateException(
+          "server.transport: " + name + " is not available here: " + oneLine(cause), cause);
+    }
+  }
+
+  /**
+   * The messages of the cause and of its causes (each once), else its class name, joined by ": "
+   * and folded to one line.
+   */
+  static String oneLine(Throwable cause) {
+    StringBuilder text = new StringBuilder();
+    int depth = 0;
+    for (Throwable t = cause; t != null && depth < 4; t = t.getCause(), depth++) {
+      String message = t.getMessage();
+      if (message != null && !message.isBlank() && text.indexOf(message.strip()) < 0) {
+        text.append(text.isEmpty() ? "" : ": ").append(message.strip());
+      }
+    }
+    String line = text.isEmpty() ? cause.getClass().getName() : text.toString();
+    return line.replaceAll("\\s+", " ");
+  }
+
+  private static Transports nio(String fallback) {
     return new Transports(
         "nio",
         NioIoHandler.newFactory(),
         NioServerSocketChannel.class,
         NioSocketChannel.class,
-        NioDatagramChannel.class);
+        NioDatagramChannel.class,
+        fallback);
   }
 
-  private static Transports epoll() {
+  private static Transports epoll(String fallback) {
     return new Transports(
         "epoll",
         EpollIoHandler.newFactory(),
         EpollServerSocketChannel.class,
         EpollSocketChannel.class,
-        EpollDatagramChannel.class);
+        EpollDatagramChannel.class,
+        fallback);
   }
 
   private static Transports ioUring() {
@@ -71,6 +189,7 @@ public record Transports(
         IoUringIoHandler.newFactory(),
         IoUringServerSocketChannel.class,
         IoUringSocketChannel.class,
-        IoUringDatagramChannel.class);
+        IoUringDatagramChannel.class,
+        null);
   }
 }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -123,6 +124,27 @@ class TransportIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(TestContent.bytes(0, SMALL_SIZE));
       }
+    }
+  }
+
+  @Test
+  void autoRunsTheFirstAvailableOfIoUringEpollAndNioAndExposesIt() throws Exception {
+    // io_uring on this machine (Linux 6.x, no seccomp filter); the expectation follows Netty's own
+    // checks so the order, not the machine, is what is asserted.
+    String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
+    try (ProxyServer proxy = ProxyServer.start(config(Transport.AUTO))) {
+      assertThat(proxy.transport()).isEqualTo(expected);
+      String admin = "http://127.0.0.1:" + proxy.adminAddress().getPort();
+      HttpResponse<String> metrics =
+          http.send(get(admin + "/metrics").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body())
+          .contains("yatagarasu_transport_info{transport=\"" + expected + "\"} 1");
+
+      String base = "http://127.0.0.1:" + proxy.dataAddress().getPort() + "/o/";
+      HttpResponse<byte[]> small =
+          http.send(get(base + "small.bin").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(small.statusCode()).isEqualTo(200);
+      assertThat(small.body()).isEqualTo(TestContent.bytes(0, SMALL_SIZE));
     }
   }
 

@@ -52,7 +52,9 @@ public class ServerSettings {
   @Pattern(Durations.PATTERN)
   private String idleTimeout;
 
-  @JsonPropertyDescription("Netty transport: auto (default), nio, epoll or io_uring.")
+  @JsonPropertyDescription(
+      "Netty transport: auto (default: io_uring where the kernel and the seccomp profile allow"
+          + " it, else epoll, else NIO), nio, epoll or io_uring.")
   private Transport transport;
 
   @JsonPropertyDescription(

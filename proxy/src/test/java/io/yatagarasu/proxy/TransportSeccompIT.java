@@ -1,0 +1,173 @@
+package io.yatagarasu.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.yatagarasu.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped jar under a seccomp filter that refuses io_uring's system calls with EPERM, as the
+ * default profiles of containerd 2.0+ and Docker 25+ do: {@code auto} falls back to epoll by itself
+ * and says why, while an explicit {@code io_uring} stops the proxy at start. The filter is
+ * installed by libseccomp's Python binding (Debian's {@code python3-seccomp}); without it, or off
+ * Linux, the tests are skipped.
+ */
+class TransportSeccompIT {
+  private static final String PYTHON = "/usr/bin/python3";
+
+  /**
+   * Installs the filter named by its first argument, then runs the rest: {@code refuse} answers
+   * every io_uring call with EPERM; {@code tiny} lets only one-entry rings be set up and answers
+   * larger ones with ENOMEM, as a small {@code RLIMIT_MEMLOCK} does before Linux 5.12.
+   */
+  private static final String FILTER =
+      """
+      import errno, os, sys, seccomp
+      f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+      if sys.argv[1] == "refuse":
+          for name in ("io_uring_setup", "io_uring_enter", "io_uring_register"):
+              f.add_rule(seccomp.ERRNO(errno.EPERM), name)
+      else:
+          f.add_rule(seccomp.ERRNO(errno.ENOMEM), "io_uring_setup", seccomp.Arg(0, seccomp.GT, 1))
+      f.load()
+      os.execv(sys.argv[2], sys.argv[2:])
+      """;
+
+  @TempDir static Path dir;
+  private static HttpClient http;
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeAll
+  static void requireSeccomp() throws Exception {
+    assumeTrue(
+        System.getProperty("os.name").toLowerCase().contains("linux"), "seccomp is Linux only");
+    assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
+    Process probe =
+        new ProcessBuilder(PYTHON, "-c", "import seccomp").redirectErrorStream(true).start();
+    assumeTrue(
+        probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        "python3-seccomp is not installed");
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterEach
+  void stopProxies() throws InterruptedException {
+    for (Process process : started) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void autoFallsBackToEpollAndSaysWhyWhereSeccompRefusesIoUring() throws Exception {
+    int port = FreePorts.find();
+    int adminPort = FreePorts.find();
+    Path log = dir.resolve("auto.log");
+    startUnderFilter("refuse", "auto", port, adminPort, log);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> get("http://127.0.0.1:" + adminPort + "/ready").statusCode() == 200);
+
+    assertThat(Files.readString(log))
+        .contains(
+            "transport=epoll transportFallback=\"io_uring unavailable: failed to create io_uring"
+                + " ring fd: Operation not permitted\"");
+    assertThat(get("http://127.0.0.1:" + adminPort + "/metrics").body())
+        .contains("yatagarasu_transport_info{transport=\"epoll\"} 1");
+    HttpResponse<String> served = get("http://127.0.0.1:" + port + "/nothing/x");
+    assertThat(served.statusCode()).isEqualTo(404);
+    assertThat(served.body()).contains("NoSuchBucket");
+  }
+
+  @Test
+  void autoFallsBackToEpollWhenTheProbePassesButTheEventLoopsRingsAreRefused() throws Exception {
+    int port = FreePorts.find();
+    int adminPort = FreePorts.find();
+    Path log = dir.resolve("tiny.log");
+    startUnderFilter("tiny", "auto", port, adminPort, log);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> get("http://127.0.0.1:" + adminPort + "/ready").statusCode() == 200);
+
+    assertThat(Files.readString(log))
+        .contains("transport=epoll transportFallback=\"io_uring unavailable: ")
+        .contains("Cannot allocate memory");
+    assertThat(get("http://127.0.0.1:" + adminPort + "/metrics").body())
+        .contains("yatagarasu_transport_info{transport=\"epoll\"} 1");
+    assertThat(get("http://127.0.0.1:" + port + "/nothing/x").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anExplicitIoUringWhereSeccompRefusesItStopsTheProxyNamingTheFieldAndTheCause()
+      throws Exception {
+    Path log = dir.resolve("explicit.log");
+    Process process =
+        startUnderFilter("refuse", "io_uring", FreePorts.find(), FreePorts.find(), log);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(ProxyMain.EXIT_START);
+    assertThat(Files.readString(log))
+        .contains(
+            "cannot start: server.transport: io_uring is not available here: failed to create"
+                + " io_uring ring fd: Operation not permitted")
+        .doesNotContain("proxy started");
+  }
+
+  private Process startUnderFilter(
+      String filter, String transport, int port, int adminPort, Path log) throws Exception {
+    Path config = dir.resolve(filter + "-" + transport + ".yaml");
+    Files.writeString(
+        config,
+        """
+        server: { listen: 127.0.0.1:%d, transport: %s, drainDelay: 0s }
+        admin: { listen: 127.0.0.1:%d }
+        logging: { format: text }
+        buckets: []
+        """
+            .formatted(port, transport, adminPort));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    PYTHON,
+                    "-c",
+                    FILTER,
+                    filter,
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m",
+                    "-jar",
+                    System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
+                    "--config",
+                    config.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().remove(LogOutput.ENVIRONMENT);
+    Process process = builder.start();
+    started.add(process);
+    return process;
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,102 @@
+package io.yatagarasu.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.yatagarasu.config.Transport;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The choice of transport with the kernel's answers given, so it holds on any machine. */
+class TransportsTest {
+  private static final Supplier<Throwable> AVAILABLE = () -> null;
+  private static final Supplier<Throwable> NO_IO_URING =
+      () -> new RuntimeException("failed to create io_uring ring fd", new IOException("EPERM"));
+  private static final Supplier<Throwable> NO_EPOLL =
+      () -> new UnsatisfiedLinkError("no netty_transport_native_epoll in java.library.path");
+
+  @Test
+  void autoPrefersIoUringWhenTheKernelAllowsIt() {
+    Transports.Choice choice = Transports.choose(Transport.AUTO, AVAILABLE, AVAILABLE);
+
+    assertThat(choice.transport()).isEqualTo(Transport.IO_URING);
+    assertThat(choice.fallback()).isNull();
+  }
+
+  @Test
+  void autoFallsBackToEpollAndSaysWhyWhenIoUringIsRefused() {
+    Transports.Choice choice = Transports.choose(Transport.AUTO, NO_IO_URING, AVAILABLE);
+
+    assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
+    assertThat(choice.fallback())
+        .isEqualTo("io_uring unavailable: failed to create io_uring ring fd: EPERM");
+  }
+
+  @Test
+  void autoFallsBackToNioWhenNeitherNativeTransportIsAvailable() {
+    Transports.Choice choice = Transports.choose(Transport.AUTO, NO_IO_URING, NO_EPOLL);
+
+    assertThat(choice.transport()).isEqualTo(Transport.NIO);
+    assertThat(choice.fallback())
+        .isEqualTo(
+            "io_uring unavailable: failed to create io_uring ring fd: EPERM;"
+                + " epoll unavailable: no netty_transport_native_epoll in java.library.path");
+  }
+
+  @Test
+  void autoDoesNotAskForEpollWhenIoUringIsAvailable() {
+    AtomicInteger epollAsked = new AtomicInteger();
+    Transports.choose(
+        Transport.AUTO,
+        AVAILABLE,
+        () -> {
+          epollAsked.incrementAndGet();
+          return null;
+        });
+
+    assertThat(epollAsked).hasValue(0);
+  }
+
+  @Test
+  void explicitTransportsAreTakenAsNamedWithoutFallback() {
+    assertThat(Transports.choose(Transport.NIO, NO_IO_URING, NO_EPOLL))
+        .isEqualTo(new Transports.Choice(Transport.NIO, null));
+    assertThat(Transports.choose(Transport.EPOLL, NO_IO_URING, AVAILABLE))
+        .isEqualTo(new Transports.Choice(Transport.EPOLL, null));
+    assertThat(Transports.choose(Transport.IO_URING, AVAILABLE, NO_EPOLL))
+        .isEqualTo(new Transports.Choice(Transport.IO_URING, null));
+  }
+
+  @Test
+  void anUnavailableExplicitNativeTransportIsAnErrorNamingTheFieldAndTheCause() {
+    assertThatThrownBy(() -> Transports.choose(Transport.IO_URING, NO_IO_URING, AVAILABLE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "server.transport: io_uring is not available here:"
+                + " failed to create io_uring ring fd: EPERM");
+    assertThatThrownBy(() -> Transports.choose(Transport.EPOLL, AVAILABLE, NO_EPOLL))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "server.transport: epoll is not available here:"
+                + " no netty_transport_native_epoll in java.library.path");
+  }
+
+  @Test
+  void theReasonIsOneLineEvenWhenTheCauseSpansSeveral() {
+    assertThat(Transports.oneLine(new IllegalStateException("kernel 4.19\n  is too old\t(5.9+)")))
+        .isEqualTo("kernel 4.19 is too old (5.9+)");
+    assertThat(Transports.oneLine(new UnsupportedOperationException()))
+        .isEqualTo("java.lang.UnsupportedOperationException");
+  }
+
+  @Test
+  void selectOnThisMachineBuildsTheChannelsOfTheChosenTransport() {
+    Transports nio = Transports.select(Transport.NIO);
+
+    assertThat(nio.name()).isEqualTo("nio");
+    assertThat(nio.serverChannel().getSimpleName()).isEqualTo("NioServerSocketChannel");
+    assertThat(nio.fallback()).isNull();
+  }
+}
