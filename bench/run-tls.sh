@@ -1,13 +1,15 @@
 # shellcheck shell=bash
-# Sourced by bench/run.sh: the TLS, HTTP/2 and io_uring contestants and their scenarios.
+# Sourced by bench/run.sh: the TLS, HTTP/2 and transport contestants and their scenarios.
 #
 #   nginx_tls               nginx proxy_pass behind `listen ... ssl http2` (the reference of the
 #                           TLS and HTTP/2 scenarios)
 #   yatagarasu_tls_jdk      Yatagarasu with TLS on the data listener, server.tls.provider: jdk
 #   yatagarasu_tls_openssl  the same with server.tls.provider: openssl (BoringSSL)
-#   yatagarasu_io_uring     Yatagarasu over plain HTTP with server.transport: io_uring (the
-#                           `yatagarasu` contestant runs auto: io_uring where the kernel allows
-#                           it, else epoll)
+#   yatagarasu_epoll        Yatagarasu over plain HTTP with server.transport: epoll, the
+#                           transport a pod runs where seccomp refuses io_uring (the `yatagarasu`
+#                           contestant runs auto: io_uring where the kernel allows it, else epoll)
+#   yatagarasu_io_uring     the same with server.transport: io_uring (only when BENCH_CONTESTANTS
+#                           names it)
 #   yatagarasu_nio          the same with server.transport: nio (only when BENCH_CONTESTANTS
 #                           names it)
 #
@@ -16,7 +18,8 @@
 #   tls-handshake-1KiB  1 KiB over HTTPS with `Connection: close`: a new connection and TLS
 #                       handshake for every request, 16 connections (wrk)
 #   h2-1KiB             1 KiB over HTTP/2 (h2load, 16 connections, 10 streams each)
-# The io_uring and nio contestants take part in the 1KiB scenarios (16, 64 and 256 connections).
+# The epoll, io_uring and nio contestants take part in the 1KiB scenarios (16, 64 and 256
+# connections).
 
 NGINX_TLS_PORT=$((PORT_BASE + 30))
 TLS_JDK_PORT=$((PORT_BASE + 31))
@@ -27,6 +30,8 @@ URING_PORT=$((PORT_BASE + 35))
 URING_ADMIN_PORT=$((PORT_BASE + 36))
 NIO_PORT=$((PORT_BASE + 37))
 NIO_ADMIN_PORT=$((PORT_BASE + 38))
+EPOLL_PORT=$((PORT_BASE + 39))
+EPOLL_ADMIN_PORT=$((PORT_BASE + 40))
 TLS_SCENARIOS="tls-1KiB tls-handshake-1KiB h2-1KiB"
 H2_CONNECTIONS=16
 H2_STREAMS=10
@@ -34,7 +39,8 @@ H2_STREAMS=10
 tls_check_ports() {
   local port
   for port in "$NGINX_TLS_PORT" "$TLS_JDK_PORT" "$TLS_JDK_ADMIN_PORT" "$TLS_OPENSSL_PORT" \
-    "$TLS_OPENSSL_ADMIN_PORT" "$URING_PORT" "$URING_ADMIN_PORT" "$NIO_PORT" "$NIO_ADMIN_PORT"; do
+    "$TLS_OPENSSL_ADMIN_PORT" "$URING_PORT" "$URING_ADMIN_PORT" "$NIO_PORT" "$NIO_ADMIN_PORT" \
+    "$EPOLL_PORT" "$EPOLL_ADMIN_PORT"; do
     if ss -Hltn "sport = :$port" | grep -q .; then
       die "port $port is in use (set BENCH_PORT_BASE)"
     fi
@@ -119,6 +125,14 @@ contestant_yatagarasu_io_uring_url() { echo "http://127.0.0.1:$URING_PORT/data";
 contestant_yatagarasu_io_uring_pids() { echo "$PID_yatagarasu_io_uring"; }
 contestant_yatagarasu_io_uring_warmup() { jvm_warmup; }
 contestant_yatagarasu_io_uring_scenarios() { echo "1KiB"; }
+
+contestant_yatagarasu_epoll_start() {
+  start_yatagarasu_with epoll "$EPOLL_PORT" "$EPOLL_ADMIN_PORT" "  transport: epoll"
+}
+contestant_yatagarasu_epoll_url() { echo "http://127.0.0.1:$EPOLL_PORT/data"; }
+contestant_yatagarasu_epoll_pids() { echo "$PID_yatagarasu_epoll"; }
+contestant_yatagarasu_epoll_warmup() { jvm_warmup; }
+contestant_yatagarasu_epoll_scenarios() { echo "1KiB"; }
 
 contestant_yatagarasu_nio_start() {
   start_yatagarasu_with nio "$NIO_PORT" "$NIO_ADMIN_PORT" "  transport: nio"
