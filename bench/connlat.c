@@ -6,7 +6,7 @@
 // since the first request, CLOCK_MONOTONIC). bench/connlat.py summarises the log.
 //
 //   gcc -O2 -o /tmp/connlat bench/connlat.c
-//   taskset -c 1 /tmp/connlat 127.0.0.1 18502 /data/1k.bin 256 10 /tmp/requests.log [DELAY_MS]
+//   taskset -c 1 /tmp/connlat 127.0.0.1 18482 /data/1k.bin 256 10 /tmp/requests.log [DELAY_MS]
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
