@@ -242,7 +242,7 @@ public final class ProxyServer implements AutoCloseable {
             .channel(transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, Transports.acceptAllocator())
+            .option(ChannelOption.RECVBUF_ALLOCATOR, Transports.acceptAllocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer);
     try {

@@ -59,7 +59,7 @@ class TransportsTest {
               .group(group)
               .channel(transports.serverChannel())
               .option(ChannelOption.SO_BACKLOG, 1024)
-              .option(ChannelOption.RCVBUF_ALLOCATOR, Transports.acceptAllocator())
+              .option(ChannelOption.RECVBUF_ALLOCATOR, Transports.acceptAllocator())
               .handler(
                   new ChannelInboundHandlerAdapter() {
                     @Override
