@@ -244,6 +244,7 @@ public final class ProxyServer implements AutoCloseable {
             .channel(transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.RECVBUF_ALLOCATOR, Transports.acceptAllocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer);
     try {

@@ -3,6 +3,8 @@ package io.yatagarasu.proxy;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -27,7 +29,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO.
+ * The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO; and how a
+ * listener takes in new connections ({@link #acceptAllocator()}).
  *
  * @param fallback why {@code auto} did not get a preferred native transport (one line, e.g.
  *     "io_uring unavailable: ..."), or {@code null} when it got io_uring or one was named
@@ -39,6 +42,29 @@ public record Transports(
     Class<? extends SocketChannel> socketChannel,
     Class<? extends DatagramChannel> datagramChannel,
     String fallback) {
+
+  /**
+   * At most this many queued connections are accepted in one pass of the event loop; then the
+   * connections it already serves get their turn. A burst of new connections (a client pool or a
+   * load tool opening hundreds at once) is taken in a few passes, not in one pass per connection.
+   */
+  public static final int ACCEPTS_PER_PASS = 64;
+
+  /**
+   * The read allocator of a listening channel: accepts until the queue is empty or {@link
+   * #ACCEPTS_PER_PASS} connections are taken. Netty's default for listeners (16 per pass) does not
+   * hold on epoll in Netty 4.2: its accept loop continues only while the last "read" (the accepted
+   * descriptor's number) equals the one attempted (1), so it accepts one connection per pass. Under
+   * load, each pass serves every busy connection first, so the n-th connection of a burst waited n
+   * passes for its first answer (hundreds of milliseconds at 256 connections). Not following the
+   * "maybe more data" guess restores the bounded loop on every transport.
+   */
+  public static RecvByteBufAllocator acceptAllocator() {
+    ServerChannelRecvByteBufAllocator allocator = new ServerChannelRecvByteBufAllocator();
+    allocator.maxMessagesPerRead(ACCEPTS_PER_PASS);
+    allocator.respectMaybeMoreData(false);
+    return allocator;
+  }
 
   /**
    * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
