@@ -430,26 +430,19 @@ contestant_yatagarasu_cache_scenarios() { echo "$CACHE_SCENARIOS"; }
 # The same with server.transport named: epoll (what auto picks where the kernel offers it) and
 # io_uring; yatagarasu_cache_io_uring runs by default beside yatagarasu_cache, the epoll one only
 # when BENCH_CONTESTANTS names it.
-YATA_CACHE_EPOLL_PORT=$((PORT_BASE + 23))
-YATA_CACHE_EPOLL_ADMIN_PORT=$((PORT_BASE + 24))
-contestant_yatagarasu_cache_epoll_start() {
-  start_yatagarasu_cache yatagarasu_cache_epoll "$YATA_CACHE_EPOLL_PORT" \
-    "$YATA_CACHE_EPOLL_ADMIN_PORT" "  transport: epoll"
+# cache_transport_contestant TRANSPORT PORT ADMIN_PORT: defines yatagarasu_cache_TRANSPORT.
+cache_transport_contestant() {
+  local t=$1 port=$2 admin=$3
+  eval "contestant_yatagarasu_cache_${t}_start() {
+    start_yatagarasu_cache yatagarasu_cache_$t $port $admin '  transport: $t'
+  }
+  contestant_yatagarasu_cache_${t}_url() { echo http://127.0.0.1:$port/data; }
+  contestant_yatagarasu_cache_${t}_pids() { echo \"\$PID_yatagarasu_cache_${t}\"; }
+  contestant_yatagarasu_cache_${t}_warmup() { jvm_warmup; }
+  contestant_yatagarasu_cache_${t}_scenarios() { echo \"\$CACHE_SCENARIOS\"; }"
 }
-contestant_yatagarasu_cache_epoll_url() { echo "http://127.0.0.1:$YATA_CACHE_EPOLL_PORT/data"; }
-contestant_yatagarasu_cache_epoll_pids() { echo "$PID_yatagarasu_cache_epoll"; }
-contestant_yatagarasu_cache_epoll_warmup() { jvm_warmup; }
-contestant_yatagarasu_cache_epoll_scenarios() { echo "$CACHE_SCENARIOS"; }
-YATA_CACHE_URING_PORT=$((PORT_BASE + 25))
-YATA_CACHE_URING_ADMIN_PORT=$((PORT_BASE + 26))
-contestant_yatagarasu_cache_io_uring_start() {
-  start_yatagarasu_cache yatagarasu_cache_io_uring "$YATA_CACHE_URING_PORT" \
-    "$YATA_CACHE_URING_ADMIN_PORT" "  transport: io_uring"
-}
-contestant_yatagarasu_cache_io_uring_url() { echo "http://127.0.0.1:$YATA_CACHE_URING_PORT/data"; }
-contestant_yatagarasu_cache_io_uring_pids() { echo "$PID_yatagarasu_cache_io_uring"; }
-contestant_yatagarasu_cache_io_uring_warmup() { jvm_warmup; }
-contestant_yatagarasu_cache_io_uring_scenarios() { echo "$CACHE_SCENARIOS"; }
+cache_transport_contestant epoll $((PORT_BASE + 23)) $((PORT_BASE + 24))
+cache_transport_contestant io_uring $((PORT_BASE + 25)) $((PORT_BASE + 26))
 
 # cache_scenario SCENARIO CONNECTIONS OBJECT SECONDS: only the contestants that name the scenario.
 cache_scenario() {
