@@ -5,10 +5,9 @@
 #                           TLS and HTTP/2 scenarios)
 #   yatagarasu_tls_jdk      Yatagarasu with TLS on the data listener, server.tls.provider: jdk
 #   yatagarasu_tls_openssl  the same with server.tls.provider: openssl (BoringSSL)
-#   yatagarasu_epoll        Yatagarasu over plain HTTP with server.transport: epoll, the
-#                           transport a pod runs where seccomp refuses io_uring (the `yatagarasu`
-#                           contestant runs auto: io_uring where the kernel allows it, else epoll)
-#   yatagarasu_io_uring     the same with server.transport: io_uring (only when BENCH_CONTESTANTS
+#   yatagarasu_io_uring     Yatagarasu over plain HTTP with server.transport: io_uring (the
+#                           `yatagarasu` contestant runs auto: epoll where the kernel offers it)
+#   yatagarasu_epoll        the same with server.transport: epoll (only when BENCH_CONTESTANTS
 #                           names it)
 #   yatagarasu_nio          the same with server.transport: nio (only when BENCH_CONTESTANTS
 #                           names it)
@@ -118,29 +117,21 @@ contestant_yatagarasu_tls_openssl_pids() { echo "$PID_yatagarasu_tls_openssl"; }
 contestant_yatagarasu_tls_openssl_warmup() { jvm_warmup; }
 contestant_yatagarasu_tls_openssl_scenarios() { echo "$TLS_SCENARIOS"; }
 
-contestant_yatagarasu_io_uring_start() {
-  start_yatagarasu_with io_uring "$URING_PORT" "$URING_ADMIN_PORT" "  transport: io_uring"
+# transport_contestant TRANSPORT PORT ADMIN_PORT: defines the contestant yatagarasu_TRANSPORT, the
+# plain Yatagarasu with server.transport: TRANSPORT, in the 1KiB scenarios.
+transport_contestant() {
+  local t=$1 port=$2 admin=$3
+  eval "contestant_yatagarasu_${t}_start() {
+    start_yatagarasu_with $t $port $admin '  transport: $t'
+  }
+  contestant_yatagarasu_${t}_url() { echo http://127.0.0.1:$port/data; }
+  contestant_yatagarasu_${t}_pids() { echo \"\$PID_yatagarasu_${t}\"; }
+  contestant_yatagarasu_${t}_warmup() { jvm_warmup; }
+  contestant_yatagarasu_${t}_scenarios() { echo 1KiB; }"
 }
-contestant_yatagarasu_io_uring_url() { echo "http://127.0.0.1:$URING_PORT/data"; }
-contestant_yatagarasu_io_uring_pids() { echo "$PID_yatagarasu_io_uring"; }
-contestant_yatagarasu_io_uring_warmup() { jvm_warmup; }
-contestant_yatagarasu_io_uring_scenarios() { echo "1KiB"; }
-
-contestant_yatagarasu_epoll_start() {
-  start_yatagarasu_with epoll "$EPOLL_PORT" "$EPOLL_ADMIN_PORT" "  transport: epoll"
-}
-contestant_yatagarasu_epoll_url() { echo "http://127.0.0.1:$EPOLL_PORT/data"; }
-contestant_yatagarasu_epoll_pids() { echo "$PID_yatagarasu_epoll"; }
-contestant_yatagarasu_epoll_warmup() { jvm_warmup; }
-contestant_yatagarasu_epoll_scenarios() { echo "1KiB"; }
-
-contestant_yatagarasu_nio_start() {
-  start_yatagarasu_with nio "$NIO_PORT" "$NIO_ADMIN_PORT" "  transport: nio"
-}
-contestant_yatagarasu_nio_url() { echo "http://127.0.0.1:$NIO_PORT/data"; }
-contestant_yatagarasu_nio_pids() { echo "$PID_yatagarasu_nio"; }
-contestant_yatagarasu_nio_warmup() { jvm_warmup; }
-contestant_yatagarasu_nio_scenarios() { echo "1KiB"; }
+transport_contestant io_uring "$URING_PORT" "$URING_ADMIN_PORT"
+transport_contestant epoll "$EPOLL_PORT" "$EPOLL_ADMIN_PORT"
+transport_contestant nio "$NIO_PORT" "$NIO_ADMIN_PORT"
 
 # run_h2load SCENARIO CONNECTIONS CONTESTANT OBJECT SECONDS: like run_wrk, with h2load over
 # HTTP/2 (H2_STREAMS concurrent streams per connection); latency percentiles come from h2load's

@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO; and how a
  * listener takes in new connections ({@link #acceptAllocator()}).
  *
- * @param fallback why {@code auto} did not get a preferred native transport (one line, e.g.
- *     "io_uring unavailable: ..."), or {@code null} when it got io_uring or one was named
+ * @param fallback why {@code auto} did not get a preferred native transport (one line, e.g. "epoll
+ *     unavailable: ..."), or {@code null} when it got epoll or one was named
  */
 public record Transports(
     String name,
@@ -67,13 +67,16 @@ public record Transports(
   }
 
   /**
-   * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
-   * requested native transport that is unavailable is an error.
+   * Picks the transport: {@code AUTO} prefers epoll, then io_uring, then NIO; an explicitly
+   * requested native transport that is unavailable is an error. io_uring is not {@code auto}'s
+   * first choice: with two or more event loops it served large objects at several times epoll's CPU
+   * per request after heavy small-object traffic (docs/benchmarks.md, "Large objects over
+   * io_uring").
    */
   public static Transports select(Transport wanted) {
     Choice choice = choose(wanted, IoUring::unavailabilityCause, Epoll::unavailabilityCause);
     return switch (choice.transport()) {
-      case IO_URING -> ioUring();
+      case IO_URING -> ioUring(choice.fallback());
       case EPOLL -> epoll(choice.fallback());
       default -> nio(choice.fallback());
     };
@@ -107,8 +110,9 @@ public record Transports(
    * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
    * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
    * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
-   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
-   * other failure, and any failure of an explicitly named transport, is thrown.
+   * and fails here: then {@code auto} (which takes io_uring only where epoll is unavailable) opens
+   * them with NIO instead and says why. Any other failure, and any failure of an explicitly named
+   * transport, is thrown.
    */
   public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
     Transports chosen = select(wanted);
@@ -152,15 +156,15 @@ public record Transports(
         yield new Choice(Transport.IO_URING, null);
       }
       case AUTO -> {
-        Throwable ioUring = ioUringCause.get();
-        if (ioUring == null) {
-          yield new Choice(Transport.IO_URING, null);
-        }
-        String why = "io_uring unavailable: " + oneLine(ioUring);
         Throwable epoll = epollCause.get();
-        yield epoll == null
-            ? new Choice(Transport.EPOLL, why)
-            : new Choice(Transport.NIO, why + "; epoll unavailable: " + oneLine(epoll));
+        if (epoll == null) {
+          yield new Choice(Transport.EPOLL, null);
+        }
+        String why = "epoll unavailable: " + oneLine(epoll);
+        Throwable ioUring = ioUringCause.get();
+        yield ioUring == null
+            ? new Choice(Transport.IO_URING, why)
+            : new Choice(Transport.NIO, why + "; io_uring unavailable: " + oneLine(ioUring));
       }
     };
   }
@@ -209,13 +213,13 @@ public record Transports(
         fallback);
   }
 
-  private static Transports ioUring() {
+  private static Transports ioUring(String fallback) {
     return new Transports(
         "io_uring",
         IoUringIoHandler.newFactory(),
         IoUringServerSocketChannel.class,
         IoUringSocketChannel.class,
         IoUringDatagramChannel.class,
-        null);
+        fallback);
   }
 }
