@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,17 @@ class ApplicationLogIT {
     store.close();
   }
 
-  private record Running(Process process, Path config, Path log, int port, int adminPort) {}
+  private record Running(ShippedProxy jar, Path config, int port, int adminPort)
+      implements AutoCloseable {
+    Path log() {
+      return jar.log();
+    }
+
+    @Override
+    public void close() {
+      jar.close();
+    }
+  }
 
   private static String yaml(int port, int adminPort, String format, String prefix) {
     return """
@@ -85,25 +94,9 @@ class ApplicationLogIT {
     int adminPort = FreePorts.find();
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, yaml(port, adminPort, format, "/files"));
-    Path log = dir.resolve(name + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m",
-                    "-jar",
-                    System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
-                    "--config",
-                    config.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().remove(LogOutput.ENVIRONMENT);
-    Process process = builder.start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(() -> get("http://127.0.0.1:" + adminPort + "/ready", null).statusCode() == 200);
-    return new Running(process, config, log, port, adminPort);
+    ShippedProxy jar =
+        ShippedProxy.builder(config, dir.resolve(name + ".log")).start().awaitReady(adminPort);
+    return new Running(jar, config, port, adminPort);
   }
 
   private static HttpResponse<String> get(String url, String token) throws Exception {
@@ -127,10 +120,8 @@ class ApplicationLogIT {
 
   /** Stops the proxy with SIGTERM and returns every line it wrote. */
   private static List<String> stopAndRead(Running proxy) throws Exception {
-    Process kill =
-        new ProcessBuilder("kill", "-TERM", String.valueOf(proxy.process().pid())).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    proxy.jar().signal("TERM");
+    assertThat(proxy.jar().waitFor(Duration.ofSeconds(30))).isTrue();
     return Files.readAllLines(proxy.log()).stream().filter(l -> !l.isBlank()).toList();
   }
 
@@ -152,89 +143,92 @@ class ApplicationLogIT {
 
   @Test
   void writesEveryLineAsJsonWithTheDocumentedFieldsAndNoSecret() throws Exception {
-    Running proxy = startProxy("json", "json");
-    String base = "http://127.0.0.1:" + proxy.port();
-    assertThat(get(base + "/files/a.txt", null).statusCode()).isEqualTo(200);
-    assertThat(get(base + "/nowhere/a.txt", null).statusCode()).isEqualTo(404);
-    // A refused admin token and a rejected document holding a secret: both are logged, neither
-    // value is.
-    assertThat(putConfig(proxy, "{}", WRONG_TOKEN)).isEqualTo(401);
-    String rejected =
-        """
-        {"buckets":[{"name":"files","pathPrefix":"/files","s3":{"bucket":"files",
-        "region":"us-east-1","credentials":{"secretAccessKey":"%s"}},"auth":{"type":"nope"}}]}
-        """
-            .formatted(PUSHED_SECRET);
-    assertThat(putConfig(proxy, rejected, ADMIN_TOKEN)).isEqualTo(422);
+    try (Running proxy = startProxy("json", "json")) {
+      String base = "http://127.0.0.1:" + proxy.port();
+      assertThat(get(base + "/files/a.txt", null).statusCode()).isEqualTo(200);
+      assertThat(get(base + "/nowhere/a.txt", null).statusCode()).isEqualTo(404);
+      // A refused admin token and a rejected document holding a secret: both are logged, neither
+      // value is.
+      assertThat(putConfig(proxy, "{}", WRONG_TOKEN)).isEqualTo(401);
+      String rejected =
+          """
+          {"buckets":[{"name":"files","pathPrefix":"/files","s3":{"bucket":"files",
+          "region":"us-east-1","credentials":{"secretAccessKey":"%s"}},"auth":{"type":"nope"}}]}
+          """
+              .formatted(PUSHED_SECRET);
+      assertThat(putConfig(proxy, rejected, ADMIN_TOKEN)).isEqualTo(422);
 
-    List<String> lines = stopAndRead(proxy);
-    assertThat(lines).isNotEmpty();
-    List<JsonNode> objects = lines.stream().map(ApplicationLogIT::parse).toList();
-    List<JsonNode> application = objects.stream().filter(o -> o.has("logger")).toList();
-    List<JsonNode> access = objects.stream().filter(o -> o.has("requestId")).toList();
-    assertThat(application).isNotEmpty();
-    assertThat(access).hasSizeGreaterThanOrEqualTo(2);
-    for (JsonNode line : application) {
-      assertThat(Instant.parse(line.get("ts").asText())).isNotNull();
-      assertThat(line.get("level").asText()).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
-      assertThat(line.get("logger").asText()).startsWith("io.yatagarasu");
-      assertThat(line.get("thread").asText()).isNotBlank();
-      assertThat(line.get("message").asText()).isNotBlank();
+      List<String> lines = stopAndRead(proxy);
+      assertThat(lines).isNotEmpty();
+      List<JsonNode> objects = lines.stream().map(ApplicationLogIT::parse).toList();
+      List<JsonNode> application = objects.stream().filter(o -> o.has("logger")).toList();
+      List<JsonNode> access = objects.stream().filter(o -> o.has("requestId")).toList();
+      assertThat(application).isNotEmpty();
+      assertThat(access).hasSizeGreaterThanOrEqualTo(2);
+      for (JsonNode line : application) {
+        assertThat(Instant.parse(line.get("ts").asText())).isNotNull();
+        assertThat(line.get("level").asText()).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+        assertThat(line.get("logger").asText()).startsWith("io.yatagarasu");
+        assertThat(line.get("thread").asText()).isNotBlank();
+        assertThat(line.get("message").asText()).isNotBlank();
+      }
+      assertThat(application)
+          .anySatisfy(
+              line -> {
+                assertThat(line.get("level").asText()).isEqualTo("WARN");
+                assertThat(line.get("message").asText()).contains("configuration rejected");
+              });
+      String all = String.join("\n", lines);
+      assertThat(all)
+          .doesNotContain(PUSHED_SECRET)
+          .doesNotContain(SECRET)
+          .doesNotContain(ADMIN_TOKEN)
+          .doesNotContain(WRONG_TOKEN);
     }
-    assertThat(application)
-        .anySatisfy(
-            line -> {
-              assertThat(line.get("level").asText()).isEqualTo("WARN");
-              assertThat(line.get("message").asText()).contains("configuration rejected");
-            });
-    String all = String.join("\n", lines);
-    assertThat(all)
-        .doesNotContain(PUSHED_SECRET)
-        .doesNotContain(SECRET)
-        .doesNotContain(ADMIN_TOKEN)
-        .doesNotContain(WRONG_TOKEN);
   }
 
   @Test
   void switchesFromTextToJsonWhenTheConfigurationChanges() throws Exception {
-    Running proxy = startProxy("switch", "text");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> Files.readString(proxy.log()).contains("configuration applied generation=1"));
-    Path next = dir.resolve("switch.next");
-    Files.writeString(next, yaml(proxy.port(), proxy.adminPort(), "json", "/renamed"));
-    Files.move(next, proxy.config(), StandardCopyOption.ATOMIC_MOVE);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () ->
-                get("http://127.0.0.1:" + proxy.port() + "/renamed/a.txt", null).statusCode()
-                    == 200);
+    try (Running proxy = startProxy("switch", "text")) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> Files.readString(proxy.log()).contains("configuration applied generation=1"));
+      Path next = dir.resolve("switch.next");
+      Files.writeString(next, yaml(proxy.port(), proxy.adminPort(), "json", "/renamed"));
+      Files.move(next, proxy.config(), StandardCopyOption.ATOMIC_MOVE);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  get("http://127.0.0.1:" + proxy.port() + "/renamed/a.txt", null).statusCode()
+                      == 200);
 
-    List<String> lines = stopAndRead(proxy);
-    String firstApplied =
-        lines.stream()
-            .filter(l -> l.contains("configuration applied generation=1"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(isJson(firstApplied)).as(firstApplied).isFalse();
-    assertThat(firstApplied)
-        .matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO .*");
-    int switched = -1;
-    for (int i = 0; i < lines.size(); i++) {
-      if (isJson(lines.get(i))
-          && parse(lines.get(i)).path("message").asText().startsWith("configuration applied")) {
-        switched = i;
-        break;
+      List<String> lines = stopAndRead(proxy);
+      String firstApplied =
+          lines.stream()
+              .filter(l -> l.contains("configuration applied generation=1"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(isJson(firstApplied)).as(firstApplied).isFalse();
+      assertThat(firstApplied)
+          .matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO .*");
+      int switched = -1;
+      for (int i = 0; i < lines.size(); i++) {
+        if (isJson(lines.get(i))
+            && parse(lines.get(i)).path("message").asText().startsWith("configuration applied")) {
+          switched = i;
+          break;
+        }
       }
-    }
-    assertThat(switched).as("a JSON 'configuration applied' line in %s", lines).isPositive();
-    JsonNode applied = parse(lines.get(switched));
-    assertThat(applied.get("message").asText()).contains("generation=2");
-    assertThat(applied.get("logger").asText()).isEqualTo(SnapshotManager.class.getName());
-    for (String line : lines.subList(switched, lines.size())) {
-      assertThat(isJson(line)).as(line).isTrue();
+      assertThat(switched).as("a JSON 'configuration applied' line in %s", lines).isPositive();
+      JsonNode applied = parse(lines.get(switched));
+      assertThat(applied.get("message").asText()).contains("generation=2");
+      assertThat(applied.get("logger").asText()).isEqualTo(SnapshotManager.class.getName());
+      for (String line : lines.subList(switched, lines.size())) {
+        assertThat(isJson(line)).as(line).isTrue();
+      }
     }
   }
 }

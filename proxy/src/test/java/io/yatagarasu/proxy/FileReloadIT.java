@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -337,35 +336,23 @@ class FileReloadIT {
             .replace(
                 "admin: { listen: 127.0.0.1:0 }",
                 "admin: { listen: 127.0.0.1:" + adminPort + " }"));
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "-jar",
-                System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
-                "--config",
-                file.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("proxy.log").toFile())
-            .start();
-    try {
+    try (ShippedProxy jar =
+        ShippedProxy.builder(file, dir.resolve("proxy.log")).jvmOptions("-Xmx64m").start()) {
       String base = "http://127.0.0.1:" + port;
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
           .until(() -> get(base + "/before/a.txt") == 200);
       Files.writeString(prefixFile, "/after");
-      Process hup = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start();
-      assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      jar.signal("HUP");
       await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/after/a.txt") == 200);
       assertThat(get(base + "/before/a.txt")).isEqualTo(404);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> Files.readString(dir.resolve("proxy.log")).contains("reason=SIGHUP"));
-      assertThat(process.isAlive()).isTrue();
-    } finally {
-      process.destroy();
-      assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+          .until(() -> Files.readString(jar.log()).contains("reason=SIGHUP"));
+      assertThat(jar.isAlive()).isTrue();
+      jar.signal("TERM");
+      assertThat(jar.waitFor(Duration.ofSeconds(15))).isTrue();
     }
   }
 

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +46,12 @@ class GracefulShutdownIT {
     store.close();
   }
 
-  private record Running(Process process, int port, int adminPort) {}
+  private record Running(ShippedProxy jar, int port, int adminPort) implements AutoCloseable {
+    @Override
+    public void close() {
+      jar.close();
+    }
+  }
 
   private Running startProxy(String name, String drainDelay, String grace) throws Exception {
     int port = FreePorts.find();
@@ -65,23 +69,9 @@ class GracefulShutdownIT {
             auth: { type: public }
         """
             .formatted(port, drainDelay, grace, adminPort, store.endpoint()));
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m",
-                    "-jar",
-                    System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
-                    "--config",
-                    config.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".log").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(() -> status("http://127.0.0.1:" + adminPort + "/ready") == 200);
-    return new Running(process, port, adminPort);
+    ShippedProxy jar =
+        ShippedProxy.builder(config, dir.resolve(name + ".log")).start().awaitReady(adminPort);
+    return new Running(jar, port, adminPort);
   }
 
   private static int status(String url) throws Exception {
@@ -137,49 +127,46 @@ class GracefulShutdownIT {
         });
   }
 
-  private static void sigterm(Process process) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-  }
-
   @Test
   void finishesInFlightDownloadsAfterTheDrainAndExitsZero() throws Exception {
     // A drain delay of 5 s leaves room for a loaded machine to turn /ready to 503 within it.
-    Running proxy = startProxy("drain", "5s", "30s");
-    // 32 MiB at 4 MiB/s: about 8 s, longer than the drain delay.
-    AtomicLong progress = new AtomicLong();
-    CompletableFuture<Long> download = slowDownload(proxy.port(), 4L * 1024 * 1024, progress);
-    await().atMost(Duration.ofSeconds(10)).until(() -> progress.get() > 0);
-    sigterm(proxy.process());
-    await()
-        .atMost(Duration.ofSeconds(4))
-        .ignoreExceptions()
-        .until(() -> status("http://127.0.0.1:" + proxy.adminPort() + "/ready") == 503);
-    // Still serving during the drain delay.
-    assertThat(status("http://127.0.0.1:" + proxy.port() + "/health")).isEqualTo(200);
-    // After it, new connections are refused.
-    await().atMost(Duration.ofSeconds(15)).until(() -> refused(proxy.port()));
-    assertThat(download.get(60, TimeUnit.SECONDS)).isEqualTo(SIZE);
-    assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(proxy.process().exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("drain.log"))).contains("1 finished, 0 cut");
+    try (Running proxy = startProxy("drain", "5s", "30s")) {
+      // 32 MiB at 4 MiB/s: about 8 s, longer than the drain delay.
+      AtomicLong progress = new AtomicLong();
+      CompletableFuture<Long> download = slowDownload(proxy.port(), 4L * 1024 * 1024, progress);
+      await().atMost(Duration.ofSeconds(10)).until(() -> progress.get() > 0);
+      proxy.jar().signal("TERM");
+      await()
+          .atMost(Duration.ofSeconds(4))
+          .ignoreExceptions()
+          .until(() -> status("http://127.0.0.1:" + proxy.adminPort() + "/ready") == 503);
+      // Still serving during the drain delay.
+      assertThat(status("http://127.0.0.1:" + proxy.port() + "/health")).isEqualTo(200);
+      // After it, new connections are refused.
+      await().atMost(Duration.ofSeconds(15)).until(() -> refused(proxy.port()));
+      assertThat(download.get(60, TimeUnit.SECONDS)).isEqualTo(SIZE);
+      assertThat(proxy.jar().waitFor(Duration.ofSeconds(30))).isTrue();
+      assertThat(proxy.jar().exitValue()).isZero();
+      assertThat(Files.readString(dir.resolve("drain.log"))).contains("1 finished, 0 cut");
+    }
   }
 
   @Test
   void cutsADownloadLongerThanTheGracePeriod() throws Exception {
-    Running proxy = startProxy("cut", "0s", "1s");
-    // 32 MiB at 2 MiB/s would take 16 s: the 1 s grace period cuts it.
-    AtomicLong progress = new AtomicLong();
-    CompletableFuture<Long> download = slowDownload(proxy.port(), 2L * 1024 * 1024, progress);
-    await().atMost(Duration.ofSeconds(10)).until(() -> progress.get() > 0);
-    long start = System.nanoTime();
-    sigterm(proxy.process());
-    assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(proxy.process().exitValue()).isZero();
-    assertThat(millis).as("not before the grace period").isGreaterThanOrEqualTo(900L);
-    assertThat(download.get(30, TimeUnit.SECONDS)).isNotEqualTo(SIZE);
-    assertThat(Files.readString(dir.resolve("cut.log"))).contains("0 finished, 1 cut");
+    try (Running proxy = startProxy("cut", "0s", "1s")) {
+      // 32 MiB at 2 MiB/s would take 16 s: the 1 s grace period cuts it.
+      AtomicLong progress = new AtomicLong();
+      CompletableFuture<Long> download = slowDownload(proxy.port(), 2L * 1024 * 1024, progress);
+      await().atMost(Duration.ofSeconds(10)).until(() -> progress.get() > 0);
+      long start = System.nanoTime();
+      proxy.jar().signal("TERM");
+      assertThat(proxy.jar().waitFor(Duration.ofSeconds(30))).isTrue();
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(proxy.jar().exitValue()).isZero();
+      assertThat(millis).as("not before the grace period").isGreaterThanOrEqualTo(900L);
+      assertThat(download.get(30, TimeUnit.SECONDS)).isNotEqualTo(SIZE);
+      assertThat(Files.readString(dir.resolve("cut.log"))).contains("0 finished, 1 cut");
+    }
   }
 
   private static boolean refused(int port) {

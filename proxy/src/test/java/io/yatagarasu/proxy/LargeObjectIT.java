@@ -1,7 +1,6 @@
 package io.yatagarasu.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.yatagarasu.testkit.FreePorts;
 import io.yatagarasu.testkit.S3ProxyServer;
@@ -14,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +34,7 @@ class LargeObjectIT {
 
   @TempDir static Path dir;
   private static S3ProxyServer store;
-  private static Process proxy;
+  private static ShippedProxy proxy;
   private static int port;
   private static int adminPort;
 
@@ -71,46 +68,19 @@ class LargeObjectIT {
             "    auth:",
             "      type: public",
             ""));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx64m",
-                    "-XX:MaxDirectMemorySize=64m",
-                    "-XX:+UseSerialGC",
-                    "-jar",
-                    System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
-                    "--config",
-                    config.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("proxy.log").toFile());
-    builder.environment().put("LARGE_KEY", "large-key");
-    builder.environment().put("LARGE_SECRET", "large-secret-0123456789");
-    proxy = builder.start();
-    HttpClient client = HttpClient.newHttpClient();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () ->
-                client
-                        .send(
-                            HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + adminPort + "/ready"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200);
+    proxy =
+        ShippedProxy.builder(config, dir.resolve("proxy.log"))
+            .jvmOptions("-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC")
+            .environment("LARGE_KEY", "large-key")
+            .environment("LARGE_SECRET", "large-secret-0123456789")
+            .start()
+            .awaitReady(adminPort);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (proxy != null) {
-      proxy.destroy();
-      proxy.waitFor(10, TimeUnit.SECONDS);
-      proxy.destroyForcibly();
+      proxy.close();
     }
     if (store != null) {
       store.close();

@@ -1,7 +1,6 @@
 package io.yatagarasu.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.yatagarasu.testkit.FreePorts;
@@ -50,7 +49,7 @@ class TransportSeccompIT {
 
   @TempDir static Path dir;
   private static HttpClient http;
-  private final List<Process> started = new ArrayList<>();
+  private final List<ShippedProxy> started = new ArrayList<>();
 
   @BeforeAll
   static void requireSeccomp() throws Exception {
@@ -66,11 +65,8 @@ class TransportSeccompIT {
   }
 
   @AfterEach
-  void stopProxies() throws InterruptedException {
-    for (Process process : started) {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
+  void stopProxies() {
+    started.forEach(ShippedProxy::close);
   }
 
   @Test
@@ -78,12 +74,8 @@ class TransportSeccompIT {
     int port = FreePorts.find();
     int adminPort = FreePorts.find();
     Path log = dir.resolve("auto.log");
-    startUnderFilter("refuse", "auto", port, adminPort, log);
-
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> get("http://127.0.0.1:" + adminPort + "/ready").statusCode() == 200);
+    startUnderFilter("refuse", "auto", port, adminPort, log)
+        .awaitReady(adminPort, Duration.ofSeconds(60));
 
     assertThat(Files.readString(log))
         .contains("transport=epoll")
@@ -98,10 +90,11 @@ class TransportSeccompIT {
   @Test
   void anExplicitIoUringWhoseEventLoopRingsAreRefusedStopsTheProxy() throws Exception {
     Path log = dir.resolve("tiny.log");
-    Process process = startUnderFilter("tiny", "io_uring", FreePorts.find(), FreePorts.find(), log);
+    ShippedProxy proxy =
+        startUnderFilter("tiny", "io_uring", FreePorts.find(), FreePorts.find(), log);
 
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(ProxyMain.EXIT_START);
+    assertThat(proxy.waitFor(Duration.ofSeconds(60))).isTrue();
+    assertThat(proxy.exitValue()).isEqualTo(ProxyMain.EXIT_START);
     assertThat(Files.readString(log)).contains("cannot start: ").doesNotContain("proxy started");
   }
 
@@ -109,11 +102,11 @@ class TransportSeccompIT {
   void anExplicitIoUringWhereSeccompRefusesItStopsTheProxyNamingTheFieldAndTheCause()
       throws Exception {
     Path log = dir.resolve("explicit.log");
-    Process process =
+    ShippedProxy proxy =
         startUnderFilter("refuse", "io_uring", FreePorts.find(), FreePorts.find(), log);
 
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(ProxyMain.EXIT_START);
+    assertThat(proxy.waitFor(Duration.ofSeconds(60))).isTrue();
+    assertThat(proxy.exitValue()).isEqualTo(ProxyMain.EXIT_START);
     assertThat(Files.readString(log))
         .contains(
             "cannot start: server.transport: io_uring is not available here: failed to create"
@@ -121,7 +114,7 @@ class TransportSeccompIT {
         .doesNotContain("proxy started");
   }
 
-  private Process startUnderFilter(
+  private ShippedProxy startUnderFilter(
       String filter, String transport, int port, int adminPort, Path log) throws Exception {
     Path config = dir.resolve(filter + "-" + transport + ".yaml");
     Files.writeString(
@@ -133,25 +126,10 @@ class TransportSeccompIT {
         buckets: []
         """
             .formatted(port, transport, adminPort));
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    PYTHON,
-                    "-c",
-                    FILTER,
-                    filter,
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m",
-                    "-jar",
-                    System.getProperty("yatagarasu.proxy.jar", "target/yatagarasu-proxy.jar"),
-                    "--config",
-                    config.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().remove(LogOutput.ENVIRONMENT);
-    Process process = builder.start();
-    started.add(process);
-    return process;
+    ShippedProxy proxy =
+        ShippedProxy.builder(config, log).commandPrefix(PYTHON, "-c", FILTER, filter).start();
+    started.add(proxy);
+    return proxy;
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
