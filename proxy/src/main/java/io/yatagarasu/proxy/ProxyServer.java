@@ -245,6 +245,8 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.RECVBUF_ALLOCATOR, Transports.acceptAllocator())
+            .option(ChannelOption.ALLOCATOR, transports.allocator())
+            .childOption(ChannelOption.ALLOCATOR, transports.allocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer);
     try {

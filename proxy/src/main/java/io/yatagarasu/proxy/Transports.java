@@ -1,5 +1,7 @@
 package io.yatagarasu.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -66,12 +68,36 @@ public record Transports(
     return allocator;
   }
 
+  /** The system property with which Netty's default allocator is chosen by hand. */
+  static final String ALLOCATOR_PROPERTY = "io.netty.allocator.type";
+
   /**
-   * Picks the transport: {@code AUTO} prefers epoll, then io_uring, then NIO; an explicitly
-   * requested native transport that is unavailable is an error. io_uring is not {@code auto}'s
-   * first choice: with two or more event loops it served large objects at several times epoll's CPU
-   * per request after heavy small-object traffic (docs/benchmarks.md, "Large objects over
-   * io_uring").
+   * The buffer allocator of this transport's channels (listeners, client and upstream connections):
+   * Netty's pooled allocator on io_uring, Netty's default (the adaptive allocator) on epoll and
+   * NIO; {@code -Dio.netty.allocator.type} set by hand is used on every transport.
+   *
+   * <p>io_uring keeps a receive buffer allocated for every open connection while its read is
+   * pending, idle ones included. The adaptive allocator reuses a chunk only once every buffer in it
+   * is released, so those long-held buffers pin chunks, and with two event loops a stream of large
+   * objects after heavy small-object traffic made it allocate (and zero) fresh direct memory for
+   * nearly every read: 4 to 5 ms of CPU per 1 MiB response instead of under 1 ms. The pooled
+   * allocator reuses the free parts of a chunk (docs/benchmarks.md, "Large objects over io_uring").
+   */
+  public ByteBufAllocator allocator() {
+    return allocatorFor(name, System.getProperty(ALLOCATOR_PROPERTY));
+  }
+
+  static ByteBufAllocator allocatorFor(String transport, String chosenByHand) {
+    return "io_uring".equals(transport) && chosenByHand == null
+        ? PooledByteBufAllocator.DEFAULT
+        : ByteBufAllocator.DEFAULT;
+  }
+
+  /**
+   * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
+   * requested native transport that is unavailable is an error. io_uring submits a whole event-loop
+   * pass's reads and writes together and needed about half of epoll's CPU per small request in the
+   * quiet runs (docs/benchmarks.md).
    */
   public static Transports select(Transport wanted) {
     Choice choice = choose(wanted, IoUring::unavailabilityCause, Epoll::unavailabilityCause);
@@ -110,9 +136,8 @@ public record Transports(
    * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
    * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
    * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
-   * and fails here: then {@code auto} (which takes io_uring only where epoll is unavailable) opens
-   * them with NIO instead and says why. Any other failure, and any failure of an explicitly named
-   * transport, is thrown.
+   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
+   * other failure, and any failure of an explicitly named transport, is thrown.
    */
   public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
     Transports chosen = select(wanted);
@@ -156,15 +181,15 @@ public record Transports(
         yield new Choice(Transport.IO_URING, null);
       }
       case AUTO -> {
-        Throwable epoll = epollCause.get();
-        if (epoll == null) {
-          yield new Choice(Transport.EPOLL, null);
-        }
-        String why = "epoll unavailable: " + oneLine(epoll);
         Throwable ioUring = ioUringCause.get();
-        yield ioUring == null
-            ? new Choice(Transport.IO_URING, why)
-            : new Choice(Transport.NIO, why + "; io_uring unavailable: " + oneLine(ioUring));
+        if (ioUring == null) {
+          yield new Choice(Transport.IO_URING, null);
+        }
+        String why = "io_uring unavailable: " + oneLine(ioUring);
+        Throwable epoll = epollCause.get();
+        yield epoll == null
+            ? new Choice(Transport.EPOLL, why)
+            : new Choice(Transport.NIO, why + "; epoll unavailable: " + oneLine(epoll));
       }
     };
   }

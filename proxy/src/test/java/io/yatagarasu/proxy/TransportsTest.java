@@ -3,6 +3,8 @@ package io.yatagarasu.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.yatagarasu.config.Transport;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,20 +20,20 @@ class TransportsTest {
       () -> new UnsatisfiedLinkError("no netty_transport_native_epoll in java.library.path");
 
   @Test
-  void autoPrefersEpollWhenTheKernelOffersBoth() {
+  void autoPrefersIoUringWhenTheKernelAllowsIt() {
     Transports.Choice choice = Transports.choose(Transport.AUTO, AVAILABLE, AVAILABLE);
 
-    assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
+    assertThat(choice.transport()).isEqualTo(Transport.IO_URING);
     assertThat(choice.fallback()).isNull();
   }
 
   @Test
-  void autoTakesIoUringAndSaysWhyWhenEpollIsUnavailable() {
-    Transports.Choice choice = Transports.choose(Transport.AUTO, AVAILABLE, NO_EPOLL);
+  void autoFallsBackToEpollAndSaysWhyWhenIoUringIsRefused() {
+    Transports.Choice choice = Transports.choose(Transport.AUTO, NO_IO_URING, AVAILABLE);
 
-    assertThat(choice.transport()).isEqualTo(Transport.IO_URING);
+    assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
     assertThat(choice.fallback())
-        .isEqualTo("epoll unavailable: no netty_transport_native_epoll in java.library.path");
+        .isEqualTo("io_uring unavailable: failed to create io_uring ring fd: EPERM");
   }
 
   @Test
@@ -41,22 +43,22 @@ class TransportsTest {
     assertThat(choice.transport()).isEqualTo(Transport.NIO);
     assertThat(choice.fallback())
         .isEqualTo(
-            "epoll unavailable: no netty_transport_native_epoll in java.library.path;"
-                + " io_uring unavailable: failed to create io_uring ring fd: EPERM");
+            "io_uring unavailable: failed to create io_uring ring fd: EPERM;"
+                + " epoll unavailable: no netty_transport_native_epoll in java.library.path");
   }
 
   @Test
-  void autoDoesNotAskForIoUringWhenEpollIsAvailable() {
-    AtomicInteger ioUringAsked = new AtomicInteger();
+  void autoDoesNotAskForEpollWhenIoUringIsAvailable() {
+    AtomicInteger epollAsked = new AtomicInteger();
     Transports.choose(
         Transport.AUTO,
+        AVAILABLE,
         () -> {
-          ioUringAsked.incrementAndGet();
+          epollAsked.incrementAndGet();
           return null;
-        },
-        AVAILABLE);
+        });
 
-    assertThat(ioUringAsked).hasValue(0);
+    assertThat(epollAsked).hasValue(0);
   }
 
   @Test
@@ -98,5 +100,23 @@ class TransportsTest {
     assertThat(nio.name()).isEqualTo("nio");
     assertThat(nio.serverChannel().getSimpleName()).isEqualTo("NioServerSocketChannel");
     assertThat(nio.fallback()).isNull();
+  }
+
+  @Test
+  void ioUringChannelsUseThePooledAllocator() {
+    assertThat(Transports.allocatorFor("io_uring", null)).isSameAs(PooledByteBufAllocator.DEFAULT);
+  }
+
+  @Test
+  void epollAndNioChannelsUseNettysDefaultAllocator() {
+    assertThat(Transports.allocatorFor("epoll", null)).isSameAs(ByteBufAllocator.DEFAULT);
+    assertThat(Transports.allocatorFor("nio", null)).isSameAs(ByteBufAllocator.DEFAULT);
+    assertThat(ByteBufAllocator.DEFAULT).isNotSameAs(PooledByteBufAllocator.DEFAULT);
+  }
+
+  @Test
+  void anAllocatorChosenByHandIsUsedOnEveryTransport() {
+    assertThat(Transports.allocatorFor("io_uring", "unpooled")).isSameAs(ByteBufAllocator.DEFAULT);
+    assertThat(Transports.allocatorFor("epoll", "pooled")).isSameAs(ByteBufAllocator.DEFAULT);
   }
 }

@@ -82,8 +82,9 @@ public final class ProxyMetrics {
     new FileDescriptorMetrics().bindTo(registry);
     new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
     new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
-    // The allocator every channel uses: Netty 4.2's default is the adaptive one, neither of the two
-    // above, and without this its memory (the proxy's direct buffers) would be in no metric.
+    // Netty 4.2's default allocator, the adaptive one, is neither of the two above; the channels
+    // use it over epoll and NIO (the pooled one over io_uring), and without this its memory would
+    // be in no metric.
     if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider used
         && used != PooledByteBufAllocator.DEFAULT
         && used != UnpooledByteBufAllocator.DEFAULT) {

@@ -58,6 +58,7 @@ public final class Upstreams implements AutoCloseable {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, connectMillis))
+            .option(ChannelOption.ALLOCATOR, transports.allocator())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true);
     UpstreamEndpoint endpoint =
