@@ -173,9 +173,17 @@ public final class ProxyMetrics {
   /**
    * The state of one endpoint's circuit breaker (0 closed, 1 half-open, 2 open), read at each
    * scrape; the gauge holds the breaker weakly, so a removed endpoint's gauge goes away with it.
+   * The newest endpoint of a name replaces the gauge of an earlier one: an endpoint removed by one
+   * configuration and added again by a later one (a bucket moved back to an earlier S3 address)
+   * would otherwise keep the gauge of its first breaker, stale or, once collected, not a number.
    */
   public <T> void circuitState(
       String endpoint, T breaker, java.util.function.ToDoubleFunction<T> state) {
+    registry
+        .find("yatagarasu.upstream.circuit.state")
+        .tag("endpoint", endpoint)
+        .meters()
+        .forEach(registry::remove);
     Gauge.builder("yatagarasu.upstream.circuit.state", breaker, state)
         .description("Circuit breaker state per S3 endpoint: 0 closed, 1 half-open, 2 open")
         .tag("endpoint", endpoint)

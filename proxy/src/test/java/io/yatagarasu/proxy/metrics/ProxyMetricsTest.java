@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,22 @@ class ProxyMetricsTest {
     } finally {
       buffer.release();
     }
+  }
+
+  @Test
+  void anEndpointAddedAgainReportsTheStateOfItsNewBreaker() {
+    ProxyMetrics metrics = new ProxyMetrics();
+    AtomicInteger first = new AtomicInteger(2);
+    AtomicInteger second = new AtomicInteger(0);
+    metrics.circuitState("s3.example:443", first, AtomicInteger::get);
+    assertThat(metrics.scrape())
+        .contains("yatagarasu_upstream_circuit_state{endpoint=\"s3.example:443\"} 2.0");
+
+    metrics.circuitState("s3.example:443", second, AtomicInteger::get);
+
+    assertThat(metrics.scrape())
+        .contains("yatagarasu_upstream_circuit_state{endpoint=\"s3.example:443\"} 0.0")
+        .doesNotContain("yatagarasu_upstream_circuit_state{endpoint=\"s3.example:443\"} 2.0");
   }
 
   /** The direct memory used by the allocator of the given type, summed over its series. */
