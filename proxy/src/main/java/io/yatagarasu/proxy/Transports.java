@@ -81,7 +81,9 @@ public record Transports(
    * is released, so those long-held buffers pin chunks, and with two event loops a stream of large
    * objects after heavy small-object traffic made it allocate (and zero) fresh direct memory for
    * nearly every read: 4 to 5 ms of CPU per 1 MiB response instead of under 1 ms. The pooled
-   * allocator reuses the free parts of a chunk (docs/benchmarks.md, "Large objects over io_uring").
+   * allocator reuses the free parts of a chunk and brought that case to 0.74 ms; with one event
+   * loop the same sequence still costs about 3 ms (docs/benchmarks.md, "Large objects over
+   * io_uring").
    */
   public ByteBufAllocator allocator() {
     return allocatorFor(name, System.getProperty(ALLOCATOR_PROPERTY));
@@ -94,10 +96,11 @@ public record Transports(
   }
 
   /**
-   * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
-   * requested native transport that is unavailable is an error. io_uring submits a whole event-loop
-   * pass's reads and writes together and needed about half of epoll's CPU per small request in the
-   * quiet runs (docs/benchmarks.md).
+   * Picks the transport: {@code AUTO} prefers epoll, then io_uring, then NIO; an explicitly
+   * requested native transport that is unavailable is an error. io_uring is not {@code auto}'s
+   * first choice: after heavy small-object traffic it served large objects at several times epoll's
+   * CPU per request, and with one event loop it still does on the pooled allocator
+   * (docs/benchmarks.md, "Large objects over io_uring").
    */
   public static Transports select(Transport wanted) {
     Choice choice = choose(wanted, IoUring::unavailabilityCause, Epoll::unavailabilityCause);
@@ -136,8 +139,9 @@ public record Transports(
    * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
    * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
    * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
-   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
-   * other failure, and any failure of an explicitly named transport, is thrown.
+   * and fails here: then {@code auto} (which takes io_uring only where epoll is unavailable) opens
+   * them with NIO instead and says why. Any other failure, and any failure of an explicitly named
+   * transport, is thrown.
    */
   public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
     Transports chosen = select(wanted);
@@ -181,15 +185,15 @@ public record Transports(
         yield new Choice(Transport.IO_URING, null);
       }
       case AUTO -> {
-        Throwable ioUring = ioUringCause.get();
-        if (ioUring == null) {
-          yield new Choice(Transport.IO_URING, null);
-        }
-        String why = "io_uring unavailable: " + oneLine(ioUring);
         Throwable epoll = epollCause.get();
-        yield epoll == null
-            ? new Choice(Transport.EPOLL, why)
-            : new Choice(Transport.NIO, why + "; epoll unavailable: " + oneLine(epoll));
+        if (epoll == null) {
+          yield new Choice(Transport.EPOLL, null);
+        }
+        String why = "epoll unavailable: " + oneLine(epoll);
+        Throwable ioUring = ioUringCause.get();
+        yield ioUring == null
+            ? new Choice(Transport.IO_URING, why)
+            : new Choice(Transport.NIO, why + "; io_uring unavailable: " + oneLine(ioUring));
       }
     };
   }

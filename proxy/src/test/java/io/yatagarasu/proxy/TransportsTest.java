@@ -20,20 +20,20 @@ class TransportsTest {
       () -> new UnsatisfiedLinkError("no netty_transport_native_epoll in java.library.path");
 
   @Test
-  void autoPrefersIoUringWhenTheKernelAllowsIt() {
+  void autoPrefersEpollWhenTheKernelOffersBoth() {
     Transports.Choice choice = Transports.choose(Transport.AUTO, AVAILABLE, AVAILABLE);
 
-    assertThat(choice.transport()).isEqualTo(Transport.IO_URING);
+    assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
     assertThat(choice.fallback()).isNull();
   }
 
   @Test
-  void autoFallsBackToEpollAndSaysWhyWhenIoUringIsRefused() {
-    Transports.Choice choice = Transports.choose(Transport.AUTO, NO_IO_URING, AVAILABLE);
+  void autoTakesIoUringAndSaysWhyWhenEpollIsUnavailable() {
+    Transports.Choice choice = Transports.choose(Transport.AUTO, AVAILABLE, NO_EPOLL);
 
-    assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
+    assertThat(choice.transport()).isEqualTo(Transport.IO_URING);
     assertThat(choice.fallback())
-        .isEqualTo("io_uring unavailable: failed to create io_uring ring fd: EPERM");
+        .isEqualTo("epoll unavailable: no netty_transport_native_epoll in java.library.path");
   }
 
   @Test
@@ -43,22 +43,22 @@ class TransportsTest {
     assertThat(choice.transport()).isEqualTo(Transport.NIO);
     assertThat(choice.fallback())
         .isEqualTo(
-            "io_uring unavailable: failed to create io_uring ring fd: EPERM;"
-                + " epoll unavailable: no netty_transport_native_epoll in java.library.path");
+            "epoll unavailable: no netty_transport_native_epoll in java.library.path;"
+                + " io_uring unavailable: failed to create io_uring ring fd: EPERM");
   }
 
   @Test
-  void autoDoesNotAskForEpollWhenIoUringIsAvailable() {
-    AtomicInteger epollAsked = new AtomicInteger();
+  void autoDoesNotAskForIoUringWhenEpollIsAvailable() {
+    AtomicInteger ioUringAsked = new AtomicInteger();
     Transports.choose(
         Transport.AUTO,
-        AVAILABLE,
         () -> {
-          epollAsked.incrementAndGet();
+          ioUringAsked.incrementAndGet();
           return null;
-        });
+        },
+        AVAILABLE);
 
-    assertThat(epollAsked).hasValue(0);
+    assertThat(ioUringAsked).hasValue(0);
   }
 
   @Test
