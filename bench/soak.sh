@@ -26,7 +26,7 @@
 # Environment (all optional): SOAK_PORT_BASE (19400; uses 5 ports), SOAK_WORK
 # (/tmp/yatagarasu-soak), SOAK_RESULTS (bench/results), SOAK_JAVA_OPTS (-Xms256m -Xmx256m
 # -XX:+AlwaysPreTouch -XX:+UseSerialGC), SOAK_WARMUP (seconds left out of the drift: 600, or a
-# fifth of a shorter run), SOAK_FAULT_GRACE (20: seconds after a fault whose errors count as the
+# fifth of a shorter run), SOAK_FAULT_GRACE (40: seconds after a fault whose errors count as the
 # fault's), SOAK_SWAP_EVERY, SOAK_ROTATE_EVERY, SOAK_FAULT_EVERY, SOAK_STALL_SECONDS,
 # SOAK_SAMPLE_EVERY (10), SOAK_GC_EVERY (60).
 set -euo pipefail
@@ -85,7 +85,10 @@ SWAP_EVERY=${SOAK_SWAP_EVERY:-30}
 ROTATE_EVERY=${SOAK_ROTATE_EVERY:-300}
 FAULT_EVERY=${SOAK_FAULT_EVERY:-300}
 STALL_SECONDS=${SOAK_STALL_SECONDS:-8}
-FAULT_GRACE=${SOAK_FAULT_GRACE:-20}
+# After a restart the upstream's circuit breaker, opened while S3 was down, stays open for its
+# openDuration (30 s by default) once S3 answers again, and answers 503 meanwhile: by design, so
+# those seconds belong to the fault.
+FAULT_GRACE=${SOAK_FAULT_GRACE:-40}
 if [[ -n ${SOAK_WARMUP:-} ]]; then
   WARMUP=$SOAK_WARMUP
 elif ((DURATION >= 3000)); then
