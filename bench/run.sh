@@ -755,7 +755,7 @@ write_markdown() {
     fi
     echo "- Yatagarasu JVM options: \`$JAVA_OPTS\`; access log off; nginx: $NGINX_WORKERS worker(s) each, access_log off"
     echo "- TLS scenarios: one EC P-256 certificate for every contestant; HTTP/2: h2load, $H2_CONNECTIONS connections x $H2_STREAMS streams"
-    echo "- wrk: 1 thread; $DURATION s per small-object scenario, $BIG_DURATION s for 256 MiB; warm-up at 256, 64 and 16 connections before measuring"
+    echo "- wrk: 1 thread; $DURATION s per small-object scenario, $BIG_DURATION s for 256 MiB; warm-up at 256, 64 and 16 connections before measuring (and with a new connection per request, and over HTTP/2, before those scenarios)"
     echo "- CPU/req: user + system time of the contestant's processes (/proc/PID/stat) over the run, divided by requests; origin CPU likewise for the origin"
     echo
     echo "| scenario | conns | contestant | req/s | GiB/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req | origin CPU µs/req |"
@@ -838,6 +838,18 @@ main() {
       "${ON_LOAD[@]}" wrk -t1 -c"$conns" -d"${more}s" "${header_args[@]}" "$(call "$name" url)/1k.bin" \
         >/dev/null 2>&1 || true
     done
+    # A new TLS connection per request runs code no keep-alive request does (the engine's set-up,
+    # the handshake, the channel's pipeline): the JIT took about 30 s of such traffic to compile
+    # it, and without this the C2 compiler used half of the proxy's CPU in the measured seconds.
+    if joins "$name" tls-handshake-1KiB; then
+      "${ON_LOAD[@]}" wrk -t1 -c16 -d"${warm}s" -H "Connection: close" "${header_args[@]}" \
+        "$(call "$name" url)/1k.bin" >/dev/null 2>&1 || true
+    fi
+    # HTTP/2 likewise (the codec, the stream channels): about 16 s of h2load before C2 was done.
+    if joins "$name" h2-1KiB; then
+      "${ON_LOAD[@]}" timeout $((warm + 30)) h2load -t1 -c"$H2_CONNECTIONS" -m"$H2_STREAMS" \
+        -D "$warm" "$(call "$name" url)/1k.bin" >/dev/null 2>&1 || true
+    fi
     # Then the paths of the larger objects and of range requests (206).
     if joins "$name" 1MiB; then
       "${ON_LOAD[@]}" wrk -t1 -c16 -d"${more}s" "${header_args[@]}" "$(call "$name" url)/1m.bin" \
