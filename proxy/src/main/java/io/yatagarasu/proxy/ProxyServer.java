@@ -239,14 +239,13 @@ public final class ProxyServer implements AutoCloseable {
       String what)
       throws InterruptedException {
     ServerBootstrap bootstrap =
-        new ServerBootstrap()
+        transports
+            .connectionOptions(new ServerBootstrap())
             .group(loops)
             .channel(transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.RECVBUF_ALLOCATOR, Transports.acceptAllocator())
-            .option(ChannelOption.ALLOCATOR, transports.allocator())
-            .childOption(ChannelOption.ALLOCATOR, transports.allocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer);
     try {

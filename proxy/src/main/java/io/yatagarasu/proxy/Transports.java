@@ -1,7 +1,10 @@
 package io.yatagarasu.proxy;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,8 +23,12 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
+import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -34,6 +41,9 @@ import java.util.function.Supplier;
  * The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO; and how a
  * listener takes in new connections ({@link #acceptAllocator()}).
  *
+ * @param receiveRing whether connections read into a provided-buffer ring that each event loop
+ *     shares among its connections (io_uring on Linux 5.19 and later; see {@link
+ *     #RECEIVE_RING_SIZE})
  * @param fallback why {@code auto} did not get a preferred native transport (one line, e.g. "epoll
  *     unavailable: ..."), or {@code null} when it got epoll or one was named
  */
@@ -43,6 +53,7 @@ public record Transports(
     Class<? extends ServerSocketChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
     Class<? extends DatagramChannel> datagramChannel,
+    boolean receiveRing,
     String fallback) {
 
   /**
@@ -68,6 +79,52 @@ public record Transports(
     return allocator;
   }
 
+  /** The buffer group id of the receive ring every io_uring event loop registers. */
+  static final short RECEIVE_RING_GROUP = 1;
+
+  /**
+   * Buffers in each io_uring event loop's receive ring at most. Without a ring, io_uring holds a
+   * receive buffer for every open connection while its read is pending, idle pooled upstream
+   * connections included; with one event loop, large objects after heavy small-object traffic then
+   * cost about 3 ms of CPU per 1 MiB response (fresh chunks allocated and zeroed for nearly every
+   * read) instead of under 1 ms. With a ring the kernel takes a buffer only when data arrives, so
+   * idle connections hold none. The ring starts with {@link #RECEIVE_RING_BATCH} buffers and grows
+   * by as many when the kernel finds it empty, up to this many of at most 64 KiB each (Netty's
+   * adaptive ring allocator): 8 MiB per event loop. When all are in use a read is retried once a
+   * buffer is back (docs/benchmarks.md, "Large objects over io_uring").
+   */
+  static final short RECEIVE_RING_SIZE = 128;
+
+  /** Buffers the receive ring starts with and grows by. */
+  static final int RECEIVE_RING_BATCH = 16;
+
+  /**
+   * Sets the options of connections that this transport opens ({@code bootstrap}): the {@link
+   * #allocator()} and, with a {@link #receiveRing()}, its buffer group.
+   */
+  public Bootstrap connectionOptions(Bootstrap bootstrap) {
+    bootstrap.option(ChannelOption.ALLOCATOR, allocator());
+    if (receiveRing) {
+      bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, RECEIVE_RING_GROUP);
+    }
+    return bootstrap;
+  }
+
+  /**
+   * Sets the options of a listener ({@code bootstrap}) and of the connections it accepts: the
+   * {@link #allocator()} on both and, with a {@link #receiveRing()}, the accepted connections'
+   * buffer group.
+   */
+  public ServerBootstrap connectionOptions(ServerBootstrap bootstrap) {
+    bootstrap
+        .option(ChannelOption.ALLOCATOR, allocator())
+        .childOption(ChannelOption.ALLOCATOR, allocator());
+    if (receiveRing) {
+      bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, RECEIVE_RING_GROUP);
+    }
+    return bootstrap;
+  }
+
   /** The system property with which Netty's default allocator is chosen by hand. */
   static final String ALLOCATOR_PROPERTY = "io.netty.allocator.type";
 
@@ -77,12 +134,12 @@ public record Transports(
    * NIO; {@code -Dio.netty.allocator.type} set by hand is used on every transport.
    *
    * <p>io_uring keeps a receive buffer allocated for every open connection while its read is
-   * pending, idle ones included. The adaptive allocator reuses a chunk only once every buffer in it
-   * is released, so those long-held buffers pin chunks, and with two event loops a stream of large
-   * objects after heavy small-object traffic made it allocate (and zero) fresh direct memory for
-   * nearly every read: 4 to 5 ms of CPU per 1 MiB response instead of under 1 ms. The pooled
-   * allocator reuses the free parts of a chunk and brought that case to 0.74 ms; with one event
-   * loop the same sequence still costs about 3 ms (docs/benchmarks.md, "Large objects over
+   * pending, idle ones included, where the kernel offers no {@link #RECEIVE_RING_SIZE receive
+   * ring}. The adaptive allocator reuses a chunk only once every buffer in it is released, so those
+   * long-held buffers pin chunks, and with two event loops a stream of large objects after heavy
+   * small-object traffic made it allocate (and zero) fresh direct memory for nearly every read: 4
+   * to 5 ms of CPU per 1 MiB response instead of under 1 ms. The pooled allocator reuses the free
+   * parts of a chunk and brought that case to 0.74 ms (docs/benchmarks.md, "Large objects over
    * io_uring").
    */
   public ByteBufAllocator allocator() {
@@ -229,6 +286,7 @@ public record Transports(
         NioServerSocketChannel.class,
         NioSocketChannel.class,
         NioDatagramChannel.class,
+        false,
         fallback);
   }
 
@@ -239,16 +297,31 @@ public record Transports(
         EpollServerSocketChannel.class,
         EpollSocketChannel.class,
         EpollDatagramChannel.class,
+        false,
         fallback);
   }
 
   private static Transports ioUring(String fallback) {
+    boolean ring = IoUring.isRegisterBufferRingSupported();
+    IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+    if (ring) {
+      config.setBufferRingConfig(
+          IoUringBufferRingConfig.builder()
+              .bufferGroupId(RECEIVE_RING_GROUP)
+              .bufferRingSize(RECEIVE_RING_SIZE)
+              .batchSize(RECEIVE_RING_BATCH)
+              .allocator(
+                  new IoUringAdaptiveBufferRingAllocator(
+                      allocatorFor("io_uring", System.getProperty(ALLOCATOR_PROPERTY))))
+              .build());
+    }
     return new Transports(
         "io_uring",
-        IoUringIoHandler.newFactory(),
+        IoUringIoHandler.newFactory(config),
         IoUringServerSocketChannel.class,
         IoUringSocketChannel.class,
         IoUringDatagramChannel.class,
+        ring,
         fallback);
   }
 }

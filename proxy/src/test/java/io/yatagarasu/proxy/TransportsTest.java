@@ -2,9 +2,15 @@ package io.yatagarasu.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.yatagarasu.config.Transport;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,6 +106,44 @@ class TransportsTest {
     assertThat(nio.name()).isEqualTo("nio");
     assertThat(nio.serverChannel().getSimpleName()).isEqualTo("NioServerSocketChannel");
     assertThat(nio.fallback()).isNull();
+  }
+
+  @Test
+  void ioUringConnectionsReadIntoTheEventLoopsReceiveRingWhereTheKernelOffersIt() {
+    assumeTrue(IoUring.isAvailable(), "io_uring is not available on this machine");
+    Transports ioUring = Transports.select(Transport.IO_URING);
+    assertThat(ioUring.receiveRing()).isEqualTo(IoUring.isRegisterBufferRingSupported());
+    Short group = ioUring.receiveRing() ? Transports.RECEIVE_RING_GROUP : null;
+
+    Bootstrap upstream = ioUring.connectionOptions(new Bootstrap());
+    ServerBootstrap listener = ioUring.connectionOptions(new ServerBootstrap());
+
+    assertThat(upstream.config().options().get(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID))
+        .isEqualTo(group);
+    assertThat(listener.config().childOptions().get(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID))
+        .isEqualTo(group);
+    assertThat(listener.config().options())
+        .doesNotContainKey(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID);
+    assertThat(upstream.config().options().get(ChannelOption.ALLOCATOR))
+        .isSameAs(PooledByteBufAllocator.DEFAULT);
+  }
+
+  @Test
+  void nioConnectionsReadWithoutAReceiveRingAndWithNettysDefaultAllocator() {
+    Transports nio = Transports.select(Transport.NIO);
+
+    Bootstrap upstream = nio.connectionOptions(new Bootstrap());
+    ServerBootstrap listener = nio.connectionOptions(new ServerBootstrap());
+
+    assertThat(nio.receiveRing()).isFalse();
+    assertThat(upstream.config().options())
+        .doesNotContainKey(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID)
+        .containsEntry(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT);
+    assertThat(listener.config().childOptions())
+        .doesNotContainKey(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID)
+        .containsEntry(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT);
+    assertThat(listener.config().options())
+        .containsEntry(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT);
   }
 
   @Test
