@@ -136,13 +136,14 @@ public final class ProxyServer implements AutoCloseable {
     }
     BuildInfo build = ProxyMain.build();
     LOG.info(
-        "proxy started version={} revision={} data={} admin={} transport={}{} buckets={}"
+        "proxy started version={} revision={} data={} admin={} transport={}{}{} buckets={}"
             + " generation={} configHash={}",
         build.version(),
         build.revision(),
         server.dataAddress(),
         server.adminAddress(),
         server.transports.name(),
+        server.transports.receiveRing() ? " receiveRing=" + Transports.RECEIVE_RING_SIZE : "",
         server.transports.fallback() == null
             ? ""
             : " transportFallback=\"" + server.transports.fallback() + "\"",

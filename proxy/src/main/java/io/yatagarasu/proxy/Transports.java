@@ -99,6 +99,24 @@ public record Transports(
   static final int RECEIVE_RING_BATCH = 16;
 
   /**
+   * Netty's switch for io_uring's multishot receive, which it uses with a receive ring: one
+   * submission that keeps receiving until cancelled. Yatagarasu turns it off (unless set by hand)
+   * because it weakens backpressure: an upstream connection whose client cannot take more stops
+   * reading only once the cancellation has gone through, and the data received meanwhile waits in
+   * the proxy's memory instead of the kernel's socket buffer, where TCP slows the sender. With 64
+   * clients reading at 1 MiB/s, the buffers in use were 115 MiB with it and 37 MiB without, at the
+   * same request rates (docs/benchmarks.md, "Large objects over io_uring"). Set before Netty's
+   * {@code IoUring} class is first used, which {@link #select} does.
+   */
+  static final String MULTISHOT_RECEIVE_PROPERTY = "io.netty.iouring.recvMultiShotEnabled";
+
+  static {
+    if (System.getProperty(MULTISHOT_RECEIVE_PROPERTY) == null) {
+      System.setProperty(MULTISHOT_RECEIVE_PROPERTY, "false");
+    }
+  }
+
+  /**
    * Sets the options of connections that this transport opens ({@code bootstrap}): the {@link
    * #allocator()} and, with a {@link #receiveRing()}, its buffer group.
    */
@@ -153,11 +171,10 @@ public record Transports(
   }
 
   /**
-   * Picks the transport: {@code AUTO} prefers epoll, then io_uring, then NIO; an explicitly
-   * requested native transport that is unavailable is an error. io_uring is not {@code auto}'s
-   * first choice: after heavy small-object traffic it served large objects at several times epoll's
-   * CPU per request, and with one event loop it still does on the pooled allocator
-   * (docs/benchmarks.md, "Large objects over io_uring").
+   * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
+   * requested native transport that is unavailable is an error. io_uring submits a whole event-loop
+   * pass's reads and writes together and needed about half of epoll's CPU per small request in the
+   * quiet runs (docs/benchmarks.md).
    */
   public static Transports select(Transport wanted) {
     Choice choice = choose(wanted, IoUring::unavailabilityCause, Epoll::unavailabilityCause);
@@ -196,9 +213,8 @@ public record Transports(
    * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
    * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
    * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
-   * and fails here: then {@code auto} (which takes io_uring only where epoll is unavailable) opens
-   * them with NIO instead and says why. Any other failure, and any failure of an explicitly named
-   * transport, is thrown.
+   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
+   * other failure, and any failure of an explicitly named transport, is thrown.
    */
   public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
     Transports chosen = select(wanted);
@@ -242,15 +258,15 @@ public record Transports(
         yield new Choice(Transport.IO_URING, null);
       }
       case AUTO -> {
-        Throwable epoll = epollCause.get();
-        if (epoll == null) {
-          yield new Choice(Transport.EPOLL, null);
-        }
-        String why = "epoll unavailable: " + oneLine(epoll);
         Throwable ioUring = ioUringCause.get();
-        yield ioUring == null
-            ? new Choice(Transport.IO_URING, why)
-            : new Choice(Transport.NIO, why + "; io_uring unavailable: " + oneLine(ioUring));
+        if (ioUring == null) {
+          yield new Choice(Transport.IO_URING, null);
+        }
+        String why = "io_uring unavailable: " + oneLine(ioUring);
+        Throwable epoll = epollCause.get();
+        yield epoll == null
+            ? new Choice(Transport.EPOLL, why)
+            : new Choice(Transport.NIO, why + "; epoll unavailable: " + oneLine(epoll));
       }
     };
   }
