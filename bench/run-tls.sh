@@ -5,9 +5,10 @@
 #                           TLS and HTTP/2 scenarios)
 #   yatagarasu_tls_jdk      Yatagarasu with TLS on the data listener, server.tls.provider: jdk
 #   yatagarasu_tls_openssl  the same with server.tls.provider: openssl (BoringSSL)
-#   yatagarasu_io_uring     Yatagarasu over plain HTTP with server.transport: io_uring (the
-#                           `yatagarasu` contestant runs auto: epoll where the kernel offers it)
-#   yatagarasu_epoll        the same with server.transport: epoll (only when BENCH_CONTESTANTS
+#   yatagarasu_epoll        Yatagarasu over plain HTTP with server.transport: epoll, the
+#                           transport a pod runs where seccomp refuses io_uring (the `yatagarasu`
+#                           contestant runs auto: io_uring where the kernel allows it, else epoll)
+#   yatagarasu_io_uring     the same with server.transport: io_uring (only when BENCH_CONTESTANTS
 #                           names it)
 #   yatagarasu_nio          the same with server.transport: nio (only when BENCH_CONTESTANTS
 #                           names it)

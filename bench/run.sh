@@ -16,7 +16,7 @@
 # BENCH_WORK (objects and process files, default /tmp/yatagarasu-bench), BENCH_RESULTS (default
 # bench/results), BENCH_JAVA_OPTS (Yatagarasu JVM options), BENCH_JFR=1 (record a JFR profile of
 # Yatagarasu), BENCH_CONTESTANTS (default "origin nginx yatagarasu yatagarasu_jwt
-# yatagarasu_jwt_uncached yatagarasu_io_uring nginx_tls yatagarasu_tls_jdk
+# yatagarasu_jwt_uncached yatagarasu_epoll nginx_tls yatagarasu_tls_jdk
 # yatagarasu_tls_openssl"), BENCH_SERVER_CPUS and
 # BENCH_LOAD_CPUS (taskset CPU lists; default 0 and 1 on a machine with 2 or more CPUs),
 # BENCH_PIN=0 (no taskset: every process free to use every CPU, nginx with 2 workers),
@@ -41,7 +41,7 @@ PORT_BASE=${BENCH_PORT_BASE:-18480}
 WORK=${BENCH_WORK:-/tmp/yatagarasu-bench}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
-read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu yatagarasu_jwt yatagarasu_jwt_uncached yatagarasu_io_uring nginx_tls yatagarasu_tls_jdk yatagarasu_tls_openssl}"
+read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu yatagarasu_jwt yatagarasu_jwt_uncached yatagarasu_epoll nginx_tls yatagarasu_tls_jdk yatagarasu_tls_openssl}"
 SLOW_CLIENTS=64
 SLOW_RATE=1M
 
@@ -339,7 +339,7 @@ YATA_CACHE_PORT=$((PORT_BASE + 21))
 YATA_CACHE_ADMIN_PORT=$((PORT_BASE + 22))
 CACHE_REFERENCE=nginx_cache
 if [[ -z ${BENCH_CONTESTANTS:-} ]]; then
-  CONTESTANTS+=(nginx_cache yatagarasu_cache yatagarasu_cache_io_uring)
+  CONTESTANTS+=(nginx_cache yatagarasu_cache yatagarasu_cache_epoll)
 fi
 
 check_cache_port() {
@@ -427,9 +427,10 @@ contestant_yatagarasu_cache_pids() { echo "$PID_yatagarasu_cache"; }
 contestant_yatagarasu_cache_warmup() { jvm_warmup; }
 contestant_yatagarasu_cache_scenarios() { echo "$CACHE_SCENARIOS"; }
 
-# The same with server.transport named: epoll (what auto picks where the kernel offers it) and
-# io_uring; yatagarasu_cache_io_uring runs by default beside yatagarasu_cache, the epoll one only
-# when BENCH_CONTESTANTS names it.
+# The same with server.transport named: epoll, the transport a pod runs where seccomp refuses
+# io_uring (yatagarasu_cache runs auto: io_uring where the kernel allows it), and io_uring;
+# yatagarasu_cache_epoll runs by default beside yatagarasu_cache, the io_uring one only when
+# BENCH_CONTESTANTS names it.
 # cache_transport_contestant TRANSPORT PORT ADMIN_PORT: defines yatagarasu_cache_TRANSPORT.
 cache_transport_contestant() {
   local t=$1 port=$2 admin=$3

@@ -136,13 +136,14 @@ public final class ProxyServer implements AutoCloseable {
     }
     BuildInfo build = ProxyMain.build();
     LOG.info(
-        "proxy started version={} revision={} data={} admin={} transport={}{} buckets={}"
+        "proxy started version={} revision={} data={} admin={} transport={}{}{} buckets={}"
             + " generation={} configHash={}",
         build.version(),
         build.revision(),
         server.dataAddress(),
         server.adminAddress(),
         server.transports.name(),
+        server.transports.receiveRing() ? " receiveRing=" + Transports.RECEIVE_RING_SIZE : "",
         server.transports.fallback() == null
             ? ""
             : " transportFallback=\"" + server.transports.fallback() + "\"",
@@ -239,14 +240,13 @@ public final class ProxyServer implements AutoCloseable {
       String what)
       throws InterruptedException {
     ServerBootstrap bootstrap =
-        new ServerBootstrap()
+        transports
+            .connectionOptions(new ServerBootstrap())
             .group(loops)
             .channel(transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.RECVBUF_ALLOCATOR, Transports.acceptAllocator())
-            .option(ChannelOption.ALLOCATOR, transports.allocator())
-            .childOption(ChannelOption.ALLOCATOR, transports.allocator())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer);
     try {

@@ -1,7 +1,10 @@
 package io.yatagarasu.proxy;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,8 +23,12 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
+import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -34,6 +41,9 @@ import java.util.function.Supplier;
  * The I/O transport in use: io_uring or epoll where the kernel offers them, else NIO; and how a
  * listener takes in new connections ({@link #acceptAllocator()}).
  *
+ * @param receiveRing whether connections read into a provided-buffer ring that each event loop
+ *     shares among its connections (io_uring on Linux 5.19 and later; see {@link
+ *     #RECEIVE_RING_SIZE})
  * @param fallback why {@code auto} did not get a preferred native transport (one line, e.g. "epoll
  *     unavailable: ..."), or {@code null} when it got epoll or one was named
  */
@@ -43,6 +53,7 @@ public record Transports(
     Class<? extends ServerSocketChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
     Class<? extends DatagramChannel> datagramChannel,
+    boolean receiveRing,
     String fallback) {
 
   /**
@@ -68,6 +79,70 @@ public record Transports(
     return allocator;
   }
 
+  /** The buffer group id of the receive ring every io_uring event loop registers. */
+  static final short RECEIVE_RING_GROUP = 1;
+
+  /**
+   * Buffers in each io_uring event loop's receive ring at most. Without a ring, io_uring holds a
+   * receive buffer for every open connection while its read is pending, idle pooled upstream
+   * connections included; with one event loop, large objects after heavy small-object traffic then
+   * cost about 3 ms of CPU per 1 MiB response (fresh chunks allocated and zeroed for nearly every
+   * read) instead of under 1 ms. With a ring the kernel takes a buffer only when data arrives, so
+   * idle connections hold none. The ring starts with {@link #RECEIVE_RING_BATCH} buffers and grows
+   * by as many when the kernel finds it empty, up to this many of at most 64 KiB each (Netty's
+   * adaptive ring allocator): 8 MiB per event loop. When all are in use a read is retried once a
+   * buffer is back (docs/benchmarks.md, "Large objects over io_uring").
+   */
+  static final short RECEIVE_RING_SIZE = 128;
+
+  /** Buffers the receive ring starts with and grows by. */
+  static final int RECEIVE_RING_BATCH = 16;
+
+  /**
+   * Netty's switch for io_uring's multishot receive, which it uses with a receive ring: one
+   * submission that keeps receiving until cancelled. Yatagarasu turns it off (unless set by hand)
+   * because it weakens backpressure: an upstream connection whose client cannot take more stops
+   * reading only once the cancellation has gone through, and the data received meanwhile waits in
+   * the proxy's memory instead of the kernel's socket buffer, where TCP slows the sender. With 64
+   * clients reading at 1 MiB/s, the buffers in use were 115 MiB with it and 37 MiB without, at the
+   * same request rates (docs/benchmarks.md, "Large objects over io_uring"). Set before Netty's
+   * {@code IoUring} class is first used, which {@link #select} does.
+   */
+  static final String MULTISHOT_RECEIVE_PROPERTY = "io.netty.iouring.recvMultiShotEnabled";
+
+  static {
+    if (System.getProperty(MULTISHOT_RECEIVE_PROPERTY) == null) {
+      System.setProperty(MULTISHOT_RECEIVE_PROPERTY, "false");
+    }
+  }
+
+  /**
+   * Sets the options of connections that this transport opens ({@code bootstrap}): the {@link
+   * #allocator()} and, with a {@link #receiveRing()}, its buffer group.
+   */
+  public Bootstrap connectionOptions(Bootstrap bootstrap) {
+    bootstrap.option(ChannelOption.ALLOCATOR, allocator());
+    if (receiveRing) {
+      bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, RECEIVE_RING_GROUP);
+    }
+    return bootstrap;
+  }
+
+  /**
+   * Sets the options of a listener ({@code bootstrap}) and of the connections it accepts: the
+   * {@link #allocator()} on both and, with a {@link #receiveRing()}, the accepted connections'
+   * buffer group.
+   */
+  public ServerBootstrap connectionOptions(ServerBootstrap bootstrap) {
+    bootstrap
+        .option(ChannelOption.ALLOCATOR, allocator())
+        .childOption(ChannelOption.ALLOCATOR, allocator());
+    if (receiveRing) {
+      bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, RECEIVE_RING_GROUP);
+    }
+    return bootstrap;
+  }
+
   /** The system property with which Netty's default allocator is chosen by hand. */
   static final String ALLOCATOR_PROPERTY = "io.netty.allocator.type";
 
@@ -77,12 +152,12 @@ public record Transports(
    * NIO; {@code -Dio.netty.allocator.type} set by hand is used on every transport.
    *
    * <p>io_uring keeps a receive buffer allocated for every open connection while its read is
-   * pending, idle ones included. The adaptive allocator reuses a chunk only once every buffer in it
-   * is released, so those long-held buffers pin chunks, and with two event loops a stream of large
-   * objects after heavy small-object traffic made it allocate (and zero) fresh direct memory for
-   * nearly every read: 4 to 5 ms of CPU per 1 MiB response instead of under 1 ms. The pooled
-   * allocator reuses the free parts of a chunk and brought that case to 0.74 ms; with one event
-   * loop the same sequence still costs about 3 ms (docs/benchmarks.md, "Large objects over
+   * pending, idle ones included, where the kernel offers no {@link #RECEIVE_RING_SIZE receive
+   * ring}. The adaptive allocator reuses a chunk only once every buffer in it is released, so those
+   * long-held buffers pin chunks, and with two event loops a stream of large objects after heavy
+   * small-object traffic made it allocate (and zero) fresh direct memory for nearly every read: 4
+   * to 5 ms of CPU per 1 MiB response instead of under 1 ms. The pooled allocator reuses the free
+   * parts of a chunk and brought that case to 0.74 ms (docs/benchmarks.md, "Large objects over
    * io_uring").
    */
   public ByteBufAllocator allocator() {
@@ -96,11 +171,10 @@ public record Transports(
   }
 
   /**
-   * Picks the transport: {@code AUTO} prefers epoll, then io_uring, then NIO; an explicitly
-   * requested native transport that is unavailable is an error. io_uring is not {@code auto}'s
-   * first choice: after heavy small-object traffic it served large objects at several times epoll's
-   * CPU per request, and with one event loop it still does on the pooled allocator
-   * (docs/benchmarks.md, "Large objects over io_uring").
+   * Picks the transport: {@code AUTO} prefers io_uring, then epoll, then NIO; an explicitly
+   * requested native transport that is unavailable is an error. io_uring submits a whole event-loop
+   * pass's reads and writes together and needed about half of epoll's CPU per small request in the
+   * quiet runs (docs/benchmarks.md).
    */
   public static Transports select(Transport wanted) {
     Choice choice = choose(wanted, IoUring::unavailabilityCause, Epoll::unavailabilityCause);
@@ -139,9 +213,8 @@ public record Transports(
    * Opens {@code open} (the event loops) with the transport {@code wanted} selects. Netty's
    * io_uring probe sets up a one-entry ring, so a kernel that allows that but refuses the event
    * loops' larger rings (ENOMEM under a small {@code RLIMIT_MEMLOCK} before Linux 5.12) passes it
-   * and fails here: then {@code auto} (which takes io_uring only where epoll is unavailable) opens
-   * them with NIO instead and says why. Any other failure, and any failure of an explicitly named
-   * transport, is thrown.
+   * and fails here: then {@code auto} opens them with epoll (else NIO) instead and says why. Any
+   * other failure, and any failure of an explicitly named transport, is thrown.
    */
   public static <T> Opened<T> open(Transport wanted, Function<Transports, T> open) {
     Transports chosen = select(wanted);
@@ -185,15 +258,15 @@ public record Transports(
         yield new Choice(Transport.IO_URING, null);
       }
       case AUTO -> {
-        Throwable epoll = epollCause.get();
-        if (epoll == null) {
-          yield new Choice(Transport.EPOLL, null);
-        }
-        String why = "epoll unavailable: " + oneLine(epoll);
         Throwable ioUring = ioUringCause.get();
-        yield ioUring == null
-            ? new Choice(Transport.IO_URING, why)
-            : new Choice(Transport.NIO, why + "; io_uring unavailable: " + oneLine(ioUring));
+        if (ioUring == null) {
+          yield new Choice(Transport.IO_URING, null);
+        }
+        String why = "io_uring unavailable: " + oneLine(ioUring);
+        Throwable epoll = epollCause.get();
+        yield epoll == null
+            ? new Choice(Transport.EPOLL, why)
+            : new Choice(Transport.NIO, why + "; epoll unavailable: " + oneLine(epoll));
       }
     };
   }
@@ -229,6 +302,7 @@ public record Transports(
         NioServerSocketChannel.class,
         NioSocketChannel.class,
         NioDatagramChannel.class,
+        false,
         fallback);
   }
 
@@ -239,16 +313,31 @@ public record Transports(
         EpollServerSocketChannel.class,
         EpollSocketChannel.class,
         EpollDatagramChannel.class,
+        false,
         fallback);
   }
 
   private static Transports ioUring(String fallback) {
+    boolean ring = IoUring.isRegisterBufferRingSupported();
+    IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+    if (ring) {
+      config.setBufferRingConfig(
+          IoUringBufferRingConfig.builder()
+              .bufferGroupId(RECEIVE_RING_GROUP)
+              .bufferRingSize(RECEIVE_RING_SIZE)
+              .batchSize(RECEIVE_RING_BATCH)
+              .allocator(
+                  new IoUringAdaptiveBufferRingAllocator(
+                      allocatorFor("io_uring", System.getProperty(ALLOCATOR_PROPERTY))))
+              .build());
+    }
     return new Transports(
         "io_uring",
-        IoUringIoHandler.newFactory(),
+        IoUringIoHandler.newFactory(config),
         IoUringServerSocketChannel.class,
         IoUringSocketChannel.class,
         IoUringDatagramChannel.class,
+        ring,
         fallback);
   }
 }

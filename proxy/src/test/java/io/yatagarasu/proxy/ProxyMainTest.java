@@ -156,7 +156,7 @@ class ProxyMainTest {
   }
 
   @Test
-  void startUpLogNamesTheVersionAndRevision() throws Exception {
+  void startUpLogNamesTheVersionRevisionTransportAndReceiveRing() throws Exception {
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
         new ch.qos.logback.core.read.ListAppender<>();
     logs.start();
@@ -185,6 +185,15 @@ class ProxyMainTest {
                   e.getFormattedMessage().startsWith("proxy started")
                       && e.getFormattedMessage().contains("version=" + build.version())
                       && e.getFormattedMessage().contains("revision=" + build.revision()));
+      boolean ring =
+          "io_uring".equals(server.transport())
+              && io.netty.channel.uring.IoUring.isRegisterBufferRingSupported();
+      assertThat(logs.list)
+          .filteredOn(e -> e.getFormattedMessage().startsWith("proxy started"))
+          .singleElement()
+          .extracting(e -> e.getFormattedMessage())
+          .asString()
+          .contains("transport=" + server.transport() + (ring ? " receiveRing=128" : " "));
     } finally {
       logger.detachAppender(logs);
     }

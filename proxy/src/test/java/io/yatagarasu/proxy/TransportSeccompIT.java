@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped jar under a seccomp filter that refuses io_uring's system calls with EPERM, as the
- * default profiles of containerd 2.0+ and Docker 25+ do: {@code auto} runs epoll, which it prefers,
- * without touching io_uring, while an explicit {@code io_uring} stops the proxy at start. The
- * filter is installed by libseccomp's Python binding (Debian's {@code python3-seccomp}); without
- * it, or off Linux, the tests are skipped.
+ * default profiles of containerd 2.0+ and Docker 25+ do: {@code auto} falls back to epoll by itself
+ * and says why, while an explicit {@code io_uring} stops the proxy at start. The filter is
+ * installed by libseccomp's Python binding (Debian's {@code python3-seccomp}); without it, or off
+ * Linux, the tests are skipped.
  */
 class TransportSeccompIT {
   private static final String PYTHON = "/usr/bin/python3";
@@ -70,7 +70,7 @@ class TransportSeccompIT {
   }
 
   @Test
-  void autoRunsEpollWhereSeccompRefusesIoUring() throws Exception {
+  void autoFallsBackToEpollAndSaysWhyWhereSeccompRefusesIoUring() throws Exception {
     int port = FreePorts.find();
     int adminPort = FreePorts.find();
     Path log = dir.resolve("auto.log");
@@ -78,13 +78,30 @@ class TransportSeccompIT {
         .awaitReady(adminPort, Duration.ofSeconds(60));
 
     assertThat(Files.readString(log))
-        .contains("transport=epoll")
-        .doesNotContain("transportFallback");
+        .contains(
+            "transport=epoll transportFallback=\"io_uring unavailable: failed to create io_uring"
+                + " ring fd: Operation not permitted\"");
     assertThat(get("http://127.0.0.1:" + adminPort + "/metrics").body())
         .contains("yatagarasu_transport_info{transport=\"epoll\"} 1");
     HttpResponse<String> served = get("http://127.0.0.1:" + port + "/nothing/x");
     assertThat(served.statusCode()).isEqualTo(404);
     assertThat(served.body()).contains("NoSuchBucket");
+  }
+
+  @Test
+  void autoFallsBackToEpollWhenTheProbePassesButTheEventLoopsRingsAreRefused() throws Exception {
+    int port = FreePorts.find();
+    int adminPort = FreePorts.find();
+    Path log = dir.resolve("tiny-auto.log");
+    startUnderFilter("tiny", "auto", port, adminPort, log)
+        .awaitReady(adminPort, Duration.ofSeconds(60));
+
+    assertThat(Files.readString(log))
+        .contains("transport=epoll transportFallback=\"io_uring unavailable: ")
+        .contains("Cannot allocate memory");
+    assertThat(get("http://127.0.0.1:" + adminPort + "/metrics").body())
+        .contains("yatagarasu_transport_info{transport=\"epoll\"} 1");
+    assertThat(get("http://127.0.0.1:" + port + "/nothing/x").statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -53,8 +53,8 @@ public class ServerSettings {
   private String idleTimeout;
 
   @JsonPropertyDescription(
-      "Netty transport: auto (default: epoll, else io_uring where the kernel and the seccomp"
-          + " profile allow it, else NIO), nio, epoll or io_uring.")
+      "Netty transport: auto (default: io_uring where the kernel and the seccomp profile allow"
+          + " it, else epoll, else NIO), nio, epoll or io_uring.")
   private Transport transport;
 
   @JsonPropertyDescription(

@@ -51,14 +51,14 @@ public final class Upstreams implements AutoCloseable {
     int perLoop = Math.max(1, (settings.maxConnectionsPerEndpoint() + loops - 1) / loops);
     long connectMillis = settings.connectTimeout().toMillis();
     Bootstrap template =
-        new Bootstrap()
+        transports
+            .connectionOptions(new Bootstrap())
             .group(group)
             .channel(transports.socketChannel())
             .resolver(resolver)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, connectMillis))
-            .option(ChannelOption.ALLOCATOR, transports.allocator())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true);
     UpstreamEndpoint endpoint =
