@@ -51,13 +51,7 @@ class WarmOnRealProxiesIT {
     ProxyServer pod = kubelet.start("edge-a", "127.0.0.47");
     // No client has asked yet: the two objects are in the pod's cache all the same. A warm's
     // fill is counted when its fetch completes, just after the entry becomes visible.
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () -> {
-              assertThat(pod.cache().entries()).isEqualTo(2);
-              assertThat(warmed(pod, "filled")).isEqualTo(2);
-            });
+    awaitWarmed(pod, 2);
 
     HttpResponse<String> first = Fleets.get(kubelet.base("edge-a") + "/photos/warm/cat.txt");
     assertThat(first.statusCode()).isEqualTo(200);
@@ -76,13 +70,7 @@ class WarmOnRealProxiesIT {
               b.getSpec().getCache().setWarm(List.of("warm/cat.txt", "hello.txt", "later.txt"));
               return b;
             });
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () -> {
-              assertThat(pod.cache().entries()).isEqualTo(3);
-              assertThat(warmed(pod, "filled")).isEqualTo(3);
-            });
+    awaitWarmed(pod, 3);
     assertThat(warmed(pod, "fresh")).as("the keys warmed before").isGreaterThanOrEqualTo(2);
     HttpResponse<String> later = Fleets.get(kubelet.base("edge-a") + "/photos/later.txt");
     assertThat(later.body()).isEqualTo("later");
@@ -92,6 +80,17 @@ class WarmOnRealProxiesIT {
   private static void put(String key, String body) {
     pods.store()
         .putObject("photos", key, body.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
+  }
+
+  /** Waits until the pod holds {@code entries} entries and has counted as many warm fills. */
+  private static void awaitWarmed(ProxyServer pod, long entries) {
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(pod.cache().entries()).isEqualTo(entries);
+              assertThat(warmed(pod, "filled")).isEqualTo(entries);
+            });
   }
 
   /** The pod's {@code yatagarasu_cache_warm_total} for {@code result}, over its buckets. */
