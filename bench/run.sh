@@ -40,7 +40,7 @@ WARMUP=${BENCH_WARMUP:-$DURATION}
 PORT_BASE=${BENCH_PORT_BASE:-18480}
 WORK=${BENCH_WORK:-/tmp/yatagarasu-bench}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
-JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC $(trim_native_heap_option)}
 read -r -a CONTESTANTS <<<"${BENCH_CONTESTANTS:-origin nginx yatagarasu yatagarasu_jwt yatagarasu_jwt_uncached yatagarasu_epoll nginx_tls yatagarasu_tls_jdk yatagarasu_tls_openssl}"
 SLOW_CLIENTS=64
 SLOW_RATE=1M

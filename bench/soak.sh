@@ -25,7 +25,7 @@
 #
 # Environment (all optional): SOAK_PORT_BASE (19400; uses 5 ports), SOAK_WORK
 # (/tmp/yatagarasu-soak), SOAK_RESULTS (bench/results), SOAK_JAVA_OPTS (-Xms256m -Xmx256m
-# -XX:+AlwaysPreTouch -XX:+UseSerialGC), SOAK_WARMUP (seconds left out of the drift: 600, or a
+# -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TrimNativeHeapInterval=60000), SOAK_WARMUP (seconds left out of the drift: 600, or a
 # fifth of a shorter run), SOAK_FAULT_GRACE (40: seconds after a fault whose errors count as the
 # fault's), SOAK_SWAP_EVERY, SOAK_ROTATE_EVERY, SOAK_FAULT_EVERY, SOAK_STALL_SECONDS,
 # SOAK_SAMPLE_EVERY (10), SOAK_GC_EVERY (60).
@@ -79,7 +79,8 @@ RESULTS=${SOAK_RESULTS:-$ROOT/bench/results}
 # The heap is committed and touched at start (-Xms = -Xmx, AlwaysPreTouch), so RSS does not creep
 # up over the first hours as the collector first writes to heap pages it committed long before:
 # what RSS still gains is memory outside the heap (the leaks a soak looks for).
-JAVA_OPTS=${SOAK_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseSerialGC}
+# The native heap is trimmed every minute as in the images (lib.sh, trim_native_heap_option).
+JAVA_OPTS=${SOAK_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseSerialGC $(trim_native_heap_option)}
 SAMPLE_EVERY=${SOAK_SAMPLE_EVERY:-10}
 SWAP_EVERY=${SOAK_SWAP_EVERY:-30}
 ROTATE_EVERY=${SOAK_ROTATE_EVERY:-300}

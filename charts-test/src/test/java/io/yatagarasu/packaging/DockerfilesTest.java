@@ -103,6 +103,8 @@ class DockerfilesTest {
         .as("exec form: no shell at run time")
         .startsWith("ENTRYPOINT [\"")
         .contains("-XX:MaxRAMPercentage=")
+        .as("native memory freed after a burst goes back to the system")
+        .contains("-XX:TrimNativeHeapInterval=")
         .contains("\"-jar\", \"/opt/yatagarasu/yatagarasu-" + module + ".jar\"");
     if (module.equals("proxy")) {
       String healthcheck =
