@@ -167,7 +167,8 @@ public class S3ProxyBucketReconciler implements Reconciler<S3ProxyBucket> {
     status.setConditions(conditions);
     bucket.setStatus(status);
     events.bucket(bucket, conditions);
-    return UpdateControl.patchStatus(bucket);
+    StatusWrites.replace(bucket, context);
+    return UpdateControl.noUpdate();
   }
 
   @Override

@@ -179,6 +179,7 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
         Duration untilDeadline = Duration.between(now, deadline);
         return write(
             purge,
+            context,
             old,
             status,
             conditions,
@@ -372,7 +373,7 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
         PurgeConditions.finished(conditions)
             ? Duration.ofSeconds(ttlSeconds(spec))
             : token == null ? WAIT_FOR_REFS : Duration.between(now, wake);
-    return write(purge, old, status, conditions, next, now);
+    return write(purge, context, old, status, conditions, next, now);
   }
 
   @Override
@@ -542,6 +543,7 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
 
   private UpdateControl<S3ProxyCachePurge> write(
       S3ProxyCachePurge purge,
+      Context<S3ProxyCachePurge> context,
       S3ProxyCachePurgeStatus old,
       S3ProxyCachePurgeStatus status,
       List<io.fabric8.kubernetes.api.model.Condition> conditions,
@@ -558,7 +560,8 @@ public class S3ProxyCachePurgeReconciler implements Reconciler<S3ProxyCachePurge
       return UpdateControl.<S3ProxyCachePurge>noUpdate().rescheduleAfter(delay);
     }
     purge.setStatus(status);
-    return UpdateControl.patchStatus(purge).rescheduleAfter(delay);
+    StatusWrites.replace(purge, context);
+    return UpdateControl.<S3ProxyCachePurge>noUpdate().rescheduleAfter(delay);
   }
 
   /** The request body of the admin API for the spec, in the bucket ({@code *}: every bucket). */

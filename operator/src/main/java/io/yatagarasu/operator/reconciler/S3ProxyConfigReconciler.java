@@ -414,7 +414,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       return recheck(key, resolved, UpdateControl.noUpdate());
     }
     fleet.setStatus(status);
-    return recheck(key, resolved, UpdateControl.patchStatus(fleet));
+    StatusWrites.replace(fleet, context);
+    return recheck(key, resolved, UpdateControl.noUpdate());
   }
 
   /**
@@ -510,7 +511,8 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
       return UpdateControl.noUpdate();
     }
     fleet.setStatus(status);
-    return UpdateControl.patchStatus(fleet);
+    StatusWrites.replace(fleet, context);
+    return UpdateControl.noUpdate();
   }
 
   /** Whether the status already carries this VersionSkew condition (to log a change once). */
@@ -547,7 +549,15 @@ public class S3ProxyConfigReconciler implements Reconciler<S3ProxyConfig> {
     long observed = Objects.requireNonNullElse(fleet.getMetadata().getGeneration(), 0L);
     status.setConditions(Conditions.merge(status.getConditions(), next, observed, clock.instant()));
     fleet.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(fleet);
+    try {
+      StatusWrites.replace(fleet, context);
+    } catch (RuntimeException failed) {
+      log.warn(
+          "could not write the status of fleet={} error={}",
+          ObjectKey.of(fleet),
+          failed.toString());
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private static boolean usesPodIdentity(S3ProxyBucket bucket) {
