@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.JwtSettings;
 import io.yatagarasu.operator.crd.S3ProxyBucket;
@@ -23,6 +25,9 @@ import io.yatagarasu.operator.crd.S3ProxyBucketSpec;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.SecretKeyRef;
 import io.yatagarasu.operator.render.PodLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class S3ProxyConfigReconcilerIT {
   static KubernetesClient client;
+  static KubernetesMockServer server;
   static OperatorHarness harness;
 
   @BeforeAll
@@ -40,6 +46,48 @@ class S3ProxyConfigReconcilerIT {
   @AfterAll
   static void stopOperator() {
     harness.close();
+  }
+
+  /**
+   * Status is written whole (a PUT of the status subresource, with the resourceVersion it was
+   * computed from, which a real API server checks). A JSON Patch computed against an outdated
+   * cached copy addresses list entries by index and, applied to the newer object, listed a pod
+   * twice in {@code status.tls.pods}.
+   */
+  @Test
+  void writesStatusWholeNeverAsAPatchByIndex() throws Exception {
+    String ns = harness.newNamespace();
+    harness.create(fleet(ns, "edge", 1));
+    harness.create(bucket(ns, "photos", "edge", "/photos", null));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(harness.bucketVerdict(ns, "photos", "Accepted"))
+                  .isEqualTo("True Accepted");
+              assertThat(harness.fleet(ns, "edge").getStatus()).isNotNull();
+            });
+
+    // Every request the mock server has recorded so far, this class's other tests' included.
+    List<RecordedRequest> writes = new ArrayList<>();
+    for (int recorded = server.getRequestCount(); recorded > 0; recorded--) {
+      RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+      if (request == null) {
+        break;
+      }
+      String path = request.getPath().split("\\?")[0];
+      if (path.contains("/namespaces/" + ns + "/") && path.endsWith("/status")) {
+        writes.add(request);
+      }
+    }
+
+    assertThat(writes)
+        .as("status writes of the fleet and the bucket")
+        .anyMatch(r -> r.getPath().contains("/s3proxyconfigs/edge/status"))
+        .anyMatch(r -> r.getPath().contains("/s3proxybuckets/photos/status"));
+    assertThat(writes)
+        .as("whole replacements (PUT), no JSON Patch")
+        .allSatisfy(write -> assertThat(write.getMethod()).as(write.getPath()).isEqualTo("PUT"));
   }
 
   @Test
