@@ -7,15 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -30,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the PATH.
  */
 class KubectlApplyIT {
-  static KubernetesMockServer server;
+  static MockApi api;
   static KubernetesClient client;
   static OperatorHarness harness;
   static Kubectl kubectl;
@@ -38,30 +34,17 @@ class KubectlApplyIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new DiscoveryCrudDispatcher(),
-            true);
-    server.init();
-    client = server.createClient();
+    api = MockApi.start(new DiscoveryCrudDispatcher());
+    client = api.client();
+    harness = api.harness();
     kubectl = Kubectl.find(client, dir);
     Assumptions.assumeTrue(kubectl != null, "kubectl is not on the PATH");
-    harness = OperatorHarness.start(client);
   }
 
   @AfterAll
   static void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.destroy();
+    if (api != null) {
+      api.close();
     }
   }
 

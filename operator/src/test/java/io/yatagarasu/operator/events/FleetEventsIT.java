@@ -11,15 +11,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.yatagarasu.config.ConfigParser;
 import io.yatagarasu.config.ConfigWriter;
 import io.yatagarasu.config.Environment;
 import io.yatagarasu.config.ProxyConfig;
 import io.yatagarasu.operator.DiscoveryCrudDispatcher;
 import io.yatagarasu.operator.Kubectl;
+import io.yatagarasu.operator.MockApi;
 import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.distribute.Distributor;
@@ -31,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -48,30 +45,23 @@ import org.junit.jupiter.api.io.TempDir;
  * rejected and a fleet programmed at a generation.
  */
 class FleetEventsIT {
-  static KubernetesMockServer server;
+  static MockApi api;
   static KubernetesClient client;
   static OperatorHarness harness;
   @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new DiscoveryCrudDispatcher(),
-            true);
-    server.init();
-    client = server.createClient();
-    harness = OperatorHarness.start(client);
+    api = MockApi.start(new DiscoveryCrudDispatcher());
+    client = api.client();
+    harness = api.harness();
   }
 
   @AfterAll
   static void stop() {
-    harness.close();
-    client.close();
-    server.destroy();
+    if (api != null) {
+      api.close();
+    }
   }
 
   @Test

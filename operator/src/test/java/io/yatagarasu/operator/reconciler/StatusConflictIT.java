@@ -9,14 +9,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.yatagarasu.operator.MockApi;
 import io.yatagarasu.operator.OperatorHarness;
 import io.yatagarasu.operator.OptimisticLockingDispatcher;
 import io.yatagarasu.operator.OptimisticLockingDispatcher.Put;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,30 +30,21 @@ import org.junit.jupiter.api.Test;
  */
 class StatusConflictIT {
   static final OptimisticLockingDispatcher DISPATCHER = new OptimisticLockingDispatcher();
-  static KubernetesMockServer server;
+  static MockApi api;
   static KubernetesClient client;
   static OperatorHarness harness;
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), DISPATCHER, false);
-    server.init();
-    client = server.createClient();
-    harness = OperatorHarness.start(client);
+    api = MockApi.start(DISPATCHER);
+    client = api.client();
+    harness = api.harness();
   }
 
   @AfterAll
   static void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.destroy();
+    if (api != null) {
+      api.close();
     }
   }
 
