@@ -51,10 +51,12 @@ public final class OptimisticLockingDispatcher extends KubernetesCrudDispatcher 
     if (refused != null) {
       response = conflict(path);
       refused.countDown();
-    } else if (sent.isEmpty() || sent.equals(storedVersion(path))) {
-      response = super.handleUpdate(request);
     } else {
-      response = conflict(path);
+      String stored = storedVersion(path);
+      response =
+          sent.isEmpty() || stored == null || sent.equals(stored)
+              ? super.handleUpdate(request)
+              : conflict(path);
     }
     puts.add(new Put(path, sent, response.code()));
     return response;
@@ -66,13 +68,14 @@ public final class OptimisticLockingDispatcher extends KubernetesCrudDispatcher 
     return super.handlePatch(request);
   }
 
+  /** The stored object's resourceVersion, or null when there is none to compare with. */
   private String storedVersion(String path) {
     String object =
         path.endsWith(STATUS) ? path.substring(0, path.length() - STATUS.length()) : path;
     MockResponse stored = handleGet(object);
     return stored.code() == 200
         ? resourceVersion(new String(stored.getBody().getBytes(), UTF_8))
-        : "";
+        : null;
   }
 
   private static String resourceVersion(String body) {
