@@ -262,6 +262,10 @@ admin:
 logging:
   format: json
   accessLog: false
+# Idle connections to the origin are kept as long as nginx_proxy_conf keeps its upstream ones
+# (keepalive_timeout 60s).
+upstream:
+  idleConnectionTimeout: 60s
 jwt:
   issuers:
     - name: bench

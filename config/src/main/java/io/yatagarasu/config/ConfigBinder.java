@@ -277,11 +277,18 @@ final class ConfigBinder {
             d.maxConnectionsPerEndpoint(),
             Rules.CONNECTIONS_PER_ENDPOINT);
     Duration bodyIdleTimeout = timeout(r, "bodyIdleTimeout", d.bodyIdleTimeout());
+    Duration idleConnectionTimeout = timeout(r, "idleConnectionTimeout", d.idleConnectionTimeout());
     RetryConfig retry = retry(r.object("retry"), d.retry());
     CircuitBreakerConfig breaker = circuitBreaker(r.object("circuitBreaker"), d.circuitBreaker());
     return r.finish()
         ? new UpstreamConfig(
-            connectTimeout, responseTimeout, maxConnections, bodyIdleTimeout, retry, breaker)
+            connectTimeout,
+            responseTimeout,
+            maxConnections,
+            bodyIdleTimeout,
+            idleConnectionTimeout,
+            retry,
+            breaker)
         : null;
   }
 

@@ -85,6 +85,16 @@ public final class ConfigWriter {
   }
 
   /**
+   * Writes the connection idle timeout only when it is not the default, so that a proxy released
+   * before the key existed still accepts a snapshot that does not use it.
+   */
+  private static void idleConnectionTimeout(ObjectNode node, UpstreamConfig upstream) {
+    if (!upstream.idleConnectionTimeout().equals(UpstreamConfig.DEFAULT_IDLE_CONNECTION_TIMEOUT)) {
+      node.put("idleConnectionTimeout", formatDuration(upstream.idleConnectionTimeout()));
+    }
+  }
+
+  /**
    * {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d}: the largest unit that is exact.
    */
   public static String formatDuration(Duration duration) {
@@ -149,6 +159,7 @@ public final class ConfigWriter {
     if (!upstream.bodyIdleTimeout().equals(UpstreamConfig.DEFAULT_BODY_IDLE_TIMEOUT)) {
       upstreamNode.put("bodyIdleTimeout", formatDuration(upstream.bodyIdleTimeout()));
     }
+    idleConnectionTimeout(upstreamNode, upstream);
     if (!upstream.retry().equals(RetryConfig.defaults())) {
       RetryConfig retry = upstream.retry();
       upstreamNode
@@ -221,6 +232,7 @@ public final class ConfigWriter {
             .put("responseTimeout", formatDuration(u.responseTimeout()))
             .put("maxConnectionsPerEndpoint", u.maxConnectionsPerEndpoint())
             .put("bodyIdleTimeout", formatDuration(u.bodyIdleTimeout()));
+        idleConnectionTimeout(up, u);
         up.putObject("retry")
             .put("maxAttempts", u.retry().maxAttempts())
             .put("baseDelay", formatDuration(u.retry().baseDelay()))

@@ -213,7 +213,8 @@ class ConfigParserTest {
                 + " maxConcurrentRequests, drainDelay, shutdownGracePeriod, tls)",
             "admin.port: unknown key (expected one of: listen, tokenFile, maxBodyBytes)",
             "upstream.timeout: unknown key (expected one of: connectTimeout, responseTimeout,"
-                + " maxConnectionsPerEndpoint, bodyIdleTimeout, retry, circuitBreaker)",
+                + " maxConnectionsPerEndpoint, bodyIdleTimeout, idleConnectionTimeout, retry,"
+                + " circuitBreaker)",
             "logging.level: unknown key (expected one of: format, accessLog)",
             "buckets[0].s3.credentials.token: unknown key (expected one of: accessKeyId,"
                 + " secretAccessKey, sessionToken)",

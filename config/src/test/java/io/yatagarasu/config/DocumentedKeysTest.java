@@ -41,6 +41,7 @@ class DocumentedKeysTest {
       admin: { tokenFile: /t, maxBodyBytes: 2048 }
       upstream:
         bodyIdleTimeout: 5s
+        idleConnectionTimeout: 60s
         retry: { maxAttempts: 2, baseDelay: 5ms, maxDelay: 9ms, budgetPercent: 5 }
         circuitBreaker: { failureRatePercent: 5, minimumRequests: 5, window: 5s, openDuration: 5s, halfOpenProbes: 5 }
       jwt:

@@ -23,6 +23,7 @@ class ResilienceConfigTest {
               tls: { certificateFile: /etc/tls/tls.crt, privateKeyFile: /etc/tls/tls.key }
             upstream:
               bodyIdleTimeout: 15s
+              idleConnectionTimeout: 90s
               retry: { maxAttempts: 4, baseDelay: 20ms, maxDelay: 500ms, budgetPercent: 10 }
               circuitBreaker: { failureRatePercent: 40, minimumRequests: 5, window: 5s, openDuration: 2s, halfOpenProbes: 2 }
             """);
@@ -33,6 +34,7 @@ class ResilienceConfigTest {
     assertThat(config.server().tls())
         .isEqualTo(new TlsConfig("/etc/tls/tls.crt", "/etc/tls/tls.key", true));
     assertThat(config.upstream().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.upstream().idleConnectionTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.upstream().retry())
         .isEqualTo(new RetryConfig(4, Duration.ofMillis(20), Duration.ofMillis(500), 10));
     assertThat(config.upstream().circuitBreaker())
@@ -56,6 +58,7 @@ class ResilienceConfigTest {
                 auth: { type: public }
                 upstream:
                   responseTimeout: 2m
+                  idleConnectionTimeout: 5m
                   retry: { budgetPercent: 5 }
               - name: plain
                 pathPrefix: /plain
@@ -67,6 +70,7 @@ class ResilienceConfigTest {
     assertThat(slow.retry().maxAttempts()).as("inherited").isEqualTo(2);
     assertThat(slow.retry().budgetPercent()).isEqualTo(5);
     assertThat(slow.connectTimeout()).as("inherited").isEqualTo(Duration.ofSeconds(2));
+    assertThat(slow.idleConnectionTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.upstreamFor(config.buckets().get(1))).isSameAs(config.upstream());
     assertThat(PARSER.parseJson(ConfigWriter.toJson(config))).isEqualTo(config);
   }
@@ -79,10 +83,12 @@ class ResilienceConfigTest {
     assertThat(config.server().drainDelay()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.server().shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.upstream().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.upstream().idleConnectionTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.upstream().retry()).isEqualTo(RetryConfig.defaults());
     assertThat(ConfigWriter.toCanonicalJson(config))
         .doesNotContain("retry")
-        .doesNotContain("drainDelay");
+        .doesNotContain("drainDelay")
+        .doesNotContain("idleConnectionTimeout");
   }
 
   @Test
@@ -100,6 +106,7 @@ class ResilienceConfigTest {
                               shutdownGracePeriod: 2h
                             upstream:
                               bodyIdleTimeout: 0s
+                              idleConnectionTimeout: 0s
                               retry: { maxAttempts: 11, baseDelay: 2s, maxDelay: 1s, budgetPercent: 101 }
                             """))
                 .errors())
@@ -109,6 +116,7 @@ class ResilienceConfigTest {
             "server.drainDelay: 6m (expected: 0s..5m)",
             "server.shutdownGracePeriod: 2h (expected: 0s..1h)",
             "upstream.bodyIdleTimeout: 0s (expected: > 0)",
+            "upstream.idleConnectionTimeout: 0s (expected: > 0)",
             "upstream.retry.maxAttempts: 11 (expected: 1..10)",
             "upstream.retry.budgetPercent: 101 (expected: 0..100)",
             "upstream.retry.maxDelay: 1s (expected: >= baseDelay)");

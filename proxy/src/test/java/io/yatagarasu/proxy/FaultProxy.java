@@ -56,6 +56,11 @@ final class FaultProxy implements AutoCloseable {
     return connections.get();
   }
 
+  /** Client connections open now. */
+  int openConnections() {
+    return open.size();
+  }
+
   void pass() {
     mode.set(Mode.PASS);
   }

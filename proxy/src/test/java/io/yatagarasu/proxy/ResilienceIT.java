@@ -38,6 +38,7 @@ class ResilienceIT {
   private static FaultProxy retried;
   private static FaultProxy stalled;
   private static FaultProxy storm;
+  private static FaultProxy idle;
   private static java.net.ServerSocket full;
   private static final List<Socket> fillers = new ArrayList<>();
   private static ProxyServer proxy;
@@ -54,6 +55,7 @@ class ResilienceIT {
     retried = new FaultProxy(store.port());
     stalled = new FaultProxy(store.port());
     storm = new FaultProxy(store.port());
+    idle = new FaultProxy(store.port());
     // A listener that never accepts, with its accept queue filled: further SYNs are dropped, so a
     // connection to it neither succeeds nor fails until the connect timeout.
     full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
@@ -88,9 +90,15 @@ class ResilienceIT {
           - { name: stalled, pathPrefix: /stalled, s3: S3_%d, auth: { type: public } }
           - { name: storm, pathPrefix: /storm, s3: S3_%d, auth: { type: public } }
           - { name: syn, pathPrefix: /syn, s3: S3_%d, auth: { type: public }, upstream: { retry: { maxAttempts: 1 } } }
+          - { name: idle, pathPrefix: /idle, s3: S3_%d, auth: { type: public }, upstream: { idleConnectionTimeout: 1s } }
         """
             .formatted(
-                store.port(), retried.port(), stalled.port(), storm.port(), full.getLocalPort())
+                store.port(),
+                retried.port(),
+                stalled.port(),
+                storm.port(),
+                full.getLocalPort(),
+                idle.port())
             .replaceAll(
                 "S3_(\\d+)",
                 "{ bucket: files, region: us-east-1, endpoint: \"http://127.0.0.1:$1\","
@@ -105,7 +113,7 @@ class ResilienceIT {
     if (proxy != null) {
       proxy.close();
     }
-    for (FaultProxy f : new FaultProxy[] {retried, stalled, storm}) {
+    for (FaultProxy f : new FaultProxy[] {retried, stalled, storm, idle}) {
       if (f != null) {
         f.close();
       }
@@ -138,6 +146,26 @@ class ResilienceIT {
             .timeout(Duration.ofSeconds(20))
             .build(),
         HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /**
+   * The bucket's upstream connections are closed once idle for its {@code idleConnectionTimeout}
+   * (1s), long before the default of 30s, and the next request opens a new one.
+   */
+  @Test
+  void anIdleUpstreamConnectionIsClosedAfterTheBucketsIdleConnectionTimeout() throws Exception {
+    assertThat(get("/idle/small.txt").statusCode()).isEqualTo(200);
+    assertThat(get("/idle/small.txt").statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(idle.openConnections()).as("connections to S3 still open").isZero());
+
+    int opened = idle.connections();
+    HttpResponse<byte[]> again = get("/idle/small.txt");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(new String(again.body(), StandardCharsets.UTF_8)).isEqualTo("small");
+    assertThat(idle.connections()).as("a new connection").isEqualTo(opened + 1);
   }
 
   @Test

@@ -26,6 +26,11 @@ public class UpstreamSettings {
   @Pattern(Durations.PATTERN)
   private String bodyIdleTimeout;
 
+  @JsonPropertyDescription(
+      "A pooled keep-alive connection to S3 unused this long is closed (default 30s).")
+  @Pattern(Durations.PATTERN)
+  private String idleConnectionTimeout;
+
   @JsonPropertyDescription("Retries of GET and HEAD before the first byte reaches the client.")
   private Retry retry;
 
@@ -108,6 +113,14 @@ public class UpstreamSettings {
 
   public void setBodyIdleTimeout(String bodyIdleTimeout) {
     this.bodyIdleTimeout = bodyIdleTimeout;
+  }
+
+  public String getIdleConnectionTimeout() {
+    return idleConnectionTimeout;
+  }
+
+  public void setIdleConnectionTimeout(String idleConnectionTimeout) {
+    this.idleConnectionTimeout = idleConnectionTimeout;
   }
 
   public Retry getRetry() {

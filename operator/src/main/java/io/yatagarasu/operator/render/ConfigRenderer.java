@@ -918,6 +918,10 @@ public final class ConfigRenderer {
         duration("responseTimeout", settings.getResponseTimeout(), d.responseTimeout()),
         or(settings.getMaxConnectionsPerEndpoint(), d.maxConnectionsPerEndpoint()),
         duration("bodyIdleTimeout", settings.getBodyIdleTimeout(), d.bodyIdleTimeout()),
+        duration(
+            "idleConnectionTimeout",
+            settings.getIdleConnectionTimeout(),
+            d.idleConnectionTimeout()),
         prefixed("retry.", () -> retry(settings.getRetry(), d.retry())),
         prefixed(
             "circuitBreaker.",

@@ -17,6 +17,7 @@ import io.yatagarasu.operator.crd.S3ProxyBucket;
 import io.yatagarasu.operator.crd.S3ProxyConfig;
 import io.yatagarasu.operator.crd.S3Replica;
 import io.yatagarasu.operator.crd.TlsSettings;
+import io.yatagarasu.operator.crd.UpstreamSettings;
 import io.yatagarasu.operator.render.Labels;
 import io.yatagarasu.proxy.ProxyServer;
 import io.yatagarasu.testkit.FreePorts;
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Data-plane settings declared on an S3ProxyBucket reach every real proxy pod: a rate limit (and
- * raising it, without a restart), a CORS policy, failover to a replica, and HTTPS from a
- * kubernetes.io/tls Secret whose replacement every pod picks up.
+ * raising it, without a restart), a CORS policy, failover to a replica, the idle time of
+ * connections to S3, and HTTPS from a kubernetes.io/tls Secret whose replacement every pod picks
+ * up.
  */
 @EnableKubernetesMockClient(crud = true)
 class ParityIT {
@@ -119,6 +121,39 @@ class ParityIT {
       assertThat(kubelet.proxy(pod))
           .as("the same process, not a restart")
           .isSameAs(before.get(pod));
+    }
+  }
+
+  /**
+   * {@code spec.upstream.idleConnectionTimeout} of 1s closes every pod's idle connections to S3
+   * within the await (20s), where the default of 30s would keep them open past it.
+   */
+  @Test
+  void theBucketsIdleConnectionTimeoutClosesIdleS3ConnectionsOnEveryPod() throws Exception {
+    fleetWith(
+        b -> {
+          UpstreamSettings upstream = new UpstreamSettings();
+          upstream.setIdleConnectionTimeout("1s");
+          b.getSpec().setUpstream(upstream);
+          return b;
+        });
+    for (String pod : PODS) {
+      assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt")).as(pod).isEqualTo(200);
+    }
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : PODS) {
+                assertThat(kubelet.proxy(pod).metrics().scrape().lines())
+                    .as(pod + ": open connections to S3")
+                    .contains("yatagarasu_upstream_connections 0.0");
+              }
+            });
+    for (String pod : PODS) {
+      assertThat(Fleets.status(kubelet.base(pod) + "/photos/hello.txt"))
+          .as(pod + ", on a new connection")
+          .isEqualTo(200);
     }
   }
 

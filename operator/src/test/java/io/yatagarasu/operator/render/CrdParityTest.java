@@ -66,6 +66,7 @@ class CrdParityTest {
               "upstream.maxConnectionsPerEndpoint",
               CONFIG + "spec.upstream.maxConnectionsPerEndpoint"),
           entry("upstream.bodyIdleTimeout", CONFIG + "spec.upstream.bodyIdleTimeout"),
+          entry("upstream.idleConnectionTimeout", CONFIG + "spec.upstream.idleConnectionTimeout"),
           entry("upstream.retry.maxAttempts", CONFIG + "spec.upstream.retry.maxAttempts"),
           entry("upstream.retry.baseDelay", CONFIG + "spec.upstream.retry.baseDelay"),
           entry("upstream.retry.maxDelay", CONFIG + "spec.upstream.retry.maxDelay"),
@@ -174,6 +175,9 @@ class CrdParityTest {
               "buckets[].upstream.maxConnectionsPerEndpoint",
               BUCKET + "spec.upstream.maxConnectionsPerEndpoint"),
           entry("buckets[].upstream.bodyIdleTimeout", BUCKET + "spec.upstream.bodyIdleTimeout"),
+          entry(
+              "buckets[].upstream.idleConnectionTimeout",
+              BUCKET + "spec.upstream.idleConnectionTimeout"),
           entry("buckets[].upstream.retry.maxAttempts", BUCKET + "spec.upstream.retry.maxAttempts"),
           entry("buckets[].upstream.retry.baseDelay", BUCKET + "spec.upstream.retry.baseDelay"),
           entry("buckets[].upstream.retry.maxDelay", BUCKET + "spec.upstream.retry.maxDelay"),

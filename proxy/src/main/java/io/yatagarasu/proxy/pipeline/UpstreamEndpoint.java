@@ -24,7 +24,6 @@ import java.util.function.Consumer;
  */
 public final class UpstreamEndpoint implements AutoCloseable {
   static final String HANDLER = "upstream";
-  private static final long IDLE_CLOSE_SECONDS = 30;
 
   private final String host;
   private final int port;
@@ -33,6 +32,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
   private final int maxConnectionsPerLoop;
   private final long acquireTimeoutMillis;
   private final long bodyIdleMillis;
+  private final long idleCloseMillis;
   private final Map<EventLoop, LoopConnectionPool> pools = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
@@ -49,6 +49,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
       int maxConnectionsPerLoop,
       long connectTimeoutMillis,
       long bodyIdleMillis,
+      long idleCloseMillis,
       CircuitBreaker breaker,
       Consumer<UpstreamEndpoint> onClose) {
     this.breaker = breaker;
@@ -61,6 +62,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
     this.maxConnectionsPerLoop = maxConnectionsPerLoop;
     this.acquireTimeoutMillis = connectTimeoutMillis;
     this.bodyIdleMillis = bodyIdleMillis;
+    this.idleCloseMillis = idleCloseMillis;
   }
 
   /** The endpoint's circuit breaker. */
@@ -132,9 +134,7 @@ public final class UpstreamEndpoint implements AutoCloseable {
         // Reader idle: a response that stalls mid-body; all idle: a pooled connection closed
         // before S3 closes it.
         .addLast(
-            "idle",
-            new IdleStateHandler(
-                bodyIdleMillis, 0, IDLE_CLOSE_SECONDS * 1000, TimeUnit.MILLISECONDS))
+            "idle", new IdleStateHandler(bodyIdleMillis, 0, idleCloseMillis, TimeUnit.MILLISECONDS))
         .addLast("http", new UpstreamResponseDecoder(4096, 65536, 65536))
         .addLast("http-encoder", new HttpRequestEncoder())
         .addLast(HANDLER, new UpstreamHandler());

@@ -70,6 +70,7 @@ public final class Upstreams implements AutoCloseable {
             perLoop,
             connectMillis,
             settings.bodyIdleTimeout().toMillis(),
+            settings.idleConnectionTimeout().toMillis(),
             new CircuitBreaker(settings.circuitBreaker(), System::nanoTime),
             this::closed);
     open.add(endpoint);
