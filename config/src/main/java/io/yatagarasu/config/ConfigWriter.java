@@ -85,11 +85,13 @@ public final class ConfigWriter {
   }
 
   /**
-   * Writes the connection idle timeout only when it is not the default, so that a proxy released
-   * before the key existed still accepts a snapshot that does not use it.
+   * Writes the connection idle timeout only when it differs from {@code inherited}, what a reader
+   * would take for it when it is left out (the default for the fleet, the fleet's for a bucket), so
+   * that a proxy released before the key existed still accepts a snapshot that does not use it.
    */
-  private static void idleConnectionTimeout(ObjectNode node, UpstreamConfig upstream) {
-    if (!upstream.idleConnectionTimeout().equals(UpstreamConfig.DEFAULT_IDLE_CONNECTION_TIMEOUT)) {
+  private static void idleConnectionTimeout(
+      ObjectNode node, UpstreamConfig upstream, Duration inherited) {
+    if (!upstream.idleConnectionTimeout().equals(inherited)) {
       node.put("idleConnectionTimeout", formatDuration(upstream.idleConnectionTimeout()));
     }
   }
@@ -159,7 +161,7 @@ public final class ConfigWriter {
     if (!upstream.bodyIdleTimeout().equals(UpstreamConfig.DEFAULT_BODY_IDLE_TIMEOUT)) {
       upstreamNode.put("bodyIdleTimeout", formatDuration(upstream.bodyIdleTimeout()));
     }
-    idleConnectionTimeout(upstreamNode, upstream);
+    idleConnectionTimeout(upstreamNode, upstream, UpstreamConfig.DEFAULT_IDLE_CONNECTION_TIMEOUT);
     if (!upstream.retry().equals(RetryConfig.defaults())) {
       RetryConfig retry = upstream.retry();
       upstreamNode
@@ -232,7 +234,7 @@ public final class ConfigWriter {
             .put("responseTimeout", formatDuration(u.responseTimeout()))
             .put("maxConnectionsPerEndpoint", u.maxConnectionsPerEndpoint())
             .put("bodyIdleTimeout", formatDuration(u.bodyIdleTimeout()));
-        idleConnectionTimeout(up, u);
+        idleConnectionTimeout(up, u, config.upstream().idleConnectionTimeout());
         up.putObject("retry")
             .put("maxAttempts", u.retry().maxAttempts())
             .put("baseDelay", formatDuration(u.retry().baseDelay()))

@@ -76,6 +76,29 @@ class ResilienceConfigTest {
   }
 
   @Test
+  void aBucketThatSetsTheDefaultConnectionIdleTimeoutUnderAFleetThatDoesNotKeepsIt()
+      throws Exception {
+    ProxyConfig config =
+        PARSER.parseYaml(
+            """
+            upstream: { idleConnectionTimeout: 60s }
+            buckets:
+              - name: short
+                pathPrefix: /short
+                s3: { bucket: short-bucket, region: r }
+                auth: { type: public }
+                upstream: { idleConnectionTimeout: 30s }
+            """);
+    assertThat(config.upstreamFor(config.buckets().get(0)).idleConnectionTimeout())
+        .isEqualTo(Duration.ofSeconds(30));
+    ProxyConfig written = PARSER.parseJson(ConfigWriter.toJson(config));
+    assertThat(written.upstreamFor(written.buckets().get(0)).idleConnectionTimeout())
+        .as("after the round trip")
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(written).isEqualTo(config);
+  }
+
+  @Test
   void hasSafeDefaults() throws Exception {
     ProxyConfig config = PARSER.parseYaml("buckets: []\n");
     assertThat(config.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
